@@ -1,0 +1,60 @@
+# Shared settings for the local stack scripts: versions, ports, folders. Sourced, not run.
+# Every value can be overridden from the environment, so tests can run a second stack beside the first.
+
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STACK_POM="$REPO_ROOT/scripts/stack/pom.xml"
+
+KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$STACK_POM")"
+ELASTICSEARCH_VERSION="$(sed -n 's:.*<elasticsearch.version>\(.*\)</elasticsearch.version>.*:\1:p' "$STACK_POM")"
+
+# Where downloads are unpacked and servers keep data and logs (ignored by git).
+STACK_DIR="${EDR_STACK_DIR:-$REPO_ROOT/.stack}"
+STACK_NAME="${EDR_STACK_NAME:-default}"
+RUN_DIR="$STACK_DIR/run/$STACK_NAME"
+
+KAFKA_HOST=127.0.0.1
+KAFKA_PORT="${EDR_STACK_KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${EDR_STACK_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
+KAFKA_HEAP="${EDR_STACK_KAFKA_HEAP:-512m}"
+# Extra broker properties (one per line), e.g. listeners for SASL_SSL in the security tests.
+KAFKA_EXTRA_PROPERTIES="${EDR_STACK_KAFKA_EXTRA_PROPERTIES:-}"
+
+ES_HOST=127.0.0.1
+ES_PORT="${EDR_STACK_ES_PORT:-9200}"
+ES_TRANSPORT_PORT="${EDR_STACK_ES_TRANSPORT_PORT:-$((ES_PORT + 100))}"
+ES_HEAP="${EDR_STACK_ES_HEAP:-512m}"
+ES_SCHEME="${EDR_STACK_ES_SCHEME:-http}"
+# Extra elasticsearch.yml lines, e.g. TLS and security for the security tests.
+ES_EXTRA_SETTINGS="${EDR_STACK_ES_EXTRA_SETTINGS:-}"
+# Elasticsearch refuses to run as root; as root we run it as this system user.
+ES_RUN_USER="${EDR_STACK_ES_USER:-edrstack}"
+
+# Elasticsearch runs on the Temurin 25 JDK; Kafka on it too when present, else on the default Java.
+find_java_home() {
+  local candidate
+  for candidate in "${EDR_STACK_JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-* /usr/lib/jvm/temurin-25-*; do
+    if [[ -n "$candidate" && -x "$candidate/bin/java" ]]; then echo "$candidate"; return 0; fi
+  done
+  if command -v java >/dev/null; then dirname "$(dirname "$(readlink -f "$(command -v java)")")"; return 0; fi
+  return 1
+}
+
+log() { printf '[stack] %s\n' "$*" >&2; }
+die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# Waits up to $3 seconds for a command to succeed; returns 1 on time-out.
+wait_for() {
+  local what="$1" check="$2" seconds="$3" i
+  for ((i = 0; i < seconds * 4; i++)); do
+    if eval "$check"; then return 0; fi
+    sleep 0.25
+  done
+  log "$what did not become ready within ${seconds}s"
+  return 1
+}

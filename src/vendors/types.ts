@@ -1,0 +1,36 @@
+// The contract every EDR feed meets: where it arrives, how it is decoded, and how it becomes ECS.
+import type { EcsEvent } from '../ecs/event.js';
+
+/** A decoded Avro record: plain objects, strings, numbers, booleans, arrays and nulls. */
+export type AvroRecord = Record<string, unknown>;
+
+export interface VendorFeed {
+  /** Stable kebab-case id; names the schema file, the fixture folder and metric labels. */
+  readonly id: string;
+  /** Human name, for logs and documentation. */
+  readonly title: string;
+  /** Environment variable that names (or, when empty, disables) this feed's topic. */
+  readonly topicVariable: string;
+  readonly defaultTopic: string;
+  /** File name under schemas/. */
+  readonly schemaFile: string;
+  /** Schema id used in Confluent framing when no schema registry is configured. */
+  readonly bundledSchemaId: number;
+  /** ECS `event.dataset` / `event.module` the integration assigns. */
+  readonly dataset: string;
+  readonly module: string;
+  /**
+   * Turns a record as the vendor ships it (JSON: flat dotted keys, `@timestamp`, ...) into the
+   * shape of this feed's Avro schema. Used by producers, fixtures and the demo, never on the hot path.
+   */
+  fromNative(native: Record<string, unknown>): AvroRecord;
+  /** Pure mapping to ECS. Never throws on a schema-valid record; sets only fields that have values. */
+  toEcs(record: AvroRecord): EcsEvent;
+  /** The vendor's own identity for this event, stable across redeliveries; undefined if it has none. */
+  eventIdentity(record: AvroRecord): string | undefined;
+  /**
+   * For each ECS field toEcs can set, the Avro field paths (dotted, Avro names) it reads to do so.
+   * Lets the pipeline decode only what the compiled rules need.
+   */
+  readonly lineage: Readonly<Record<string, readonly string[]>>;
+}
