@@ -3,19 +3,34 @@ import { readFileSync } from 'node:fs';
 import avro from 'avsc';
 import { packagePath } from '../package-root.js';
 import type { VendorFeed } from '../vendors/types.js';
+import { hardenedTypeHook } from './harden.js';
 import { TolerantLongType } from './long-type.js';
 
 export type AvroSchemaJson = Record<string, unknown>;
 
 const typeCache = new Map<string, avro.Type>();
+const longAwareHook = hardenedTypeHook(TolerantLongType);
 
 export function readSchemaJson(schemaFile: string): AvroSchemaJson {
   return JSON.parse(readFileSync(packagePath('schemas', schemaFile), 'utf8')) as AvroSchemaJson;
 }
 
-/** Parses a schema with the project's type options (tolerant longs); the same options everywhere. */
+/**
+ * Parses a schema with the project's type options (tolerant longs) and readers hardened against
+ * forged counts (see harden.ts); the same options everywhere. A string is parsed as schema JSON
+ * (or a primitive type name), as a schema registry returns it.
+ */
 export function parseSchema(schema: AvroSchemaJson | string): avro.Type {
-  return avro.Type.forSchema(schema as avro.Schema, { registry: { long: TolerantLongType } });
+  const json = typeof schema === 'string' ? parseSchemaText(schema) : schema;
+  return avro.Type.forSchema(json as avro.Schema, { registry: { long: TolerantLongType }, typeHook: longAwareHook });
+}
+
+function parseSchemaText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text; // a bare primitive name such as `string` is a valid schema too
+  }
 }
 
 /** The bundled schema of a vendor as an avsc type (cached: types are immutable). */

@@ -1,0 +1,145 @@
+// Pure alert builder: a matched ECS event plus its rule and source position become one alert document.
+import type { DetectionRule, ThreatEntry } from '../detect/detection-rule.js';
+import type { EcsEvent } from '../ecs/event.js';
+import { alertId } from './alert-id.js';
+import { buildReason } from './reason.js';
+import { SEVERITY_SCORE } from './severity.js';
+
+export interface AlertInput {
+  readonly event: EcsEvent;
+  readonly rule: DetectionRule;
+  readonly vendor: { readonly id: string; readonly title: string };
+  readonly source: {
+    readonly topic: string;
+    readonly partition: number;
+    readonly offset: string;
+    /** Kafka record timestamp as the client gives it (epoch milliseconds as a string). */
+    readonly kafkaTimestamp?: string;
+  };
+  /** The vendor's identity for the event (VendorFeed.eventIdentity), when it has one. */
+  readonly eventIdentity?: string;
+  readonly detectedAt: Date;
+}
+
+export interface BuiltAlert {
+  /** Deterministic document id, for a bulk `create`: a redelivered record collides instead of duplicating. */
+  readonly id: string;
+  readonly document: Record<string, unknown>;
+}
+
+/** Kibana's category label for EQL rules (kibana.alert.rule.category); the tactic already lives in `threat`. */
+export const EQL_RULE_CATEGORY = 'Event Correlation Rule';
+
+// ISO 8601 with a zone, any number of fractional digits (Elastic Defend sends seven).
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Field choices (ECS where ECS has a field, our own `edr.*` namespace where it does not):
+ * - the mapped event is deep-copied, then `event.kind` = "alert";
+ * - `@timestamp` = the event's own time; only when it is missing or not ISO 8601 do we use the
+ *   detection time, and `edr.alert.timestamp_source` says which ("event" | "detection");
+ * - `event.created` and `event.ingested` = detection time: the alert has no other ingestion, and the
+ *   rule's `timestamp_override` (event.ingested) then works on the alert index too;
+ * - `event.severity` = numeric score for the rule's severity (SEVERITY_SCORE), `event.risk_score` =
+ *   the rule's risk score, and the textual severity in `edr.alert.severity`;
+ * - `rule.*` per ECS (`reference` holds the rule's references; `version` is a keyword string);
+ * - `threat` is an array with one object per [[rule.threat]] entry, so a second tactic is a rule
+ *   file change only; Elasticsearch flattens it to `threat.tactic.id` etc.;
+ * - `tags` = the rule's tags plus any the event already had;
+ * - `edr.source.*` = where the record came from (vendor, topic, partition, offset, Kafka time).
+ */
+export function buildAlert(input: AlertInput): BuiltAlert {
+  const { rule, vendor, source, detectedAt } = input;
+  const copy = structuredClone(input.event) as Record<string, unknown>;
+  const detected = detectedAt.toISOString();
+  const eventTime = copy['@timestamp'];
+  const hasEventTime = typeof eventTime === 'string' && ISO_TIMESTAMP.test(eventTime);
+
+  const document: Record<string, unknown> = {
+    ...copy,
+    '@timestamp': hasEventTime ? eventTime : detected,
+    message: buildReason(input.event, rule),
+    event: {
+      ...(isObject(copy.event) ? copy.event : {}),
+      kind: 'alert',
+      created: detected,
+      ingested: detected,
+      severity: SEVERITY_SCORE[rule.severity],
+      risk_score: rule.riskScore,
+    },
+    rule: {
+      id: rule.id,
+      uuid: rule.id,
+      name: rule.name,
+      description: rule.description,
+      reference: [...rule.references],
+      version: String(rule.version),
+      author: [...rule.author],
+      license: rule.license,
+      category: EQL_RULE_CATEGORY,
+      ruleset: rulesetOf(rule),
+    },
+    threat: rule.threat.map(threatDocument),
+    tags: mergeTags(rule.tags, copy.tags),
+    edr: {
+      source: {
+        vendor: vendor.id,
+        vendor_title: vendor.title,
+        topic: source.topic,
+        partition: source.partition,
+        offset: source.offset,
+        ...(source.kafkaTimestamp === undefined ? {} : { kafka_timestamp: kafkaTime(source.kafkaTimestamp) }),
+      },
+      alert: {
+        severity: rule.severity,
+        timestamp_source: hasEventTime ? 'event' : 'detection',
+      },
+    },
+  };
+
+  const id = alertId({
+    ruleId: rule.id,
+    vendorId: vendor.id,
+    eventIdentity: input.eventIdentity,
+    topic: source.topic,
+    partition: source.partition,
+    offset: source.offset,
+  });
+  return { id, document };
+}
+
+/** "elastic" for rules Elastic authored (the prebuilt ruleset), "custom" for everything else. */
+function rulesetOf(rule: DetectionRule): string {
+  return rule.author.includes('Elastic') ? 'elastic' : 'custom';
+}
+
+function threatDocument(entry: ThreatEntry): Record<string, unknown> {
+  return {
+    framework: entry.framework,
+    tactic: { id: entry.tactic.id, name: entry.tactic.name, reference: entry.tactic.reference },
+    technique: entry.technique.map((technique) => ({
+      id: technique.id,
+      name: technique.name,
+      reference: technique.reference,
+      ...(technique.subtechnique === undefined
+        ? {}
+        : { subtechnique: technique.subtechnique.map(({ id, name, reference }) => ({ id, name, reference })) }),
+    })),
+  };
+}
+
+function mergeTags(ruleTags: readonly string[], eventTags: unknown): string[] {
+  const extra = Array.isArray(eventTags) ? eventTags.filter((tag): tag is string => typeof tag === 'string') : [];
+  return [...new Set([...ruleTags, ...extra])];
+}
+
+/** Epoch milliseconds become ISO 8601 for a date field; anything else is kept as given. */
+function kafkaTime(value: string): string {
+  if (!/^\d+$/.test(value)) return value;
+  const date = new Date(Number(value));
+  return Number.isNaN(date.getTime()) ? value : date.toISOString();
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

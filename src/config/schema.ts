@@ -1,0 +1,73 @@
+// Every setting the service reads from its environment: names, defaults, units and constraints.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveMs = z.coerce.number().int().positive();
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const optionalText = z.string().min(1).optional();
+
+const hostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');
+const brokers = z
+  .string()
+  .min(1)
+  .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+  .pipe(z.array(hostPort).min(1));
+
+/** An empty topic disables that feed; otherwise a legal Kafka topic name. */
+export const topicSchema = z
+  .string()
+  .regex(/^[a-zA-Z0-9._-]{0,249}$/, 'a Kafka topic name uses only letters, digits, ".", "_" and "-"');
+
+/**
+ * The service's own variables. Each vendor adds its topic variable (see topicSchema); the vendor
+ * list, not this file, decides which feeds exist.
+ * The raw environment, variable by variable. Defaults mirror the local stack (scripts/stack) so a
+ * developer needs no configuration; production overrides through a ConfigMap and Secrets.
+ */
+export const environmentSchema = z.object({
+  KAFKA_BROKERS: brokers.default(['127.0.0.1:9092']),
+  KAFKA_GROUP_ID: z.string().min(1).default('edr-dbdump-detector'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('edr-dbdump-detector'),
+  VALUE_FORMAT: z.enum(['confluent', 'raw']).default('confluent'),
+  SCHEMA_REGISTRY_URL: z.url().optional(),
+  SCHEMA_REGISTRY_USERNAME: optionalText,
+  SCHEMA_REGISTRY_PASSWORD: optionalText,
+  KAFKA_SSL: boolean.default(false),
+  KAFKA_SSL_CA_FILE: optionalText,
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: optionalText,
+  KAFKA_SASL_PASSWORD: optionalText,
+  KAFKA_SESSION_TIMEOUT_MS: positiveMs.default(30_000),
+  KAFKA_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(1024).default(1_048_576),
+  KAFKA_MAX_BYTES: z.coerce.number().int().min(1024).default(10_485_760),
+  ELASTICSEARCH_URL: z.url().default('http://127.0.0.1:9200'),
+  ELASTICSEARCH_API_KEY: optionalText,
+  ELASTICSEARCH_USERNAME: optionalText,
+  ELASTICSEARCH_PASSWORD: optionalText,
+  ELASTICSEARCH_CA_FILE: optionalText,
+  ELASTICSEARCH_REQUEST_TIMEOUT_MS: positiveMs.default(10_000),
+  ELASTICSEARCH_RETRY_MAX_BACKOFF_MS: positiveMs.default(30_000),
+  ALERTS_INDEX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'an index name is lowercase letters, digits, ".", "_" and "-"')
+    .default('edr-alerts'),
+  DLQ_TOPIC: topicSchema.min(1).default('edr.dead-letter'),
+  RULES_DIR: z.string().min(1).optional(),
+  METRICS_PORT: port.default(9464),
+  METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: positiveMs.default(20_000),
+  HEALTH_STALL_TIMEOUT_MS: positiveMs.default(300_000),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+/** Variables whose value may instead come from a file named by `<NAME>_FILE` (mounted secrets). */
+export const SECRET_VARIABLES = [
+  'KAFKA_SASL_PASSWORD',
+  'ELASTICSEARCH_API_KEY',
+  'ELASTICSEARCH_PASSWORD',
+  'SCHEMA_REGISTRY_PASSWORD',
+] as const;

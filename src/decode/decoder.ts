@@ -1,0 +1,163 @@
+// Turns Kafka values into vendor records: framing, writer->reader resolution, one cached plan per schema id.
+import type avro from 'avsc';
+import type { AvroRecord } from '../vendors/types.js';
+import { decodeError, type DecodeErrorCode } from './decode-error.js';
+import { CONFLUENT_HEADER_BYTES, confluentSchemaId, requireValue, type ValueFormat } from './framing.js';
+import { projectedType } from './projection.js';
+import { readBody, type Resolver } from './read-body.js';
+import type { SchemaRegistryClient } from './schema-registry-client.js';
+import { bundledType } from './schemas.js';
+import {
+  bundledWriterSchemas,
+  registryWriterSchemas,
+  SCHEMA_PENDING,
+  type DecodableFeed,
+  type SchemaPending,
+  type WriterSchemaSource,
+} from './writer-schemas.js';
+
+/*
+ * Hot path design. Almost every value is decoded synchronously: in `raw` format, for bundled
+ * schema ids, and for registry ids already fetched, `decodeSync` costs two Map lookups plus the
+ * avsc read. Only a registry id never seen before needs I/O, and the caller decides when to wait:
+ *   const pending = decoder.prepare(batch.map((m) => m.value)); // undefined: nothing to fetch
+ *   if (pending) await pending;          // rejects (retriable) only if the registry is unreachable
+ *   for (const m of batch) decoder.decodeSync(vendor, m.value);  // record, or throws DetectorError
+ * `decodeSync` returns SCHEMA_PENDING (never guesses) when an id is still unknown, e.g. if prepare
+ * was skipped. `decode` wraps both for callers that do not batch.
+ */
+
+export interface DecoderOptions {
+  readonly format: ValueFormat;
+  /** Confluent only: resolves every schema id through the registry instead of the bundled ids. */
+  readonly registry?: SchemaRegistryClient;
+  /** Feeds whose bundled schema ids may appear in Confluent framing without a registry (e.g. VENDORS). */
+  readonly vendors?: readonly DecodableFeed[];
+  /** A feed's reader schema (and writer schema of its bundled id); defaults to its bundled schema file. */
+  readonly schemaOf?: (vendor: DecodableFeed) => avro.Type;
+}
+
+/** The Avro field paths (dotted, `tgt.process.name`) to keep for a feed. */
+export type ProjectionFields = (vendor: DecodableFeed) => Iterable<string>;
+
+export interface RecordDecoder {
+  readonly format: ValueFormat;
+  /** The record, or SCHEMA_PENDING when its registry schema must first be fetched with `prepare`. Throws only DetectorError. */
+  decodeSync(vendor: DecodableFeed, value: Buffer | null | undefined): AvroRecord | SchemaPending;
+  /**
+   * Fetches uncached registry schemas these values need; undefined when there is nothing to fetch.
+   * Rejects only with DECODE_REGISTRY_UNAVAILABLE (retriable), after every look-up settled.
+   */
+  prepare(values: Iterable<Buffer | null | undefined>): Promise<void> | undefined;
+  /** `decodeSync` when possible, else prepare-then-decode. Throws (sync) or rejects (async) only with DetectorError. */
+  decode(vendor: DecodableFeed, value: Buffer | null | undefined): AvroRecord | Promise<AvroRecord>;
+  /** The reader schema this decoder produces for a feed (the bundled schema, or its projection). */
+  readerType(vendor: DecodableFeed): avro.Type;
+  /** A decoder that reads only `fields(vendor)` of each feed; it shares this decoder's writer-schema cache. */
+  project(fields: ProjectionFields): RecordDecoder;
+}
+
+/** How to read one writer schema as a feed's reader schema, or why it cannot be. */
+interface Plan {
+  readonly resolver: Resolver | undefined;
+  readonly failure?: { readonly code: DecodeErrorCode; readonly reason: string };
+}
+
+interface FeedState {
+  readonly reader: avro.Type;
+  readonly plans: Map<number, Plan>;
+  raw: Plan | undefined;
+}
+
+export function createDecoder(options: DecoderOptions): RecordDecoder {
+  const schemaOf = options.schemaOf ?? bundledType;
+  const writers =
+    options.format === 'confluent' && options.registry
+      ? registryWriterSchemas(options.registry)
+      : bundledWriterSchemas(options.vendors ?? [], schemaOf);
+  return new Decoder(options.format, writers, schemaOf, undefined);
+}
+
+/** Shorthand for `createDecoder(options).project(fields)`. */
+export function createProjectedDecoder(options: DecoderOptions, fields: ProjectionFields): RecordDecoder {
+  return createDecoder(options).project(fields);
+}
+
+class Decoder implements RecordDecoder {
+  private readonly feeds = new Map<string, FeedState>();
+
+  constructor(
+    readonly format: ValueFormat,
+    private readonly writers: WriterSchemaSource,
+    private readonly schemaOf: (vendor: DecodableFeed) => avro.Type,
+    private readonly fields: ProjectionFields | undefined,
+  ) {}
+
+  decodeSync(vendor: DecodableFeed, value: Buffer | null | undefined): AvroRecord | SchemaPending {
+    const bytes = requireValue(vendor.id, value);
+    const feed = this.feeds.get(vendor.id) ?? this.addFeed(vendor);
+    if (this.format === 'raw') {
+      const plan = (feed.raw ??= this.plan(feed, this.schemaOf(vendor), 'the bundled schema'));
+      return this.read(vendor, feed, plan, bytes, 0);
+    }
+    const id = confluentSchemaId(vendor.id, bytes);
+    let plan = feed.plans.get(id);
+    if (plan === undefined) {
+      const writer = this.writers.writerType(vendor, id);
+      if (writer === SCHEMA_PENDING) return SCHEMA_PENDING;
+      plan = this.plan(feed, writer, `writer schema id ${id}`);
+      feed.plans.set(id, plan);
+    }
+    return this.read(vendor, feed, plan, bytes, CONFLUENT_HEADER_BYTES);
+  }
+
+  prepare(values: Iterable<Buffer | null | undefined>): Promise<void> | undefined {
+    return this.format === 'confluent' ? this.writers.prepare(values) : undefined;
+  }
+
+  decode(vendor: DecodableFeed, value: Buffer | null | undefined): AvroRecord | Promise<AvroRecord> {
+    const pending = this.prepare([value]);
+    if (!pending) return this.decodeSync(vendor, value) as AvroRecord; // nothing to fetch: never pending
+    // An unreachable registry is reported by decodeSync, with the vendor in the message.
+    return pending.catch(() => undefined).then(() => {
+      const record = this.decodeSync(vendor, value);
+      if (record === SCHEMA_PENDING) {
+        // Only if the registry's negative cache expired between prepare and decode; ask again later.
+        throw decodeError('DECODE_REGISTRY_UNAVAILABLE', vendor.id, 'writer schema still unresolved after fetching it');
+      }
+      return record;
+    });
+  }
+
+  readerType(vendor: DecodableFeed): avro.Type {
+    return (this.feeds.get(vendor.id) ?? this.addFeed(vendor)).reader;
+  }
+
+  project(fields: ProjectionFields): RecordDecoder {
+    return new Decoder(this.format, this.writers, this.schemaOf, fields);
+  }
+
+  private addFeed(vendor: DecodableFeed): FeedState {
+    const bundled = this.schemaOf(vendor);
+    const reader = this.fields ? projectedType(bundled, this.fields(vendor)) : bundled;
+    const feed: FeedState = { reader, plans: new Map(), raw: undefined };
+    this.feeds.set(vendor.id, feed);
+    return feed;
+  }
+
+  private plan(feed: FeedState, writer: avro.Type, writerName: string): Plan {
+    // Same schema as the reader: avsc reads directly, which is faster than through a resolver.
+    if (writer === feed.reader || writer.equals(feed.reader)) return { resolver: undefined };
+    try {
+      return { resolver: feed.reader.createResolver(writer) };
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      return { resolver: undefined, failure: { code: 'DECODE_INCOMPATIBLE_SCHEMA', reason: `${writerName} cannot be read as ${feed.reader.name ?? 'the reader schema'}: ${why}` } };
+    }
+  }
+
+  private read(vendor: DecodableFeed, feed: FeedState, plan: Plan, bytes: Buffer, offset: number): AvroRecord {
+    if (plan.failure) throw decodeError(plan.failure.code, vendor.id, plan.failure.reason);
+    return readBody(vendor.id, feed.reader, plan.resolver, bytes, offset);
+  }
+}

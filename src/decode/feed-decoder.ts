@@ -1,0 +1,55 @@
+// Adapts the shared decoders to the pipeline's per-feed FeedDecoder: projected match, full on a hit.
+import { DetectorError } from '../errors.js';
+import type { FeedDecoder } from '../pipeline/feed-runtime.js';
+import type { AvroRecord, VendorFeed } from '../vendors/types.js';
+import { createDecoder, type RecordDecoder } from './decoder.js';
+import type { ValueFormat } from './framing.js';
+import { lineagePaths } from './projection.js';
+import { SchemaRegistryClient } from './schema-registry-client.js';
+import { SCHEMA_PENDING } from './writer-schemas.js';
+
+export interface FeedDecoderSettings {
+  format: ValueFormat;
+  registryUrl?: string | undefined;
+  registryUsername?: string | undefined;
+  registryPassword?: string | undefined;
+  /** ECS fields the compiled rules read; each vendor's lineage turns them into Avro paths. */
+  fieldsRead: readonly string[];
+}
+
+function unwrap(vendor: VendorFeed, decoded: AvroRecord | typeof SCHEMA_PENDING): AvroRecord {
+  if (decoded === SCHEMA_PENDING) {
+    // prepare() could not fetch the writer schema (registry unreachable): retriable, never a dead letter.
+    throw new DetectorError('DECODE_REGISTRY_UNAVAILABLE', `${vendor.id}: the writer schema could not be fetched from the schema registry`);
+  }
+  return decoded;
+}
+
+/** One decoder per enabled vendor; all share one writer-schema cache (and one registry client). */
+export function createFeedDecoders(vendors: readonly VendorFeed[], settings: FeedDecoderSettings): Map<string, FeedDecoder> {
+  const registry =
+    settings.format === 'confluent' && settings.registryUrl
+      ? new SchemaRegistryClient({
+          baseUrl: settings.registryUrl,
+          ...(settings.registryUsername ? { username: settings.registryUsername } : {}),
+          ...(settings.registryPassword ? { password: settings.registryPassword } : {}),
+        })
+      : undefined;
+  const full: RecordDecoder = createDecoder({ format: settings.format, vendors, ...(registry ? { registry } : {}) });
+  const projectionOf = new Map(vendors.map((vendor) => [vendor.id, lineagePaths(vendor, settings.fieldsRead)]));
+  const projected = full.project((vendor) => projectionOf.get(vendor.id) ?? []);
+
+  const decoders = new Map<string, FeedDecoder>();
+  for (const vendor of vendors) {
+    // A vendor whose lineage names none of the rules' fields cannot be projected; it decodes in full.
+    const forMatch = (projectionOf.get(vendor.id) ?? []).length > 0 ? projected : full;
+    decoders.set(vendor.id, {
+      prepare: async (values) => {
+        await full.prepare(values);
+      },
+      decodeForMatch: (value) => unwrap(vendor, forMatch.decodeSync(vendor, value)),
+      decodeFull: (value) => unwrap(vendor, full.decodeSync(vendor, value)),
+    });
+  }
+  return decoders;
+}

@@ -1,0 +1,62 @@
+// Sends records that cannot be processed to the dead-letter topic, intact, with the reason in headers.
+import type { IHeaders, Message, Producer } from 'kafkajs';
+import type { DetectorError } from '../errors.js';
+
+export interface DeadLetter {
+  vendor: string;
+  source: { topic: string; partition: number; offset: string };
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: IHeaders;
+  error: Pick<DetectorError, 'code' | 'stage' | 'message'>;
+}
+
+/** Header names every dead letter carries; the record's own headers travel beside them. */
+export const DEAD_LETTER_HEADERS = {
+  vendor: 'edr.dlq.vendor',
+  topic: 'edr.dlq.source.topic',
+  partition: 'edr.dlq.source.partition',
+  offset: 'edr.dlq.source.offset',
+  code: 'edr.dlq.error.code',
+  stage: 'edr.dlq.error.stage',
+  reason: 'edr.dlq.error.reason',
+  time: 'edr.dlq.time',
+} as const;
+
+/** Header values are bytes on the wire; a reason is capped so a huge record cannot bloat it. */
+const MAX_REASON_CHARS = 2_000;
+
+export function toDeadLetterMessage(letter: DeadLetter, now: Date): Message {
+  return {
+    key: letter.key,
+    value: letter.value,
+    headers: {
+      ...letter.headers,
+      [DEAD_LETTER_HEADERS.vendor]: letter.vendor,
+      [DEAD_LETTER_HEADERS.topic]: letter.source.topic,
+      [DEAD_LETTER_HEADERS.partition]: String(letter.source.partition),
+      [DEAD_LETTER_HEADERS.offset]: letter.source.offset,
+      [DEAD_LETTER_HEADERS.code]: letter.error.code,
+      [DEAD_LETTER_HEADERS.stage]: letter.error.stage,
+      [DEAD_LETTER_HEADERS.reason]: letter.error.message.slice(0, MAX_REASON_CHARS),
+      [DEAD_LETTER_HEADERS.time]: now.toISOString(),
+    },
+  };
+}
+
+export class DeadLetterPublisher {
+  constructor(
+    private readonly producer: Producer,
+    private readonly topic: string,
+  ) {}
+
+  /** Resolves once the broker acknowledged every letter on all in-sync replicas. */
+  async publish(letters: readonly DeadLetter[], now = new Date()): Promise<void> {
+    if (letters.length === 0) return;
+    await this.producer.send({
+      topic: this.topic,
+      acks: -1,
+      messages: letters.map((letter) => toDeadLetterMessage(letter, now)),
+    });
+  }
+}

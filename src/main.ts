@@ -1,0 +1,70 @@
+// Composition root: configuration -> rules -> service -> signals -> graceful stop.
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig, redactedConfig, type Config } from './config/load.js';
+import { loadRules, type LoadedRules } from './detect/load-rules.js';
+import { isDetectorError } from './errors.js';
+import { packagePath } from './package-root.js';
+import { startService } from './service.js';
+import { createLogger } from './telemetry/logger.js';
+import { VENDORS } from './vendors/index.js';
+
+/** Exit codes: 0 clean stop, 1 runtime failure, 2 bad configuration or rules (fix before restarting). */
+const EXIT_RUNTIME = 1;
+const EXIT_CONFIG = 2;
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`edr-dbdump-detector: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env, VENDORS);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, EXIT_CONFIG);
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const version = (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+
+  let rules: LoadedRules;
+  try {
+    rules = await loadRules(config.RULES_DIR);
+  } catch (error) {
+    if (isDetectorError(error)) fail(error.message, EXIT_CONFIG);
+    throw error;
+  }
+  logger.info({ version, config: redactedConfig(config), rules: rules.rules.map((r) => ({ id: r.rule.id, name: r.rule.name, version: r.rule.version })), fieldsRead: rules.fieldsRead }, 'starting');
+
+  let service;
+  try {
+    service = await startService(config, rules, logger, { version });
+  } catch (error) {
+    logger.fatal({ error }, 'start-up failed');
+    const code = isDetectorError(error) && error.code === 'CONFIG_INVALID' ? EXIT_CONFIG : EXIT_RUNTIME;
+    fail(error instanceof Error ? error.message : String(error), code);
+  }
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(EXIT_RUNTIME);
+    }
+    logger.info({ signal, boundMs: config.SHUTDOWN_TIMEOUT_MS }, 'stopping: finishing in-flight batches');
+    const deadline = setTimeout(() => {
+      logger.error({ boundMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown bound exceeded; exiting without a clean stop');
+      process.exit(EXIT_RUNTIME);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
+    void service.stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+main().catch((error: unknown) => {
+  fail(`unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, EXIT_RUNTIME);
+});

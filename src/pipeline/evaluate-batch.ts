@@ -1,0 +1,108 @@
+// The pure middle of the pipeline: records in, alerts and dead letters out. No I/O happens here.
+import type { KafkaMessage } from 'kafkajs';
+import { buildAlert, type BuiltAlert } from '../alerts/build-alert.js';
+import type { CompiledRule } from '../detect/compile-rule.js';
+import type { EcsEvent } from '../ecs/event.js';
+import { DetectorError, isDetectorError } from '../errors.js';
+import type { DeadLetter } from '../kafka/dead-letter.js';
+import type { AvroRecord } from '../vendors/types.js';
+import type { FeedRuntime } from './feed-runtime.js';
+
+export interface PendingAlert extends BuiltAlert {
+  vendor: string;
+  ruleId: string;
+  /** For latency: the event's own time and the Kafka record time, epoch milliseconds. */
+  eventTimeMs: number | undefined;
+  kafkaTimeMs: number | undefined;
+}
+
+export interface BatchEvaluation {
+  alerts: PendingAlert[];
+  deadLetters: DeadLetter[];
+  /** Matches per rule id, for metrics (one event may match several rules). */
+  matchesByRule: Map<string, number>;
+}
+
+function mapOrThrow(runtime: FeedRuntime, record: AvroRecord): EcsEvent {
+  try {
+    return runtime.vendor.toEcs(record);
+  } catch (error) {
+    throw new DetectorError('MAP_FAILED', `${runtime.vendor.id}: mapping to ECS failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function matchingRules(rules: readonly CompiledRule[], event: EcsEvent): CompiledRule[] | undefined {
+  let matched: CompiledRule[] | undefined;
+  for (const rule of rules) {
+    if (rule.matches(event)) (matched ??= []).push(rule);
+  }
+  return matched;
+}
+
+function epochMs(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * Evaluates one partition batch. The common case, a record no rule matches, costs one projected
+ * decode, one mapping of those few fields and the rules' set lookups; the full record is decoded
+ * and mapped only for a match. A record that cannot be decoded or mapped becomes a dead letter.
+ */
+export function evaluateBatch(
+  runtime: FeedRuntime,
+  partition: number,
+  messages: readonly KafkaMessage[],
+  detectedAt: Date,
+): BatchEvaluation {
+  const result: BatchEvaluation = { alerts: [], deadLetters: [], matchesByRule: new Map() };
+  const { vendor, topic, decoder, rules } = runtime;
+  for (const message of messages) {
+    try {
+      const projected = mapOrThrow(runtime, decoder.decodeForMatch(message.value));
+      if (!matchingRules(rules, projected)) continue;
+      const record = decoder.decodeFull(message.value);
+      const event = mapOrThrow(runtime, record);
+      // The projection decided; the full event is re-checked so an alert never contradicts its rule.
+      const matched = matchingRules(rules, event);
+      if (!matched) continue;
+      const eventIdentity = vendor.eventIdentity(record);
+      for (const compiled of matched) {
+        const built = buildAlert({
+          event,
+          rule: compiled.rule,
+          vendor: { id: vendor.id, title: vendor.title },
+          source: { topic, partition, offset: message.offset, kafkaTimestamp: message.timestamp },
+          ...(eventIdentity !== undefined ? { eventIdentity } : {}),
+          detectedAt,
+        });
+        const kafkaTimeMs = Number(message.timestamp);
+        result.alerts.push({
+          ...built,
+          vendor: vendor.id,
+          ruleId: compiled.rule.id,
+          eventTimeMs: epochMs(event['@timestamp']),
+          kafkaTimeMs: Number.isFinite(kafkaTimeMs) ? kafkaTimeMs : undefined,
+        });
+        result.matchesByRule.set(compiled.rule.id, (result.matchesByRule.get(compiled.rule.id) ?? 0) + 1);
+      }
+    } catch (error) {
+      // A retriable failure (schema registry unreachable) is not the record's fault: the whole
+      // batch is abandoned and read again later, instead of dead-lettering good records.
+      if (isDetectorError(error) && error.retriable) throw error;
+      const coded = isDetectorError(error)
+        ? error
+        : new DetectorError('MAP_FAILED', `${vendor.id}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      result.deadLetters.push({
+        vendor: vendor.id,
+        source: { topic, partition, offset: message.offset },
+        key: message.key ?? null,
+        value: message.value ?? null,
+        headers: message.headers ?? {},
+        error: coded,
+      });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,29 @@
+// Liveness and readiness as pure functions of the service's observable state.
+import type { ProbeResult } from './telemetry/http-server.js';
+
+export interface ServiceState {
+  consumerJoined: boolean;
+  consumerCrashed: boolean;
+  elasticsearchReachable: boolean;
+  templateInstalled: boolean;
+  stopping: boolean;
+  stalledPartitions: string[];
+}
+
+export function liveness(state: ServiceState): ProbeResult {
+  const ok = !state.consumerCrashed && state.stalledPartitions.length === 0;
+  return { ok, checks: { consumerCrashed: state.consumerCrashed, stalledPartitions: state.stalledPartitions } };
+}
+
+export function readiness(state: ServiceState): ProbeResult {
+  const ok = state.consumerJoined && state.elasticsearchReachable && state.templateInstalled && !state.stopping;
+  return {
+    ok,
+    checks: {
+      kafkaJoined: state.consumerJoined,
+      elasticsearchReachable: state.elasticsearchReachable,
+      templateInstalled: state.templateInstalled,
+      stopping: state.stopping,
+    },
+  };
+}

@@ -1,0 +1,182 @@
+// Wires the stages together and owns their lifecycle: start in order, stop in reverse, bounded.
+import { errors as esErrors } from '@elastic/elasticsearch';
+import { Registry } from 'prom-client';
+import type { Config } from './config/load.js';
+import { createFeedDecoders } from './decode/feed-decoder.js';
+import type { LoadedRules } from './detect/load-rules.js';
+import { DetectorError } from './errors.js';
+import { createKafka } from './kafka/client.js';
+import { DeadLetterPublisher } from './kafka/dead-letter.js';
+import { FeedConsumer } from './kafka/feed-consumer.js';
+import { LagMonitor } from './kafka/lag-monitor.js';
+import { createBatchHandler } from './pipeline/batch-handler.js';
+import type { FeedRuntime } from './pipeline/feed-runtime.js';
+import { liveness, readiness, type ServiceState } from './readiness.js';
+import { BulkAlertWriter } from './sinks/elasticsearch/bulk-writer.js';
+import { createElasticsearchClient } from './sinks/elasticsearch/client.js';
+import { installAlertTemplate } from './sinks/elasticsearch/install-template.js';
+import { createEvents } from './telemetry/events.js';
+import { startOperationsServer, type RunningServer } from './telemetry/http-server.js';
+import type { Logger } from './telemetry/logger.js';
+import { createMetrics } from './telemetry/metrics.js';
+
+export interface RunningService {
+  metricsPort: number;
+  /** Finishes in-flight batches, commits, disconnects; resolves when everything is closed. */
+  stop(): Promise<void>;
+}
+
+const READINESS_POLL_MS = 5_000;
+
+/** Authentication and authorisation failures will not heal by retrying: start-up stops with them. */
+function isCredentialsError(error: unknown): boolean {
+  const cause = error instanceof DetectorError ? error.cause : error;
+  return cause instanceof esErrors.ResponseError && (cause.statusCode === 401 || cause.statusCode === 403);
+}
+
+export async function startService(config: Config, rules: LoadedRules, logger: Logger, build: { version: string }): Promise<RunningService> {
+  const registry = new Registry();
+  const metrics = createMetrics(registry, build);
+  const events = createEvents(metrics, logger);
+  const state: ServiceState = {
+    consumerJoined: false,
+    consumerCrashed: false,
+    elasticsearchReachable: false,
+    templateInstalled: false,
+    stopping: false,
+    stalledPartitions: [],
+  };
+
+  const elasticsearch = createElasticsearchClient({
+    url: config.ELASTICSEARCH_URL,
+    apiKey: config.ELASTICSEARCH_API_KEY,
+    username: config.ELASTICSEARCH_USERNAME,
+    password: config.ELASTICSEARCH_PASSWORD,
+    ca: config.elasticsearchCa,
+    requestTimeoutMs: config.ELASTICSEARCH_REQUEST_TIMEOUT_MS,
+  });
+  const kafka = createKafka(
+    {
+      clientId: config.KAFKA_CLIENT_ID,
+      brokers: config.KAFKA_BROKERS,
+      ssl: config.KAFKA_SSL,
+      ca: config.kafkaCa,
+      saslMechanism: config.KAFKA_SASL_MECHANISM,
+      saslUsername: config.KAFKA_SASL_USERNAME,
+      saslPassword: config.KAFKA_SASL_PASSWORD,
+    },
+    logger,
+  );
+  const topics = config.feeds.map((feed) => feed.topic);
+  const consumer = new FeedConsumer(
+    kafka,
+    {
+      groupId: config.KAFKA_GROUP_ID,
+      topics,
+      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
+      maxBytes: config.KAFKA_MAX_BYTES,
+      partitionsConsumedConcurrently: 4,
+    },
+    metrics,
+    logger,
+  );
+
+  const refreshState = (): ServiceState => {
+    state.consumerJoined = consumer.isJoined;
+    state.consumerCrashed = consumer.hasCrashed;
+    state.stalledPartitions = consumer.progress.stalled(config.HEALTH_STALL_TIMEOUT_MS);
+    metrics.ready.set(readiness(state).ok ? 1 : 0);
+    return state;
+  };
+  const server: RunningServer = await startOperationsServer(
+    { registry, liveness: () => liveness(refreshState()), readiness: () => readiness(refreshState()) },
+    config.METRICS_HOST,
+    config.METRICS_PORT,
+  );
+  logger.info({ port: server.port }, 'operations endpoint listening (/metrics, /healthz, /readyz)');
+
+  // Elasticsearch first: without the template, alerts would be indexed with guessed types.
+  const template = await installAlertTemplate(elasticsearch, config.ALERTS_INDEX).catch(async (error: unknown) => {
+    await server.close();
+    throw isCredentialsError(error)
+      ? new DetectorError('CONFIG_INVALID', `Elasticsearch refused our credentials at ${config.ELASTICSEARCH_URL}: check ELASTICSEARCH_API_KEY or ELASTICSEARCH_USERNAME/PASSWORD`, { cause: error })
+      : error;
+  });
+  state.templateInstalled = true;
+  state.elasticsearchReachable = true;
+  if (!template.wildcardSupported) {
+    logger.warn({ index: config.ALERTS_INDEX }, 'this Elasticsearch lacks the wildcard field type; command lines are mapped as keyword + text');
+  }
+  logger.info({ index: config.ALERTS_INDEX }, 'alerts index template installed');
+
+  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+  const admin = kafka.admin();
+  try {
+    await producer.connect();
+    await admin.connect();
+  } catch (error) {
+    await server.close();
+    throw new DetectorError('CONFIG_INVALID', `cannot connect to Kafka at ${config.KAFKA_BROKERS.join(',')}: ${(error as Error).message}`, { cause: error });
+  }
+  const lagMonitor = new LagMonitor(admin, config.KAFKA_GROUP_ID, topics, metrics, logger);
+
+  const decoders = createFeedDecoders(
+    config.feeds.map((feed) => feed.vendor),
+    {
+      format: config.VALUE_FORMAT,
+      registryUrl: config.SCHEMA_REGISTRY_URL,
+      registryUsername: config.SCHEMA_REGISTRY_USERNAME,
+      registryPassword: config.SCHEMA_REGISTRY_PASSWORD,
+      fieldsRead: rules.fieldsRead,
+    },
+  );
+  const runtimes = new Map<string, FeedRuntime>();
+  for (const feed of config.feeds) {
+    const decoder = decoders.get(feed.vendor.id);
+    if (decoder) runtimes.set(feed.topic, { vendor: feed.vendor, topic: feed.topic, decoder, rules: rules.rules });
+  }
+
+  const shutdownAbort = new AbortController();
+  const writer = new BulkAlertWriter(elasticsearch, { index: config.ALERTS_INDEX, maxBackoffMs: config.ELASTICSEARCH_RETRY_MAX_BACKOFF_MS });
+  const handler = createBatchHandler({
+    runtimesByTopic: runtimes,
+    writer,
+    deadLetters: new DeadLetterPublisher(producer, config.DLQ_TOPIC),
+    events,
+    abortSignal: shutdownAbort.signal,
+  });
+
+  const reachability = setInterval(() => {
+    elasticsearch.indices
+      .exists({ index: config.ALERTS_INDEX })
+      .then(() => (state.elasticsearchReachable = true))
+      .catch(() => (state.elasticsearchReachable = false))
+      .finally(refreshState);
+  }, READINESS_POLL_MS);
+  reachability.unref();
+
+  await consumer.start(handler);
+  lagMonitor.start();
+  logger.info({ topics, groupId: config.KAFKA_GROUP_ID, rules: rules.rules.map((r) => r.rule.name) }, 'consuming');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      state.stopping = true;
+      refreshState();
+      clearInterval(reachability);
+      // Give the in-flight batch most of the bound to finish normally, then give up on Elasticsearch:
+      // the unacknowledged batch stays uncommitted and is read again after the restart.
+      const abortTimer = setTimeout(() => shutdownAbort.abort(), Math.floor(config.SHUTDOWN_TIMEOUT_MS * 0.6));
+      abortTimer.unref();
+      await consumer.stop().catch((error: unknown) => logger.warn({ error }, 'consumer stop failed'));
+      clearTimeout(abortTimer);
+      await lagMonitor.stop();
+      await Promise.allSettled([producer.disconnect(), admin.disconnect(), elasticsearch.close()]);
+      await server.close();
+      logger.info('stopped');
+    })());
+
+  return { metricsPort: server.port, stop };
+}

@@ -1,0 +1,123 @@
+// The alerts index template: ECS types for every field an alert carries; unknown fields kept unindexed.
+
+type Mapping = Record<string, unknown>;
+
+const keyword: Mapping = { type: 'keyword', ignore_above: 1024 };
+const date: Mapping = { type: 'date' };
+const long: Mapping = { type: 'long' };
+
+function object(properties: Record<string, Mapping>): Mapping {
+  return { properties };
+}
+
+function processFields(commandLine: Mapping): Record<string, Mapping> {
+  return {
+    name: keyword,
+    executable: keyword,
+    command_line: commandLine,
+    args: keyword,
+    args_count: long,
+    pid: long,
+    entity_id: keyword,
+    start: date,
+    end: date,
+    working_directory: keyword,
+    hash: object({ md5: keyword, sha1: keyword, sha256: keyword }),
+    user: object({ id: keyword, name: keyword }),
+  };
+}
+
+/**
+ * Command lines are `wildcard` in ECS so analysts can search inside them. That field type lives in
+ * an x-pack module some Elasticsearch distributions lack (the local integ-test zip among them); there
+ * the sink falls back to a keyword with a full-text sub-field.
+ */
+export function commandLineMapping(wildcardSupported: boolean): Mapping {
+  return wildcardSupported
+    ? { type: 'wildcard' }
+    : { type: 'keyword', ignore_above: 8191, fields: { text: { type: 'text' } } };
+}
+
+export function alertMappings(wildcardSupported: boolean): Mapping {
+  const commandLine = commandLineMapping(wildcardSupported);
+  return {
+    dynamic: false,
+    properties: {
+      '@timestamp': date,
+      message: { type: 'text' },
+      tags: keyword,
+      ecs: object({ version: keyword }),
+      event: object({
+        id: keyword,
+        kind: keyword,
+        category: keyword,
+        type: keyword,
+        action: keyword,
+        outcome: keyword,
+        dataset: keyword,
+        module: keyword,
+        created: date,
+        ingested: date,
+        severity: long,
+        risk_score: { type: 'float' },
+      }),
+      host: object({
+        id: keyword,
+        name: keyword,
+        hostname: keyword,
+        ip: { type: 'ip', ignore_malformed: true },
+        os: object({ type: keyword, platform: keyword, name: keyword, family: keyword, version: keyword, kernel: keyword }),
+      }),
+      user: object({ id: keyword, name: keyword, domain: keyword, group: object({ id: keyword, name: keyword }) }),
+      process: object({ ...processFields(commandLine), parent: object(processFields(commandLine)) }),
+      observer: object({ version: keyword, vendor: keyword, product: keyword }),
+      agent: object({ id: keyword, type: keyword, version: keyword }),
+      rule: object({
+        id: keyword,
+        uuid: keyword,
+        name: keyword,
+        description: { type: 'text' },
+        reference: keyword,
+        version: keyword,
+        author: keyword,
+        license: keyword,
+        category: keyword,
+        ruleset: keyword,
+        severity: keyword,
+      }),
+      threat: object({
+        framework: keyword,
+        tactic: object({ id: keyword, name: keyword, reference: keyword }),
+        technique: object({
+          id: keyword,
+          name: keyword,
+          reference: keyword,
+          subtechnique: object({ id: keyword, name: keyword, reference: keyword }),
+        }),
+      }),
+      edr: object({
+        alert: object({ severity: keyword, timestamp_source: keyword }),
+        source: object({
+          vendor: keyword,
+          vendor_title: keyword,
+          topic: keyword,
+          partition: { type: 'integer' },
+          offset: long,
+          kafka_timestamp: date,
+        }),
+      }),
+    },
+  };
+}
+
+export function alertIndexTemplate(index: string, wildcardSupported: boolean): Record<string, unknown> {
+  return {
+    index_patterns: [index, `${index}-*`],
+    priority: 200,
+    template: {
+      settings: { number_of_shards: 1, 'index.mapping.total_fields.limit': 2000 },
+      mappings: alertMappings(wildcardSupported),
+    },
+    _meta: { managed_by: 'edr-dbdump-detector', description: 'Alerts of the streaming database-dump detector' },
+  };
+}

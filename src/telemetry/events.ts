@@ -1,0 +1,74 @@
+// Named internal events: each one logs and bumps its metrics in one place, so the two never disagree.
+import type { DetectorError } from '../errors.js';
+import type { ItemOutcome } from '../sinks/elasticsearch/bulk-writer.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+export interface RecordPosition {
+  vendor: string;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface LatencySample {
+  vendor: string;
+  eventTimeMs: number | undefined;
+  kafkaTimeMs: number | undefined;
+}
+
+export function createEvents(metrics: Metrics, logger: Logger) {
+  return {
+    recordsConsumed(vendor: string, topic: string, count: number): void {
+      metrics.recordsConsumed.inc({ vendor, topic }, count);
+    },
+
+    recordRejected(position: RecordPosition, error: Pick<DetectorError, 'code' | 'stage' | 'message'>): void {
+      metrics.decodeFailures.inc({ vendor: position.vendor, error_code: error.code });
+      logger.warn({ ...position, error: { code: error.code, stage: error.stage, message: error.message } }, 'record rejected; sending it to the dead-letter topic');
+    },
+
+    deadLettered(vendor: string, code: string, count = 1): void {
+      metrics.deadLetters.inc({ vendor, error_code: code }, count);
+    },
+
+    ruleMatched(vendor: string, ruleId: string, count: number): void {
+      metrics.ruleMatches.inc({ vendor, rule_id: ruleId }, count);
+    },
+
+    alertsPending(delta: number): void {
+      metrics.pendingAlerts.inc(delta);
+    },
+
+    alertWritten(outcome: ItemOutcome, latency: LatencySample, ackedAtMs: number): void {
+      metrics.alertsWritten.inc({ vendor: outcome.alert.vendor, outcome: outcome.outcome });
+      if (outcome.outcome === 'failed') {
+        logger.error({ alertId: outcome.alert.id, vendor: outcome.alert.vendor, status: outcome.status, reason: outcome.reason }, 'Elasticsearch rejected an alert; it goes to the dead-letter topic');
+        return;
+      }
+      if (latency.eventTimeMs !== undefined) {
+        metrics.alertLatencyFromEvent.observe({ vendor: latency.vendor }, Math.max(0, ackedAtMs - latency.eventTimeMs) / 1000);
+      }
+      if (latency.kafkaTimeMs !== undefined) {
+        metrics.alertLatencyFromKafka.observe({ vendor: latency.vendor }, Math.max(0, ackedAtMs - latency.kafkaTimeMs) / 1000);
+      }
+      if (outcome.outcome === 'created') logger.info({ alertId: outcome.alert.id, vendor: outcome.alert.vendor }, 'alert written');
+      else logger.debug({ alertId: outcome.alert.id }, 'alert already written (redelivered record)');
+    },
+
+    bulkRequest(outcome: 'success' | 'retried' | 'error', durationSeconds: number): void {
+      metrics.bulkRequests.inc({ outcome });
+      metrics.bulkDuration.observe({ outcome }, durationSeconds);
+    },
+
+    sinkBackedUp(reason: string, attempt: number, delayMs: number): void {
+      logger.warn({ reason, attempt, retryInMs: delayMs }, 'Elasticsearch is not accepting alerts; retrying');
+    },
+
+    batchAbandoned(topic: string, partition: number, error: unknown): void {
+      logger.warn({ topic, partition, error }, 'batch not completed; it will be read again');
+    },
+  };
+}
+
+export type Events = ReturnType<typeof createEvents>;

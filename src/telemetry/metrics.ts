@@ -1,0 +1,128 @@
+// The service's Prometheus metrics, registered on an injected registry (never the global one).
+import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+
+const LATENCY_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+const BULK_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export function createMetrics(registry: Registry, build: { version: string }) {
+  const prefix = 'edr_detector_';
+  const registers = [registry];
+  const metrics = {
+    recordsConsumed: new Counter({
+      name: `${prefix}records_consumed_total`,
+      help: 'Records read from the feed topics.',
+      labelNames: ['vendor', 'topic'] as const,
+      registers,
+    }),
+    decodeFailures: new Counter({
+      name: `${prefix}decode_failures_total`,
+      help: 'Records that could not be decoded or mapped to ECS, by error code.',
+      labelNames: ['vendor', 'error_code'] as const,
+      registers,
+    }),
+    deadLetters: new Counter({
+      name: `${prefix}dead_letters_total`,
+      help: 'Records written to the dead-letter topic, by error code.',
+      labelNames: ['vendor', 'error_code'] as const,
+      registers,
+    }),
+    ruleMatches: new Counter({
+      name: `${prefix}rule_matches_total`,
+      help: 'Events a detection rule matched.',
+      labelNames: ['vendor', 'rule_id'] as const,
+      registers,
+    }),
+    alertsWritten: new Counter({
+      name: `${prefix}alerts_written_total`,
+      help: 'Alerts sent to Elasticsearch by outcome: created, duplicate (already written), failed.',
+      labelNames: ['vendor', 'outcome'] as const,
+      registers,
+    }),
+    bulkRequests: new Counter({
+      name: `${prefix}elasticsearch_bulk_requests_total`,
+      help: 'Elasticsearch bulk requests by outcome: success, retried, error.',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    bulkDuration: new Histogram({
+      name: `${prefix}elasticsearch_bulk_duration_seconds`,
+      help: 'Duration of Elasticsearch bulk requests.',
+      labelNames: ['outcome'] as const,
+      buckets: BULK_BUCKETS_S,
+      registers,
+    }),
+    offsetsCommitted: new Counter({
+      name: `${prefix}offsets_committed_total`,
+      help: 'Partition offsets committed to the consumer group.',
+      labelNames: ['topic'] as const,
+      registers,
+    }),
+    consumerLag: new Gauge({
+      name: `${prefix}consumer_lag_records`,
+      help: 'Records between the last processed offset and the high watermark, per partition.',
+      labelNames: ['topic', 'partition'] as const,
+      registers,
+    }),
+    lastCommit: new Gauge({
+      name: `${prefix}last_commit_timestamp_seconds`,
+      help: 'Unix time of the last offset commit, per partition.',
+      labelNames: ['topic', 'partition'] as const,
+      registers,
+    }),
+    partitionsAssigned: new Gauge({
+      name: `${prefix}partitions_assigned`,
+      help: 'Partitions assigned to this instance.',
+      registers,
+    }),
+    partitionsPaused: new Gauge({
+      name: `${prefix}partitions_paused`,
+      help: 'Partitions paused because Elasticsearch is not accepting alerts.',
+      registers,
+    }),
+    pendingAlerts: new Gauge({
+      name: `${prefix}pending_alerts`,
+      help: 'Alerts built but not yet acknowledged by Elasticsearch.',
+      registers,
+    }),
+    ready: new Gauge({
+      name: `${prefix}ready`,
+      help: '1 when the consumer joined its group, Elasticsearch answers and the template is installed.',
+      registers,
+    }),
+    buildInfo: new Gauge({
+      name: `${prefix}build_info`,
+      help: 'Build information; always 1.',
+      labelNames: ['version', 'node_version'] as const,
+      registers,
+    }),
+    alertLatencyFromEvent: new Histogram({
+      name: `${prefix}alert_latency_from_event_seconds`,
+      help: 'From the event time (@timestamp) to the alert acknowledged by Elasticsearch.',
+      labelNames: ['vendor'] as const,
+      buckets: LATENCY_BUCKETS_S,
+      registers,
+    }),
+    alertLatencyFromKafka: new Histogram({
+      name: `${prefix}alert_latency_from_kafka_seconds`,
+      help: 'From the Kafka record timestamp to the alert acknowledged by Elasticsearch.',
+      labelNames: ['vendor'] as const,
+      buckets: LATENCY_BUCKETS_S,
+      registers,
+    }),
+    batchDuration: new Histogram({
+      name: `${prefix}batch_duration_seconds`,
+      help: 'Processing time of one Kafka batch: decode, map, match, alerts acknowledged.',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
+      registers,
+    }),
+  };
+  metrics.buildInfo.set({ version: build.version, node_version: process.version }, 1);
+  metrics.ready.set(0);
+  metrics.partitionsAssigned.set(0);
+  metrics.partitionsPaused.set(0);
+  metrics.pendingAlerts.set(0);
+  collectDefaultMetrics({ register: registry });
+  return metrics;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,96 @@
+// CrowdStrike Falcon Data Replicator feed: flat all-string FDR events, mapped to ECS as Elastic's `fdr` pipeline does.
+import { readSchemaJson } from '../decode/schemas.js';
+import { ABORTING_FIELDS, crowdstrikeFdrToEcs, DATASET, MODULE } from './crowdstrike-fdr/to-ecs.js';
+import { coerceToSchema } from './shared/coerce-to-schema.js';
+import { stringAt } from './shared/ecs-draft.js';
+import { nativeToAvro } from './shared/native-to-avro.js';
+import type { AvroRecord, VendorFeed } from './types.js';
+
+const SCHEMA_FILE = 'crowdstrike-fdr.avsc';
+
+type SchemaJson = Parameters<typeof nativeToAvro>[0];
+let schemaJson: SchemaJson | undefined;
+function schema(): SchemaJson {
+  schemaJson ??= readSchemaJson(SCHEMA_FILE) as SchemaJson;
+  return schemaJson;
+}
+
+function fromNative(native: Record<string, unknown>): AvroRecord {
+  return coerceToSchema(schema(), nativeToAvro(schema(), native));
+}
+
+/** Elastic's event.id (`id|aid|cid`), but only when the event has its own id. */
+function eventIdentity(record: AvroRecord): string | undefined {
+  const id = stringAt(record, 'id');
+  if (id === undefined || id === '') return undefined;
+  return `${id}|${stringAt(record, 'aid') ?? ''}|${stringAt(record, 'cid') ?? ''}`;
+}
+
+/*
+ * Which FDR fields each ECS field is computed from. A field that can come out as "-" or "none", or
+ * that is set after a processor that may abort Elastic's pipeline, also depends on the fields that
+ * can cause the abort: an aborted document skips the cleanup and the rest of the mapping.
+ */
+function withAbort(...fields: string[]): readonly string[] {
+  return Object.freeze([...fields, ...ABORTING_FIELDS]);
+}
+
+const lineage: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  '@timestamp': ['UTCTimestamp', 'timestamp'],
+  'event.created': ['UTCTimestamp', 'timestamp'],
+  'event.category': ['event_simpleName'],
+  'event.type': ['event_simpleName'],
+  'event.outcome': ['event_simpleName'],
+  'event.kind': withAbort('event_simpleName'),
+  'event.action': withAbort('event_simpleName'),
+  'event.id': ['id', 'aid', 'cid'],
+  'event.dataset': [],
+  'event.module': [],
+  'observer.serial_number': withAbort('aid'),
+  'observer.ip': ['aip'],
+  'observer.address': ['aip'],
+  'observer.version': withAbort('ConfigBuild'),
+  'host.id': withAbort('aid'),
+  'host.hostname': withAbort('ComputerName'),
+  'host.name': withAbort('ComputerName'),
+  'host.os.type': ['event_platform'],
+  'process.command_line': withAbort('CommandLine'),
+  'process.args': withAbort('CommandLine', 'event_platform'),
+  'process.args_count': ['CommandLine', 'event_platform'],
+  'process.executable': withAbort('ImageFileName'),
+  'process.name': withAbort('ImageFileName', 'CommandLine', 'event_platform'),
+  'process.start': withAbort(),
+  'process.end': withAbort(),
+  'process.pid': withAbort('RawProcessId'),
+  'process.entity_id': withAbort('TargetProcessId'),
+  'process.parent.entity_id': withAbort('ParentProcessId'),
+  'process.parent.name': withAbort('ParentBaseFileName'),
+  'process.hash.md5': withAbort('MD5HashData', 'event_simpleName'),
+  'process.hash.sha1': withAbort('SHA1HashData', 'event_simpleName'),
+  'process.hash.sha256': withAbort('SHA256HashData', 'event_simpleName'),
+  'process.real_user.id': withAbort('RUID'),
+  'user.Ext.real.id': withAbort('RUID'),
+  'process.real_group.id': withAbort('RGID', 'event_platform'),
+  'group.Ext.real.id': withAbort('RGID', 'event_platform'),
+  'process.group.id': withAbort('GID', 'event_platform'),
+  'group.id': withAbort('GID', 'event_platform'),
+  'user.id': withAbort(),
+  'user.group.id': withAbort('GID'),
+  'user.name': withAbort('UserName'),
+  'device.id': withAbort('aid'),
+});
+
+export const crowdstrikeFdr: VendorFeed = {
+  id: 'crowdstrike-fdr',
+  title: 'CrowdStrike Falcon Data Replicator',
+  topicVariable: 'TOPIC_CROWDSTRIKE_FDR',
+  defaultTopic: 'edr.crowdstrike-fdr',
+  schemaFile: SCHEMA_FILE,
+  bundledSchemaId: 1002,
+  dataset: DATASET,
+  module: MODULE,
+  fromNative,
+  toEcs: crowdstrikeFdrToEcs,
+  eventIdentity,
+  lineage,
+};

@@ -1,0 +1,95 @@
+// Test-scoped feeds: fresh topics, group, dead-letter topic and alerts index per suite, and clean-up.
+import { randomUUID } from 'node:crypto';
+import { Client } from '@elastic/elasticsearch';
+import { Kafka, logLevel, type Admin, type IHeaders } from 'kafkajs';
+import { VENDORS } from '../../../src/vendors/index.js';
+import type { VendorFeed } from '../../../src/vendors/types.js';
+import { TEST_STACK } from './stack.js';
+
+export interface TestFeeds {
+  kafka: Kafka;
+  admin: Admin;
+  elasticsearch: Client;
+  topicOf: Map<string, string>;
+  dlqTopic: string;
+  alertsIndex: string;
+  groupId: string;
+  /** Environment for startDetector that points the service at these topics and index. */
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+export async function createTestFeeds(label: string, partitions = 3, vendors: readonly VendorFeed[] = VENDORS): Promise<TestFeeds> {
+  const suffix = `${label}-${randomUUID().slice(0, 8)}`;
+  const kafka = new Kafka({ clientId: `test-${suffix}`, brokers: [TEST_STACK.kafkaBroker], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const topicOf = new Map(vendors.map((vendor) => [vendor.id, `t-${suffix}-${vendor.id}`]));
+  const dlqTopic = `t-${suffix}-dead-letter`;
+  await admin.createTopics({
+    topics: [...topicOf.values(), dlqTopic].map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+    waitForLeaders: true,
+  });
+  const elasticsearch = new Client({ node: TEST_STACK.elasticsearchUrl });
+  const alertsIndex = `alerts-${suffix}`;
+  const groupId = `detector-${suffix}`;
+  const env: Record<string, string> = { KAFKA_GROUP_ID: groupId, DLQ_TOPIC: dlqTopic, ALERTS_INDEX: alertsIndex };
+  for (const vendor of VENDORS) env[vendor.topicVariable] = topicOf.get(vendor.id) ?? '';
+  return {
+    kafka,
+    admin,
+    elasticsearch,
+    topicOf,
+    dlqTopic,
+    alertsIndex,
+    groupId,
+    env,
+    async cleanup() {
+      await admin.deleteTopics({ topics: [...topicOf.values(), dlqTopic] }).catch(() => undefined);
+      await admin.disconnect();
+      await elasticsearch.indices.delete({ index: alertsIndex }, { ignore: [404] }).catch(() => undefined);
+      await elasticsearch.indices.deleteIndexTemplate({ name: alertsIndex }, { ignore: [404] }).catch(() => undefined);
+      await elasticsearch.close();
+    },
+  };
+}
+
+export async function alertDocuments(feeds: TestFeeds): Promise<Array<{ id: string; source: Record<string, unknown> }>> {
+  await feeds.elasticsearch.indices.refresh({ index: feeds.alertsIndex }, { ignore: [404] });
+  const result = await feeds.elasticsearch.search<Record<string, unknown>>({ index: feeds.alertsIndex, size: 10_000, query: { match_all: {} } }, { ignore: [404] });
+  return (result.hits?.hits ?? []).map((hit) => ({ id: hit._id as string, source: hit._source as Record<string, unknown> }));
+}
+
+export interface ReadMessage {
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/** Reads every record of a topic from the beginning (a throwaway group), waiting for at least `atLeast`. */
+export async function readTopic(kafka: Kafka, topic: string, atLeast: number, timeoutMs = 30_000): Promise<ReadMessage[]> {
+  const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const messages: ReadMessage[] = [];
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        messages.push({ key: message.key?.toString() ?? null, value: message.value ?? null, headers: headerStrings(message.headers) });
+        if (messages.length >= atLeast) {
+          clearTimeout(timer);
+          setTimeout(resolve, 500); // a moment more, so an unexpected extra record is seen too
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  return messages;
+}
+
+function headerStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) out[name] = Array.isArray(value) ? value.map(String).join(',') : String(value ?? '');
+  return out;
+}

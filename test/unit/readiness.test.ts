@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { liveness, readiness, type ServiceState } from '../../src/readiness.js';
+
+const healthy: ServiceState = {
+  consumerJoined: true,
+  consumerCrashed: false,
+  elasticsearchReachable: true,
+  templateInstalled: true,
+  stopping: false,
+  stalledPartitions: [],
+};
+
+describe('probes', () => {
+  it('is ready only with Kafka joined, Elasticsearch reachable and the template installed', () => {
+    expect(readiness(healthy).ok).toBe(true);
+    for (const key of ['consumerJoined', 'elasticsearchReachable', 'templateInstalled'] as const) {
+      expect(readiness({ ...healthy, [key]: false }).ok, key).toBe(false);
+    }
+    expect(readiness({ ...healthy, stopping: true }).ok).toBe(false);
+  });
+
+  it('stays alive while Elasticsearch is down (a restart would not help) but not when a partition stalls', () => {
+    expect(liveness({ ...healthy, elasticsearchReachable: false }).ok).toBe(true);
+    expect(liveness({ ...healthy, stalledPartitions: ['t/0'] }).ok).toBe(false);
+    expect(liveness({ ...healthy, consumerCrashed: true }).ok).toBe(false);
+  });
+});

@@ -1,0 +1,186 @@
+// Elastic Defend mapping: recorded fixtures through Avro and back to ECS, plus the contract's edge cases.
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { bundledType, readSchemaJson } from '../../../src/decode/schemas.js';
+import type { EcsEvent } from '../../../src/ecs/event.js';
+import { packagePath } from '../../../src/package-root.js';
+import { elasticDefend } from '../../../src/vendors/elastic-defend.js';
+import type { AvroRecord } from '../../../src/vendors/types.js';
+
+interface Fixture {
+  description: string;
+  source?: string;
+  native: Record<string, unknown>;
+  expected: EcsEvent;
+  alert: boolean;
+}
+
+const FIXTURE_DIR = packagePath('test', 'fixtures', 'elastic-defend');
+const fixtures = readdirSync(FIXTURE_DIR)
+  .filter((file) => file.endsWith('.json'))
+  .sort()
+  .map((file) => [file, JSON.parse(readFileSync(`${FIXTURE_DIR}/${file}`, 'utf8')) as Fixture] as const);
+
+const type = bundledType(elasticDefend);
+
+/** As a Kafka consumer would see it: encoded with the bundled schema, then decoded. */
+function throughAvro(record: AvroRecord): AvroRecord {
+  return type.fromBuffer(type.toBuffer(record)) as AvroRecord;
+}
+
+/*
+ * The rule's query read literally (RULE.md): case-sensitive equality, any array element may
+ * satisfy a comparison, a missing field satisfies nothing. Keeps each fixture's `alert` honest.
+ */
+const ACTIONS = new Set(['exec', 'exec_event', 'start', 'ProcessRollup2']);
+const NAMES = new Set(['pg_dump', 'pg_dumpall', 'mysqldump', 'mariadb-dump', 'mongodump']);
+function anyIn(value: unknown, wanted: ReadonlySet<string>): boolean {
+  return (Array.isArray(value) ? value : [value]).some((item) => typeof item === 'string' && wanted.has(item));
+}
+function ruleFires(ecs: EcsEvent): boolean {
+  return (
+    anyIn(ecs.event?.category, new Set(['process'])) &&
+    anyIn(ecs.host?.os?.type, new Set(['linux'])) &&
+    anyIn(ecs.event?.type, new Set(['start'])) &&
+    anyIn(ecs.event?.action, ACTIONS) &&
+    anyIn(ecs.process?.name, NAMES)
+  );
+}
+
+function get(doc: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
+}
+
+describe('elastic-defend fixtures', () => {
+  it('has at least a dozen fixtures', () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it.each(fixtures)('%s maps to its expected ECS document', (_file, fixture) => {
+    const record = throughAvro(elasticDefend.fromNative(fixture.native));
+    expect(elasticDefend.toEcs(record)).toEqual(fixture.expected);
+  });
+
+  it.each(fixtures)('%s: the alert flag agrees with the rule', (_file, fixture) => {
+    expect(ruleFires(fixture.expected)).toBe(fixture.alert);
+  });
+
+  it('covers each dump tool exec on Linux and the non-alerting variants', () => {
+    const alerting = fixtures.filter(([, f]) => f.alert).map(([, f]) => f.expected.process?.name);
+    expect(new Set(alerting)).toEqual(NAMES);
+    const actions = new Set(fixtures.map(([, f]) => f.expected.event?.action));
+    for (const action of ['exec', 'fork', 'end', 'already_running', 'start']) expect(actions).toContain(action);
+  });
+});
+
+describe('elastic-defend toEcs', () => {
+  const exec = fixtures.find(([file]) => file === 'linux-exec-pg-dump-endpoint-sample.json')![1];
+
+  it('keeps @timestamp with all 7 fractional digits and args[0] as typed', () => {
+    const ecs = elasticDefend.toEcs(throughAvro(elasticDefend.fromNative(exec.native)));
+    expect(ecs['@timestamp']).toBe('2024-05-14T09:31:02.1837422Z');
+    expect(ecs.process?.args?.[0]).toBe('pg_dump');
+    expect(ecs.process?.executable).toBe('/usr/pgsql-16/bin/pg_dump');
+  });
+
+  it('maps an all-null record to only the integration defaults, and it has no identity', () => {
+    const record = throughAvro(elasticDefend.fromNative({}));
+    expect(elasticDefend.toEcs(record)).toEqual({
+      event: { dataset: 'endpoint.events.process', module: 'endpoint' },
+    });
+    expect(elasticDefend.eventIdentity(record)).toBeUndefined();
+  });
+
+  it('keeps a dataset and module the agent sent', () => {
+    const record = throughAvro(elasticDefend.fromNative({ event: { dataset: 'endpoint.events.process.custom', module: 'endpoint-x' } }));
+    expect(elasticDefend.toEcs(record).event).toEqual({ dataset: 'endpoint.events.process.custom', module: 'endpoint-x' });
+  });
+
+  it('keeps empty strings and negative or huge numbers as sent', () => {
+    const record = throughAvro(
+      elasticDefend.fromNative({ process: { pid: -1, args_count: 2 ** 60, command_line: '', parent: { command_line: '' } } }),
+    );
+    expect(elasticDefend.toEcs(record).process).toEqual({ pid: -1, args_count: 2 ** 60, command_line: '', parent: { command_line: '' } });
+  });
+
+  it('does not modify the record it maps', () => {
+    const record = throughAvro(elasticDefend.fromNative(exec.native));
+    const before = JSON.stringify(record);
+    elasticDefend.toEcs(record);
+    expect(JSON.stringify(record)).toBe(before);
+  });
+
+  it('never throws and never emits null or empty values on random schema-valid records', () => {
+    const isEmpty = (value: unknown): boolean =>
+      value === null ||
+      value === undefined ||
+      (Array.isArray(value) && value.length === 0) ||
+      (typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).length === 0);
+    const walk = (value: unknown): void => {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+      for (const child of Object.values(value)) {
+        expect(isEmpty(child)).toBe(false);
+        walk(child);
+      }
+    };
+    for (let i = 0; i < 300; i++) walk(elasticDefend.toEcs(throughAvro(type.random() as unknown as AvroRecord)));
+  });
+});
+
+describe('elastic-defend eventIdentity', () => {
+  it('is the agent-assigned event.id', () => {
+    const exec = fixtures.find(([file]) => file === 'linux-exec-mysqldump.json')![1];
+    expect(elasticDefend.eventIdentity(throughAvro(elasticDefend.fromNative(exec.native)))).toBe('MhX2aP0sV7dQ9kLe+++++4aV');
+  });
+
+  it('is undefined for an empty event.id', () => {
+    expect(elasticDefend.eventIdentity(throughAvro(elasticDefend.fromNative({ event: { id: '' } })))).toBeUndefined();
+  });
+});
+
+describe('elastic-defend lineage', () => {
+  const RULE_FIELDS = ['host.os.type', 'event.type', 'event.action', 'event.category', 'process.name'];
+
+  it('reads each ECS field from the Avro field of the same path, @timestamp from timestamp', () => {
+    for (const field of RULE_FIELDS) expect(elasticDefend.lineage[field]).toEqual([field]);
+    expect(elasticDefend.lineage['@timestamp']).toEqual(['timestamp']);
+    expect(elasticDefend.lineage['process.parent.name']).toEqual(['process.parent.name']);
+    expect(elasticDefend.lineage['timestamp']).toBeUndefined();
+  });
+
+  it('names only Avro paths that exist in the schema', () => {
+    const schema = readSchemaJson(elasticDefend.schemaFile);
+    const fieldsOf = (node: unknown): { name: string; type: unknown }[] => {
+      const branches = Array.isArray(node) ? node : [node];
+      const record = branches.find((b) => typeof b === 'object' && b !== null && (b as { type?: unknown }).type === 'record');
+      return (record as { fields?: { name: string; type: unknown }[] } | undefined)?.fields ?? [];
+    };
+    const exists = (path: string): boolean => {
+      let node: unknown = schema;
+      for (const key of path.split('.')) {
+        const field = fieldsOf(node).find((f) => f.name === key);
+        if (!field) return false;
+        node = field.type;
+      }
+      return fieldsOf(node).length === 0;
+    };
+    for (const paths of Object.values(elasticDefend.lineage)) for (const path of paths) expect(exists(path), path).toBe(true);
+  });
+
+  it('gives the rule fields the same values when only their lineage was decoded', () => {
+    for (const [, fixture] of fixtures) {
+      const full = throughAvro(elasticDefend.fromNative(fixture.native));
+      const projected: Record<string, unknown> = {};
+      for (const field of RULE_FIELDS) {
+        for (const path of elasticDefend.lineage[field]!) {
+          const keys = path.split('.');
+          let node = projected;
+          for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+          node[keys.at(-1)!] = get(full, path) ?? null;
+        }
+      }
+      const fromProjection = elasticDefend.toEcs(projected);
+      for (const field of RULE_FIELDS) expect(get(fromProjection, field), field).toEqual(get(fixture.expected, field));
+    }
+  });
+});
