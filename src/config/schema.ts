@@ -1,7 +1,6 @@
 // Every setting the service reads from its environment: names, defaults, units and constraints.
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(1).max(65535);
 const positiveMs = z.coerce.number().int().positive();
 const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -55,7 +54,8 @@ export const environmentSchema = z.object({
     .default('edr-alerts'),
   DLQ_TOPIC: topicSchema.min(1).default('edr.dead-letter'),
   RULES_DIR: z.string().min(1).optional(),
-  METRICS_PORT: port.default(9464),
+  // 0 lets the system pick a free port (tests run several instances side by side).
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   METRICS_HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: positiveMs.default(20_000),

@@ -1,5 +1,6 @@
 // Turns Kafka values into vendor records: framing, writer->reader resolution, one cached plan per schema id.
 import type avro from 'avsc';
+import { DetectorError } from '../errors.js';
 import type { AvroRecord } from '../vendors/types.js';
 import { decodeError, type DecodeErrorCode } from './decode-error.js';
 import { CONFLUENT_HEADER_BYTES, confluentSchemaId, requireValue, type ValueFormat } from './framing.js';
@@ -139,10 +140,20 @@ class Decoder implements RecordDecoder {
 
   private addFeed(vendor: DecodableFeed): FeedState {
     const bundled = this.schemaOf(vendor);
-    const reader = this.fields ? projectedType(bundled, this.fields(vendor)) : bundled;
+    const reader = this.fields ? this.projection(vendor, bundled, this.fields) : bundled;
     const feed: FeedState = { reader, plans: new Map(), raw: undefined };
     this.feeds.set(vendor.id, feed);
     return feed;
+  }
+
+  private projection(vendor: DecodableFeed, bundled: avro.Type, fields: ProjectionFields): avro.Type {
+    try {
+      return projectedType(bundled, fields(vendor));
+    } catch (error) {
+      // A lineage path the schema lacks is a build defect, reported once per feed with its name.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new DetectorError('CONFIG_INVALID', `${vendor.id}: ${reason}`, { cause: error });
+    }
   }
 
   private plan(feed: FeedState, writer: avro.Type, writerName: string): Plan {

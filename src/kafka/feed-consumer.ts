@@ -43,6 +43,10 @@ export class FeedConsumer {
   private joined = false;
   private crashed = false;
   private paused = false;
+  private stopping = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Next offset to commit per partition, as resolved after acknowledgement (kept for the final commit). */
+  private readonly resolved = new Map<string, { topic: string; partition: number; offset: string }>();
 
   constructor(
     kafka: Kafka,
@@ -82,12 +86,31 @@ export class FeedConsumer {
     });
   }
 
-  /** Leaves the group after the in-flight batches finish; kafkajs commits resolved offsets first. */
+  /**
+   * Takes no new batch, waits for the in-flight ones, commits every acknowledged offset, then leaves
+   * the group. (kafkajs itself does not commit on disconnect; its periodic commit may be up to
+   * autoCommitInterval behind, which would turn a clean stop into redelivered records.)
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.inFlight]);
+    const offsets = [...this.resolved.values()];
+    if (offsets.length > 0 && this.joined) {
+      await this.consumer.commitOffsets(offsets).catch((error: unknown) => {
+        this.logger.warn({ error }, 'final offset commit failed; the group resumes from the last periodic commit');
+      });
+    }
     await this.consumer.disconnect();
   }
 
-  private async runBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
+  private runBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    const running = this.processBatch(payload, handler);
+    this.inFlight.add(running);
+    return running.finally(() => this.inFlight.delete(running));
+  }
+
+  private async processBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
     const session: SessionControls = {
@@ -109,6 +132,8 @@ export class FeedConsumer {
       return;
     }
     payload.resolveOffset(batch.lastOffset());
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    this.resolved.set(`${batch.topic}/${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: next });
     const lag = Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1);
     this.progress.progressed(batch.topic, batch.partition, lag);
     this.metrics.batchDuration.observe((performance.now() - started) / 1000);
@@ -141,6 +166,8 @@ export class FeedConsumer {
         partitions.map((partition) => ({ topic, partition })),
       );
       this.progress.assign(assigned);
+      const owned = new Set(assigned.map(({ topic, partition }) => `${topic}/${partition}`));
+      for (const key of this.resolved.keys()) if (!owned.has(key)) this.resolved.delete(key);
       this.metrics.partitionsAssigned.set(assigned.length);
       this.logger.info({ groupId: payload.groupId, memberId: payload.memberId, assigned: payload.memberAssignment }, 'joined consumer group');
     });

@@ -99,15 +99,23 @@ function toEcs(record: AvroRecord): EcsEvent {
   }
   // The integration's data stream fixes dataset and module even when the agent left them out.
   const event = (doc['event'] ?? {}) as Record<string, unknown>;
-  event['dataset'] ??= DATASET;
-  event['module'] ??= MODULE;
+  if (typeof event['dataset'] !== 'string' || event['dataset'] === '') event['dataset'] = DATASET;
+  if (typeof event['module'] !== 'string' || event['module'] === '') event['module'] = MODULE;
   doc['event'] = event;
   return doc as EcsEvent;
 }
 
+/**
+ * Defend's event.id is unique per endpoint, not across the fleet; the agent id (else host id) in
+ * front keeps two hosts' events from sharing an alert id and one of them being dropped as a 409.
+ */
 function eventIdentity(record: AvroRecord): string | undefined {
   const id = child(record, 'event')?.['id'];
-  return typeof id === 'string' && id !== '' ? id : undefined;
+  if (typeof id !== 'string' || id === '') return undefined;
+  const agentId = child(record, 'agent')?.['id'];
+  const hostId = child(record, 'host')?.['id'];
+  const scope = typeof agentId === 'string' && agentId !== '' ? agentId : typeof hostId === 'string' ? hostId : '';
+  return scope ? `${scope}|${id}` : id;
 }
 
 function fromNative(native: Record<string, unknown>): AvroRecord {

@@ -1,9 +1,10 @@
 // Holds every feed in VENDORS to the same contract: schema, ids, fixtures through Avro, total mapping, honest lineage.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDecoder } from '../../src/decode/decoder.js';
 import { encodeRecord } from '../../src/decode/encoder.js';
+import { createFeedDecoders } from '../../src/decode/feed-decoder.js';
 import type { ValueFormat } from '../../src/decode/framing.js';
 import { lineagePaths, projectSchema } from '../../src/decode/projection.js';
 import { bundledType, parseSchema, readSchemaJson } from '../../src/decode/schemas.js';
@@ -30,6 +31,8 @@ const FORMATS: readonly ValueFormat[] = ['raw', 'confluent'];
 
 function loadFixtures(vendor: VendorFeed): [string, Fixture][] {
   const dir = packagePath('test', 'fixtures', vendor.id);
+  // A missing folder fails the fixture-count test below instead of the whole file.
+  if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((file) => file.endsWith('.json'))
     .sort()
@@ -133,13 +136,13 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
     });
   });
 
+  // Through the pipeline's own adapter, so the decoders it wires are the ones held to the contract.
   it.each(FORMATS.map((format) => [format] as const))('agrees on the rule fields between projected and full decode of every fixture (%s)', (format) => {
-    const full = createDecoder({ format, vendors: VENDORS });
-    const projected = full.project((feed) => lineagePaths(feed as VendorFeed, RULE_FIELDS));
+    const decoder = createFeedDecoders(VENDORS, { format, fieldsRead: RULE_FIELDS }).get(vendor.id)!;
     for (const [file, fixture] of fixtures) {
       const value = encodeRecord(vendor, vendor.fromNative(fixture.native), { format });
-      const whole = vendor.toEcs(full.decodeSync(vendor, value) as AvroRecord);
-      const partial = vendor.toEcs(projected.decodeSync(vendor, value) as AvroRecord);
+      const whole = vendor.toEcs(decoder.decodeFull(value));
+      const partial = vendor.toEcs(decoder.decodeForMatch(value));
       for (const field of RULE_FIELDS) expect(get(partial, field), `${file}: ${field}`).toEqual(get(whole, field));
     }
   });

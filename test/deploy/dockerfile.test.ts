@@ -1,12 +1,11 @@
 // The container image without a Docker engine: hadolint, the Dockerfile's promises checked one by one, and
 // the runtime stage's file layout rebuilt in a temp folder and started, so a missing file or dependency shows.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readRepoFile, repoPath, REPO_ROOT, runTool } from './repo-tools.js';
+import { freePort, readRepoFile, repoPath, REPO_ROOT, runTool } from './repo-tools.js';
 
 interface Instruction {
   keyword: string;
@@ -181,7 +180,14 @@ describe('what the image needs from src/', () => {
     const app = mkdtempSync(join(tmpdir(), 'edr-image-'));
     temporary.push(app);
     const buildOutput = join(app, '.build');
-    const built = runTool(repoPath('node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', buildOutput]);
+    // The build stage has only src/ next to the tsconfigs, so compile src/ alone, as it does.
+    const tsconfig = join(app, 'tsconfig.image.json');
+    writeFileSync(tsconfig, JSON.stringify({
+      extends: repoPath('tsconfig.build.json'),
+      compilerOptions: { outDir: buildOutput, typeRoots: [repoPath('node_modules', '@types')] },
+      include: [repoPath('src')],
+    }));
+    const built = runTool(repoPath('node_modules', '.bin', 'tsc'), ['-p', tsconfig]);
     expect(built.status, built.stdout).toBe(0);
     // Replays the runtime stage's COPY lines into the temp folder, which stands for its WORKDIR.
     expect(of(runtime, 'WORKDIR')).toEqual(['/app']);
@@ -198,6 +204,7 @@ describe('what the image needs from src/', () => {
       }
     }
     rmSync(buildOutput, { recursive: true });
+    rmSync(tsconfig);
     const output = await runUntil(
       process.execPath,
       ['dist/src/main.js'],
@@ -242,17 +249,6 @@ function runtimeImports(source: string): string[] {
   for (const match of source.matchAll(statement)) specifiers.push(match[1]!);
   for (const match of source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) specifiers.push(match[1]!);
   return specifiers;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 // Runs a command until its output matches `until` (then stops it) or it exits; resolves with the output.

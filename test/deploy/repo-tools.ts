@@ -1,6 +1,7 @@
 // Helpers for the deploy tests: checkout paths, YAML through PyYAML, and external tools with install hints.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -72,4 +73,16 @@ export function parseYamlText(text: string): unknown[] {
   const result = runTool('python3', ['-c', 'import json,sys,yaml;print(json.dumps(list(yaml.safe_load_all(sys.stdin))))'], text);
   if (result.status !== 0) throw new Error(`YAML parse failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as unknown[];
+}
+
+/** A TCP port on the loopback that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
 }

@@ -45,6 +45,3 @@ export function classifyEvent(simpleName: string | undefined): EventClass {
     ...(merged.outcome ? { outcome: merged.outcome } : {}),
   };
 }
-
-/** Event names this table categorizes (for tests and documentation). */
-export const CATEGORIZED_EVENTS: readonly string[] = [...TABLE.keys()];

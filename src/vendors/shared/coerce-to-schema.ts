@@ -18,6 +18,9 @@ interface FieldNode {
 
 const INT_MIN = -(2 ** 31);
 const INT_MAX = 2 ** 31 - 1;
+// The largest doubles that still fit a signed 64-bit long (2^63 itself does not).
+const LONG_MIN = -(2 ** 63);
+const LONG_MAX = 2 ** 63 - 1024;
 
 function branches(type: unknown): unknown[] {
   return Array.isArray(type) ? type : [type];
@@ -54,7 +57,7 @@ function coerceValue(value: unknown, primitive: Primitive): unknown {
       if (typeof value === 'string') return value;
       return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : null;
     case 'long':
-      return toInteger(value, -Number.MAX_VALUE, Number.MAX_VALUE);
+      return toInteger(value, LONG_MIN, LONG_MAX);
     case 'int':
       return toInteger(value, INT_MIN, INT_MAX);
     case 'boolean':

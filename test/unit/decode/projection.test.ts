@@ -43,6 +43,12 @@ describe('projectSchema', () => {
     expect(() => projectSchema(testType, ['event.action.x'])).toThrow(/"event\.action\.x"/);
   });
 
+  it('names the feed when a decoder is asked for a projection its schema cannot give', () => {
+    const decoder = createProjectedDecoder(options, () => ['process.nmae']);
+    const value = encodeRecord(TEST_FEED, sampleRecord(), { format: 'confluent', type: testType });
+    expect(() => decoder.decodeSync(TEST_FEED, value)).toThrow(/^test-edr: .*"process\.nmae"/);
+  });
+
   it('caches the projected type per field set regardless of order', () => {
     expect(projectedType(testType, ['event.action', 'timestamp'])).toBe(projectedType(testType, ['timestamp', 'event.action', 'timestamp']));
   });

@@ -128,9 +128,16 @@ describe('elastic-defend toEcs', () => {
 });
 
 describe('elastic-defend eventIdentity', () => {
-  it('is the agent-assigned event.id', () => {
+  it('is the agent-assigned event.id scoped by the agent id, since event ids are unique per endpoint only', () => {
     const exec = fixtures.find(([file]) => file === 'linux-exec-mysqldump.json')![1];
-    expect(elasticDefend.eventIdentity(throughAvro(elasticDefend.fromNative(exec.native)))).toBe('MhX2aP0sV7dQ9kLe+++++4aV');
+    const agentId = (exec.native as { agent: { id: string } }).agent.id;
+    expect(elasticDefend.eventIdentity(throughAvro(elasticDefend.fromNative(exec.native)))).toBe(`${agentId}|MhX2aP0sV7dQ9kLe+++++4aV`);
+  });
+
+  it('falls back to the host id, then to event.id alone', () => {
+    const viaHost = throughAvro(elasticDefend.fromNative({ event: { id: 'e-1' }, host: { id: 'h-1' } }));
+    expect(elasticDefend.eventIdentity(viaHost)).toBe('h-1|e-1');
+    expect(elasticDefend.eventIdentity(throughAvro(elasticDefend.fromNative({ event: { id: 'e-1' } })))).toBe('e-1');
   });
 
   it('is undefined for an empty event.id', () => {
