@@ -63,7 +63,9 @@ export async function startDetector(env: Record<string, string> = {}, options: O
   });
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
-  let metricsPort: number | undefined;
+  // A fixed port is known up front; with port 0 the service's start-up log line (info level) tells it.
+  const fixedPort = Number(env.METRICS_PORT ?? 0);
+  let metricsPort: number | undefined = fixedPort > 0 ? fixedPort : undefined;
   while (metricsPort === undefined) {
     const line = logs.find((entry) => entry.message === 'operations endpoint listening (/metrics, /healthz, /readyz)');
     if (line) metricsPort = Number(line.port);
