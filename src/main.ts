@@ -17,6 +17,20 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
+/**
+ * Node prints process warnings as plain text on stderr, which breaks a JSON log stream. They go
+ * through the logger instead. kafkajs schedules a timer with a negative delay whenever its request
+ * queue is idle (its throttle deadline starts in the past); Node clamps it to 1 ms and warns, so
+ * that one is only worth a debug line.
+ */
+function routeProcessWarnings(logger: ReturnType<typeof createLogger>): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    const level = warning.name === 'TimeoutNegativeWarning' ? 'debug' : 'warn';
+    logger[level]({ warning: { name: warning.name, message: warning.message } }, 'process warning');
+  });
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -26,6 +40,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  routeProcessWarnings(logger);
   const version = (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
 
   let rules: LoadedRules;

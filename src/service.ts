@@ -1,5 +1,6 @@
 // Wires the stages together and owns their lifecycle: start in order, stop in reverse, bounded.
 import { errors as esErrors } from '@elastic/elasticsearch';
+import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import type { Config } from './config/load.js';
 import { createFeedDecoders } from './decode/feed-decoder.js';
@@ -110,7 +111,9 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
   }
   logger.info({ index: config.ALERTS_INDEX }, 'alerts index template installed');
 
-  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+  // Dead letters are at-least-once like everything else: a retried send may write a letter twice,
+  // which is harmless, while an idempotent producer would need unbounded retries to keep its promise.
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   const admin = kafka.admin();
   try {
     await producer.connect();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts, stops or reports one local Elasticsearch node (single-node, loopback only, small heap).
-# Usage: elasticsearch.sh start|stop|status
+# Usage: elasticsearch.sh start|stop|status|clean (clean: stop, then delete this node's data and logs)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ES_HOME="$STACK_DIR/elasticsearch-$ELASTICSEARCH_VERSION"
@@ -44,6 +44,10 @@ start() {
     [[ -d "$home" ]] || cp -a "$ES_HOME" "$home"
   fi
   rm -rf "$BASE/config" && cp -a "$home/config" "$BASE/config"
+  if [[ -n "$ES_EXTRA_CONFIG_DIR" ]]; then
+    [[ -d "$ES_EXTRA_CONFIG_DIR" ]] || die "EDR_STACK_ES_EXTRA_CONFIG_DIR is not a folder: $ES_EXTRA_CONFIG_DIR"
+    cp -a "$ES_EXTRA_CONFIG_DIR/." "$BASE/config/"
+  fi
   cat > "$BASE/config/elasticsearch.yml" <<YML
 cluster.name: edr-dbdump-local-$STACK_NAME
 node.name: local-$STACK_NAME
@@ -94,9 +98,15 @@ status() {
   fi
 }
 
+clean() {
+  stop
+  rm -rf "$BASE"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) die "usage: elasticsearch.sh start|stop|status" ;;
+  clean) clean ;;
+  *) die "usage: elasticsearch.sh start|stop|status|clean" ;;
 esac

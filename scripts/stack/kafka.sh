@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts, stops or reports one local Apache Kafka broker in KRaft mode (combined broker+controller).
-# Usage: kafka.sh start|stop|status
+# Usage: kafka.sh start|stop|status|clean (clean: stop, then delete this broker's data and logs)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 KAFKA_HOME="$STACK_DIR/kafka-$KAFKA_VERSION"
@@ -97,9 +97,15 @@ status() {
   fi
 }
 
+clean() {
+  stop
+  rm -rf "$BASE"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) die "usage: kafka.sh start|stop|status" ;;
+  clean) clean ;;
+  *) die "usage: kafka.sh start|stop|status|clean" ;;
 esac

@@ -28,6 +28,9 @@ ES_HEAP="${EDR_STACK_ES_HEAP:-512m}"
 ES_SCHEME="${EDR_STACK_ES_SCHEME:-http}"
 # Extra elasticsearch.yml lines, e.g. TLS and security for the security tests.
 ES_EXTRA_SETTINGS="${EDR_STACK_ES_EXTRA_SETTINGS:-}"
+# A folder whose files are copied into the node's config folder at every start (TLS material,
+# file-realm users): Elasticsearch only reads such files from there.
+ES_EXTRA_CONFIG_DIR="${EDR_STACK_ES_EXTRA_CONFIG_DIR:-}"
 # Elasticsearch refuses to run as root; as root we run it as this system user.
 ES_RUN_USER="${EDR_STACK_ES_USER:-edrstack}"
 
