@@ -51,7 +51,7 @@ interface Pass {
 }
 
 function kafkaMessage(value: Buffer, offset: number, timestampMs: number): KafkaMessage {
-  return { key: null, value, timestamp: String(timestampMs), attributes: 0, offset: String(offset), size: value.length, headers: {} } as KafkaMessage;
+  return { key: null, value, timestamp: String(timestampMs), attributes: 0, offset: String(offset), size: value.length, headers: {} } as unknown as KafkaMessage;
 }
 
 function buildStreams(rules: LoadedRules, options: InProcessOptions): Stream[] {

@@ -100,6 +100,7 @@ status() {
 clean() {
   stop
   rm -rf "$BASE"
+  rmdir "$RUN_DIR" 2>/dev/null || true
 }
 
 case "${1:-}" in

@@ -1,23 +1,12 @@
 // CrowdStrike Falcon Data Replicator feed: flat all-string FDR events, mapped to ECS as Elastic's `fdr` pipeline does.
-import { readSchemaJson } from '../decode/schemas.js';
 import { ABORTING_FIELDS, crowdstrikeFdrToEcs, DATASET, MODULE } from './crowdstrike-fdr/to-ecs.js';
-import { coerceToSchema } from './shared/coerce-to-schema.js';
+import { coercingFromNative } from './shared/coerce-to-schema.js';
 import { stringAt } from './shared/ecs-draft.js';
-import { nativeToAvro } from './shared/native-to-avro.js';
 import type { AvroRecord, VendorFeed } from './types.js';
 
 const SCHEMA_FILE = 'crowdstrike-fdr.avsc';
 
-type SchemaJson = Parameters<typeof nativeToAvro>[0];
-let schemaJson: SchemaJson | undefined;
-function schema(): SchemaJson {
-  schemaJson ??= readSchemaJson(SCHEMA_FILE) as SchemaJson;
-  return schemaJson;
-}
-
-function fromNative(native: Record<string, unknown>): AvroRecord {
-  return coerceToSchema(schema(), nativeToAvro(schema(), native));
-}
+const fromNative = coercingFromNative(SCHEMA_FILE);
 
 /** Elastic's event.id (`id|aid|cid`), but only when the event has its own id. */
 function eventIdentity(record: AvroRecord): string | undefined {

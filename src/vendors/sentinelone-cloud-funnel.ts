@@ -1,24 +1,13 @@
 // SentinelOne Cloud Funnel 2.0 feed: flat dotted-key events as nested records, mapped to ECS as Elastic's pipelines do.
-import { readSchemaJson } from '../decode/schemas.js';
-import { coerceToSchema } from './shared/coerce-to-schema.js';
+import { coercingFromNative } from './shared/coerce-to-schema.js';
 import { stringAt } from './shared/ecs-draft.js';
-import { nativeToAvro } from './shared/native-to-avro.js';
 import { DATASET, MODULE, sentinelOneCloudFunnelToEcs } from './sentinelone-cloud-funnel/to-ecs.js';
 import type { AvroRecord, VendorFeed } from './types.js';
 
 const SCHEMA_FILE = 'sentinelone-cloud-funnel.avsc';
 
-type SchemaJson = Parameters<typeof nativeToAvro>[0];
-let schemaJson: SchemaJson | undefined;
-function schema(): SchemaJson {
-  schemaJson ??= readSchemaJson(SCHEMA_FILE) as SchemaJson;
-  return schemaJson;
-}
-
 /** Flat dotted keys (as shipped) or nested objects; pids and times given as text become numbers. */
-function fromNative(native: Record<string, unknown>): AvroRecord {
-  return coerceToSchema(schema(), nativeToAvro(schema(), native));
-}
+const fromNative = coercingFromNative(SCHEMA_FILE);
 
 function eventIdentity(record: AvroRecord): string | undefined {
   const id = stringAt(record, 'event.id');

@@ -11,7 +11,7 @@ import { VENDORS } from '../../../src/vendors/index.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
 
 function message(offset: number, value: Buffer | null): KafkaMessage {
-  return { key: null, value, timestamp: '1767225600000', attributes: 0, offset: String(offset), headers: {}, size: value?.length ?? 0 };
+  return { key: null, value, timestamp: '1767225600000', attributes: 0, offset: String(offset), headers: {} };
 }
 
 describe.each(['confluent', 'raw'] as const)('evaluateBatch (%s)', (format) => {

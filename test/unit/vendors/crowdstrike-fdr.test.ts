@@ -1,35 +1,19 @@
 // CrowdStrike FDR mapping: recorded fixtures through Avro and back to ECS, Elastic's fdr pipeline rules one by one, lineage.
-import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bundledType, readSchemaJson } from '../../../src/decode/schemas.js';
 import type { EcsEvent } from '../../../src/ecs/event.js';
-import { packagePath } from '../../../src/package-root.js';
 import { crowdstrikeFdr } from '../../../src/vendors/crowdstrike-fdr.js';
 import type { AvroRecord } from '../../../src/vendors/types.js';
+import { avroRoundTrip, fixturesOf } from './shared/vendor-fixtures.js';
 import { describeLineage, DUMP_TOOLS, recordArbitrary, ruleFires } from './shared/schema-records.js';
 
-interface Fixture {
-  description: string;
-  source?: string;
-  native: Record<string, unknown>;
-  expected: EcsEvent;
-  alert: boolean;
-}
-
-const FIXTURE_DIR = packagePath('test', 'fixtures', 'crowdstrike-fdr');
-const fixtures = readdirSync(FIXTURE_DIR)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => [file, JSON.parse(readFileSync(`${FIXTURE_DIR}/${file}`, 'utf8')) as Fixture] as const);
-
+const fixtures = fixturesOf(crowdstrikeFdr);
 const type = bundledType(crowdstrikeFdr);
 const schema = readSchemaJson(crowdstrikeFdr.schemaFile);
 
 /** As a Kafka consumer would see it: encoded with the bundled schema, then decoded. */
-function throughAvro(record: AvroRecord): AvroRecord {
-  return type.fromBuffer(type.toBuffer(record)) as AvroRecord;
-}
+const throughAvro = avroRoundTrip(crowdstrikeFdr);
 
 function map(native: Record<string, string>): EcsEvent {
   return crowdstrikeFdr.toEcs(throughAvro(crowdstrikeFdr.fromNative(native)));

@@ -1,51 +1,16 @@
 // Elastic Defend mapping: recorded fixtures through Avro and back to ECS, plus the contract's edge cases.
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bundledType, readSchemaJson } from '../../../src/decode/schemas.js';
-import type { EcsEvent } from '../../../src/ecs/event.js';
-import { packagePath } from '../../../src/package-root.js';
+import { bundledType } from '../../../src/decode/schemas.js';
 import { elasticDefend } from '../../../src/vendors/elastic-defend.js';
 import type { AvroRecord } from '../../../src/vendors/types.js';
+import { DUMP_TOOLS, ruleFires } from './shared/schema-records.js';
+import { avroRoundTrip, fixturesOf } from './shared/vendor-fixtures.js';
 
-interface Fixture {
-  description: string;
-  source?: string;
-  native: Record<string, unknown>;
-  expected: EcsEvent;
-  alert: boolean;
-}
-
-const FIXTURE_DIR = packagePath('test', 'fixtures', 'elastic-defend');
-const fixtures = readdirSync(FIXTURE_DIR)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => [file, JSON.parse(readFileSync(`${FIXTURE_DIR}/${file}`, 'utf8')) as Fixture] as const);
-
+const fixtures = fixturesOf(elasticDefend);
 const type = bundledType(elasticDefend);
 
 /** As a Kafka consumer would see it: encoded with the bundled schema, then decoded. */
-function throughAvro(record: AvroRecord): AvroRecord {
-  return type.fromBuffer(type.toBuffer(record)) as AvroRecord;
-}
-
-/*
- * The rule's query read literally (RULE.md): case-sensitive equality, any array element may
- * satisfy a comparison, a missing field satisfies nothing. Keeps each fixture's `alert` honest.
- */
-const ACTIONS = new Set(['exec', 'exec_event', 'start', 'ProcessRollup2']);
-const NAMES = new Set(['pg_dump', 'pg_dumpall', 'mysqldump', 'mariadb-dump', 'mongodump']);
-function anyIn(value: unknown, wanted: ReadonlySet<string>): boolean {
-  return (Array.isArray(value) ? value : [value]).some((item) => typeof item === 'string' && wanted.has(item));
-}
-function ruleFires(ecs: EcsEvent): boolean {
-  return (
-    anyIn(ecs.event?.category, new Set(['process'])) &&
-    anyIn(ecs.host?.os?.type, new Set(['linux'])) &&
-    anyIn(ecs.event?.type, new Set(['start'])) &&
-    anyIn(ecs.event?.action, ACTIONS) &&
-    anyIn(ecs.process?.name, NAMES)
-  );
-}
+const throughAvro = avroRoundTrip(elasticDefend);
 
 function get(doc: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
@@ -67,7 +32,7 @@ describe('elastic-defend fixtures', () => {
 
   it('covers each dump tool exec on Linux and the non-alerting variants', () => {
     const alerting = fixtures.filter(([, f]) => f.alert).map(([, f]) => f.expected.process?.name);
-    expect(new Set(alerting)).toEqual(NAMES);
+    expect(new Set(alerting)).toEqual(DUMP_TOOLS);
     const actions = new Set(fixtures.map(([, f]) => f.expected.event?.action));
     for (const action of ['exec', 'fork', 'end', 'already_running', 'start']) expect(actions).toContain(action);
   });
@@ -153,25 +118,6 @@ describe('elastic-defend lineage', () => {
     expect(elasticDefend.lineage['@timestamp']).toEqual(['timestamp']);
     expect(elasticDefend.lineage['process.parent.name']).toEqual(['process.parent.name']);
     expect(elasticDefend.lineage['timestamp']).toBeUndefined();
-  });
-
-  it('names only Avro paths that exist in the schema', () => {
-    const schema = readSchemaJson(elasticDefend.schemaFile);
-    const fieldsOf = (node: unknown): { name: string; type: unknown }[] => {
-      const branches = Array.isArray(node) ? node : [node];
-      const record = branches.find((b) => typeof b === 'object' && b !== null && (b as { type?: unknown }).type === 'record');
-      return (record as { fields?: { name: string; type: unknown }[] } | undefined)?.fields ?? [];
-    };
-    const exists = (path: string): boolean => {
-      let node: unknown = schema;
-      for (const key of path.split('.')) {
-        const field = fieldsOf(node).find((f) => f.name === key);
-        if (!field) return false;
-        node = field.type;
-      }
-      return fieldsOf(node).length === 0;
-    };
-    for (const paths of Object.values(elasticDefend.lineage)) for (const path of paths) expect(exists(path), path).toBe(true);
   });
 
   it('gives the rule fields the same values when only their lineage was decoded', () => {

@@ -1,36 +1,20 @@
 // SentinelOne Cloud Funnel mapping: recorded fixtures through Avro and back to ECS, Elastic's pipeline rules one by one, lineage.
-import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bundledType, readSchemaJson } from '../../../src/decode/schemas.js';
 import type { EcsEvent } from '../../../src/ecs/event.js';
-import { packagePath } from '../../../src/package-root.js';
 import { sentinelOneCloudFunnel } from '../../../src/vendors/sentinelone-cloud-funnel.js';
 import type { AvroRecord } from '../../../src/vendors/types.js';
+import { avroRoundTrip, fixtureTextsOf, fixturesOf } from './shared/vendor-fixtures.js';
 import { describeLineage, DUMP_TOOLS, recordArbitrary, ruleFires, valueAtPath } from './shared/schema-records.js';
 
-interface Fixture {
-  description: string;
-  source?: string;
-  native: Record<string, unknown>;
-  expected: EcsEvent;
-  alert: boolean;
-}
-
-const FIXTURE_DIR = packagePath('test', 'fixtures', 'sentinelone-cloud-funnel');
-const fixtureTexts = readdirSync(FIXTURE_DIR)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => [file, readFileSync(`${FIXTURE_DIR}/${file}`, 'utf8')] as const);
-const fixtures = fixtureTexts.map(([file, text]) => [file, JSON.parse(text) as Fixture] as const);
-
+const fixtureTexts = fixtureTextsOf(sentinelOneCloudFunnel);
+const fixtures = fixturesOf(sentinelOneCloudFunnel);
 const type = bundledType(sentinelOneCloudFunnel);
 const schema = readSchemaJson(sentinelOneCloudFunnel.schemaFile);
 
 /** As a Kafka consumer would see it: encoded with the bundled schema, then decoded. */
-function throughAvro(record: AvroRecord): AvroRecord {
-  return type.fromBuffer(type.toBuffer(record)) as AvroRecord;
-}
+const throughAvro = avroRoundTrip(sentinelOneCloudFunnel);
 
 function map(native: Record<string, unknown>): EcsEvent {
   return sentinelOneCloudFunnel.toEcs(throughAvro(sentinelOneCloudFunnel.fromNative(native)));
