@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   CONFIG_INVALID: { stage: 'config', retriable: false },
   RULE_INVALID: { stage: 'rules', retriable: false },
   RULE_UNSUPPORTED: { stage: 'rules', retriable: false },
+  // Kafka connection at start-up (an unreachable broker heals; refused credentials are CONFIG_INVALID)
+  KAFKA_UNAVAILABLE: { stage: 'kafka', retriable: true },
   // sink
   SINK_REJECTED: { stage: 'sink', retriable: false },
   SINK_UNAVAILABLE: { stage: 'sink', retriable: true },

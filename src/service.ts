@@ -35,6 +35,30 @@ function isCredentialsError(error: unknown): boolean {
   return cause instanceof esErrors.ResponseError && (cause.statusCode === 401 || cause.statusCode === 403);
 }
 
+/** A broker that rejects our SASL login (checked by name: kafkajs' error classes are not ESM exports). */
+const TLS_TRUST_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** A certificate the configured CA does not vouch for, anywhere in the error's cause chain. */
+function isTlsTrustFailure(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && TLS_TRUST_CODES.has(code)) return true;
+    current = (current as Error & { originalError?: unknown }).originalError ?? current.cause;
+  }
+  return false;
+}
+
+function isSaslRefusal(error: unknown): boolean {
+  return error instanceof Error && error.name === 'KafkaJSSASLAuthenticationError';
+}
+
 export async function startService(config: Config, rules: LoadedRules, logger: Logger, build: { version: string }): Promise<RunningService> {
   const registry = new Registry();
   const metrics = createMetrics(registry, build);
@@ -120,7 +144,20 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
     await admin.connect();
   } catch (error) {
     await server.close();
-    throw new DetectorError('CONFIG_INVALID', `cannot connect to Kafka at ${config.KAFKA_BROKERS.join(',')}: ${(error as Error).message}`, { cause: error });
+    const brokers = config.KAFKA_BROKERS.join(',');
+    // Refused credentials or an untrusted certificate will not heal by restarting (exit 2); an
+    // unreachable broker may (exit 1, and the orchestrator restarts us with backoff).
+    if (isSaslRefusal(error)) {
+      throw new DetectorError(
+        'CONFIG_INVALID',
+        `Kafka refused the SASL credentials at ${brokers} (${config.KAFKA_SASL_MECHANISM ?? 'sasl'}): check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    if (isTlsTrustFailure(error)) {
+      throw new DetectorError('CONFIG_INVALID', `cannot verify the TLS certificate of Kafka at ${brokers}: check KAFKA_SSL_CA_FILE: ${(error as Error).message}`, { cause: error });
+    }
+    throw new DetectorError('KAFKA_UNAVAILABLE', `cannot connect to Kafka at ${brokers}: ${(error as Error).message}`, { cause: error });
   }
   const lagMonitor = new LagMonitor(admin, config.KAFKA_GROUP_ID, topics, metrics, logger);
 

@@ -21,6 +21,8 @@ export const DEAD_LETTER_HEADERS = {
   stage: 'edr.dlq.error.stage',
   reason: 'edr.dlq.error.reason',
   time: 'edr.dlq.time',
+  /** Set (to the value's size in bytes) when the value was left out because the topic refused its size. */
+  valueOmitted: 'edr.dlq.value.omitted.bytes',
 } as const;
 
 /** Header values are bytes on the wire; a reason is capped so a huge record cannot bloat it. */
@@ -50,13 +52,35 @@ export class DeadLetterPublisher {
     private readonly topic: string,
   ) {}
 
-  /** Resolves once the broker acknowledged every letter on all in-sync replicas. */
+  /**
+   * Resolves once the broker acknowledged every letter on all in-sync replicas. A letter larger
+   * than the dead-letter topic accepts is sent without its value (its size in a header): otherwise
+   * the batch holding it would fail and be read again forever. The record stays at its source
+   * topic, partition and offset, which the letter names.
+   */
   async publish(letters: readonly DeadLetter[], now = new Date()): Promise<void> {
     if (letters.length === 0) return;
-    await this.producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: letters.map((letter) => toDeadLetterMessage(letter, now)),
-    });
+    const messages = letters.map((letter) => toDeadLetterMessage(letter, now));
+    try {
+      await this.send(messages);
+    } catch (error) {
+      if (!isTooLarge(error)) throw error;
+      for (const message of messages) {
+        await this.send([message]).catch((single: unknown) => {
+          if (!isTooLarge(single)) throw single;
+          const size = Buffer.isBuffer(message.value) ? message.value.length : Buffer.byteLength(message.value ?? '');
+          return this.send([{ ...message, value: null, headers: { ...message.headers, [DEAD_LETTER_HEADERS.valueOmitted]: String(size) } }]);
+        });
+      }
+    }
   }
+
+  private async send(messages: Message[]): Promise<void> {
+    await this.producer.send({ topic: this.topic, acks: -1, messages });
+  }
+}
+
+/** The broker's refusal of a record over the topic's max.message.bytes (kafkajs: a non-retriable protocol error). */
+function isTooLarge(error: unknown): boolean {
+  return error instanceof Error && (error as { type?: unknown }).type === 'MESSAGE_TOO_LARGE';
 }

@@ -1,7 +1,7 @@
 // Test-scoped feeds: fresh topics, group, dead-letter topic and alerts index per suite, and clean-up.
 import { randomUUID } from 'node:crypto';
-import { Client } from '@elastic/elasticsearch';
-import { Kafka, logLevel, type Admin, type IHeaders } from 'kafkajs';
+import { Client, type ClientOptions } from '@elastic/elasticsearch';
+import { Kafka, logLevel, type Admin, type IHeaders, type KafkaConfig } from 'kafkajs';
 import { VENDORS } from '../../../src/vendors/index.js';
 import type { VendorFeed } from '../../../src/vendors/types.js';
 import { TEST_STACK } from './stack.js';
@@ -19,21 +19,39 @@ export interface TestFeeds {
   cleanup(): Promise<void>;
 }
 
-export async function createTestFeeds(label: string, partitions = 3, vendors: readonly VendorFeed[] = VENDORS): Promise<TestFeeds> {
+/** Where the feeds live when not on the default stack, and how their topics are configured. */
+export interface TestFeedOptions {
+  /** Another broker than the default stack's, with its client settings (TLS, SASL); env gets KAFKA_BROKERS. */
+  kafka?: Pick<KafkaConfig, 'brokers' | 'ssl' | 'sasl'>;
+  /** Another Elasticsearch than the default stack's; env gets ELASTICSEARCH_URL when `node` is a string. */
+  elasticsearch?: ClientOptions;
+  /** Topic-level settings for every topic created, e.g. { 'max.message.bytes': '4194304' }. */
+  topicConfig?: Record<string, string>;
+}
+
+export async function createTestFeeds(
+  label: string,
+  partitions = 3,
+  vendors: readonly VendorFeed[] = VENDORS,
+  options: TestFeedOptions = {},
+): Promise<TestFeeds> {
   const suffix = `${label}-${randomUUID().slice(0, 8)}`;
-  const kafka = new Kafka({ clientId: `test-${suffix}`, brokers: [TEST_STACK.kafkaBroker], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: `test-${suffix}`, brokers: [TEST_STACK.kafkaBroker], logLevel: logLevel.NOTHING, ...options.kafka });
   const admin = kafka.admin();
   await admin.connect();
   const topicOf = new Map(vendors.map((vendor) => [vendor.id, `t-${suffix}-${vendor.id}`]));
   const dlqTopic = `t-${suffix}-dead-letter`;
+  const configEntries = Object.entries(options.topicConfig ?? {}).map(([name, value]) => ({ name, value }));
   await admin.createTopics({
-    topics: [...topicOf.values(), dlqTopic].map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+    topics: [...topicOf.values(), dlqTopic].map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries })),
     waitForLeaders: true,
   });
-  const elasticsearch = new Client({ node: TEST_STACK.elasticsearchUrl });
+  const elasticsearch = new Client({ node: TEST_STACK.elasticsearchUrl, ...options.elasticsearch });
   const alertsIndex = `alerts-${suffix}`;
   const groupId = `detector-${suffix}`;
   const env: Record<string, string> = { KAFKA_GROUP_ID: groupId, DLQ_TOPIC: dlqTopic, ALERTS_INDEX: alertsIndex };
+  if (options.kafka?.brokers && Array.isArray(options.kafka.brokers)) env.KAFKA_BROKERS = options.kafka.brokers.join(',');
+  if (typeof options.elasticsearch?.node === 'string') env.ELASTICSEARCH_URL = options.elasticsearch.node;
   for (const vendor of VENDORS) env[vendor.topicVariable] = topicOf.get(vendor.id) ?? '';
   return {
     kafka,

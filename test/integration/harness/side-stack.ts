@@ -68,7 +68,7 @@ export function sideKafka(options: SideServerOptions): SideKafka {
 
 /** A second single-node Elasticsearch on `port`, its transport on port + 100. */
 export function sideElasticsearch(options: SideServerOptions): SideElasticsearch {
-  const env = { EDR_STACK_NAME: options.name, EDR_STACK_ES_PORT: String(options.port), ...options.env };
+  const env: Record<string, string> = { EDR_STACK_NAME: options.name, EDR_STACK_ES_PORT: String(options.port), ...options.env };
   const scheme = env.EDR_STACK_ES_SCHEME ?? 'http';
   return { ...sideServer('elasticsearch', env), url: `${scheme}://127.0.0.1:${options.port}`, port: options.port };
 }

@@ -1,0 +1,108 @@
+// SIGTERM under load: a clean exit within the bound, with exactly what was acknowledged committed.
+import { afterAll, describe, expect, it } from 'vitest';
+import { alertCensus, alertPositions, censusLine, committedOffsets, groupLag, partitionEnds, readBack } from '../integration/harness/alert-census.js';
+import { eventually, metricValue, sleep, startDetector, type RunningDetector } from '../integration/harness/detector.js';
+import { createTestFeeds, type TestFeeds } from '../integration/harness/feeds.js';
+import { TelemetryStream } from '../integration/harness/telemetry-stream.js';
+
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+const BACKLOG = 8_000;
+
+/** One sample of a counter from a /metrics body, summed over the label sets that carry `labels`. */
+function valueIn(body: string, name: string, labels: Record<string, string>): number {
+  let total = 0;
+  for (const line of body.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (!match || match[1] !== name) continue;
+    if (Object.entries(labels).every(([k, v]) => (match[2] ?? '').includes(`${k}="${v}"`))) total += Number(match[3]);
+  }
+  return total;
+}
+
+describe('a detector stopped with SIGTERM under load', () => {
+  let feeds: TestFeeds;
+  const detectors: RunningDetector[] = [];
+
+  afterAll(async () => {
+    await Promise.all(detectors.map((d) => d.stop('SIGKILL')));
+    await feeds?.cleanup();
+  });
+
+  it('exits 0 within SHUTDOWN_TIMEOUT_MS, commits exactly what it processed, and the restart re-reads nothing', async () => {
+    feeds = await createTestFeeds('graceful');
+    const topics = [...feeds.topicOf.values()];
+    const env = { ...feeds.env, SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), KAFKA_SESSION_TIMEOUT_MS: '6000' };
+    const stream = new TelemetryStream(feeds.kafka, feeds.topicOf, { seed: 21 });
+    await stream.connect();
+    // A backlog keeps the detector busy, so the stop lands on batches in flight, not on an idle consumer.
+    for (let i = 0; i < BACKLOG / 1_000; i++) await stream.send(1_000);
+    const first = await startDetector(env);
+    detectors.push(first);
+    const producing = new AbortController();
+    const produced = stream.run({ ratePerSecond: 400, signal: producing.signal, maxMs: 40_000 });
+    try {
+      await eventually('a third of the backlog consumed', async () => (await metricValue(first.metricsUrl, 'edr_detector_records_consumed_total')) >= BACKLOG / 3, 30_000, 50);
+
+      // Sample /metrics until the server closes (the last thing a stop does): consumption is frozen
+      // from the moment the stop begins, so the last sample holds everything this run processed.
+      let lastBody = '';
+      let polling = true;
+      const poller = (async () => {
+        while (polling) {
+          const body = await fetch(`${first.metricsUrl}/metrics`).then((r) => r.text(), () => undefined);
+          if (body === undefined) break;
+          lastBody = body;
+          await sleep(20);
+        }
+      })();
+      const signalledAt = Date.now();
+      const code = await first.stop('SIGTERM', SHUTDOWN_TIMEOUT_MS + 5_000);
+      const stopMs = Date.now() - signalledAt;
+      polling = false;
+      await poller;
+      expect(code).toBe(0);
+      expect(stopMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+      expect(first.logs.some((line) => line.message === 'stopped')).toBe(true);
+
+      // Committed offsets equal the records processed, partition by partition summed per topic.
+      const committed = await committedOffsets(feeds.admin, feeds.groupId, topics);
+      let committedTotal = 0;
+      for (const topic of topics) {
+        const perTopic = [...committed].filter(([key]) => key.startsWith(`${topic}/`)).reduce((n, [, offset]) => n + Math.max(0, offset), 0);
+        expect(perTopic, topic).toBe(valueIn(lastBody, 'edr_detector_records_consumed_total', { topic }));
+        committedTotal += perTopic;
+      }
+      expect(committedTotal).toBeGreaterThan(0);
+      // The stop came while the backlog was being worked through.
+      expect(committedTotal).toBeLessThan(BACKLOG);
+      // Nothing acknowledged lies beyond the commit: every alert so far comes from a committed record.
+      const alertsBefore = await alertPositions(feeds.elasticsearch, feeds.alertsIndex);
+      for (const alert of alertsBefore) expect(Number(alert.offset), `${alert.topic}/${alert.partition}`).toBeLessThan(committed.get(`${alert.topic}/${alert.partition}`) ?? 0);
+
+      // Restart while records keep coming: it starts exactly at the commit.
+      const second = await startDetector(env);
+      detectors.push(second);
+      await sleep(2_000);
+      producing.abort();
+      await produced;
+      await eventually('the group caught up', async () => (await groupLag(feeds.admin, feeds.groupId, topics)) === 0, 60_000);
+      const ends = await partitionEnds(feeds.admin, topics);
+      const totalRecords = [...ends.values()].reduce((n, end) => n + end.high, 0);
+      expect(await metricValue(second.metricsUrl, 'edr_detector_records_consumed_total')).toBe(totalRecords - committedTotal);
+      const duplicates = await metricValue(second.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'duplicate' });
+      expect(duplicates).toBe(0);
+
+      const records = await readBack(feeds.kafka, topics);
+      const census = await alertCensus(feeds.elasticsearch, feeds.alertsIndex, records);
+      console.info(censusLine('SIGTERM under load + restart', census, { records: records.length, stopMs, committedAtStop: committedTotal, redelivered409: duplicates }));
+      expect(census.missing).toEqual([]);
+      expect(census.unexpected).toEqual([]);
+      expect(census.duplicatedIdentities).toEqual([]);
+      expect(census.found).toBe(census.expected);
+    } finally {
+      producing.abort();
+      await produced.catch(() => undefined);
+      await stream.disconnect();
+    }
+  }, 180_000);
+});
