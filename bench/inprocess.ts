@@ -10,7 +10,7 @@ import type { FeedRuntime } from '../src/pipeline/feed-runtime.js';
 import { VENDORS } from '../src/vendors/index.js';
 import type { VendorFeed } from '../src/vendors/types.js';
 import { createBaselinePipeline, type BaselinePipeline } from './lib/baseline-pipeline.js';
-import { profileWhile, topSelfTime, type SelfTime } from './lib/profile.js';
+import { profileWhile, selfTimeByArea, topSelfTime, type SelfTime } from './lib/profile.js';
 import { BENCH_MIX, encodedSamples } from './lib/samples.js';
 import { median, ratio, round, spreadPercent, thousands } from './lib/stats.js';
 
@@ -149,7 +149,7 @@ export interface InProcessReport {
   fieldsRead: readonly string[];
   rows: InProcessRow[];
   targets: { mixedPerCore: number; mixedVsAvsc: number; metPerCore: boolean; metVsAvsc: boolean };
-  profile?: { file: string; topSelfTime: SelfTime[] };
+  profile?: { file: string; byArea: ReturnType<typeof selfTimeByArea>; topSelfTime: SelfTime[] };
 }
 
 export async function runInProcess(options: InProcessOptions = DEFAULT_INPROCESS): Promise<InProcessReport> {
@@ -202,9 +202,10 @@ export async function runInProcess(options: InProcessOptions = DEFAULT_INPROCESS
   };
 
   if (options.profile) {
-    const file = packagePath('bench', 'results', 'profiles', 'inprocess-mixed.cpuprofile');
+    // Raw profiles stay out of git (dist/ is ignored); the summary goes into the results.
+    const file = packagePath('dist', 'bench', 'profiles', 'inprocess-mixed.cpuprofile');
     const { profile } = await profileWhile(file, () => measure('pipeline', streams.at(-1)!, baseline, 3_000));
-    report.profile = { file: 'bench/results/profiles/inprocess-mixed.cpuprofile', topSelfTime: topSelfTime(profile, 20) };
+    report.profile = { file: 'dist/bench/profiles/inprocess-mixed.cpuprofile', byArea: selfTimeByArea(profile), topSelfTime: topSelfTime(profile, 20) };
   }
   return report;
 }

@@ -1,49 +1,103 @@
-// Benchmark entry point: `node dist/bench/run.js inprocess|e2e|latency|all [--profile]`; prints tables, writes bench/results/*.json.
+// Benchmark entry point: `node dist/bench/run.js inprocess|e2e|latency|all [--profile] ...`; prints tables, writes bench/results/*.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { packagePath } from '../src/package-root.js';
+import { DEFAULT_E2E, e2eTable, runE2e } from './e2e.js';
 import { DEFAULT_INPROCESS, inProcessTable, runInProcess } from './inprocess.js';
+import { DEFAULT_LATENCY, latencyTable, runLatency } from './latency.js';
 import { describeMachine } from './lib/machine.js';
 
 const PARTS = ['inprocess', 'e2e', 'latency'] as const;
 type Part = (typeof PARTS)[number];
 
-function parseArgs(argv: readonly string[]): { parts: Part[]; profile: boolean } {
-  const flags = argv.filter((arg) => arg.startsWith('--'));
-  const names = argv.filter((arg) => !arg.startsWith('--'));
-  const unknown = names.filter((name) => name !== 'all' && !PARTS.includes(name as Part));
-  if (unknown.length > 0 || flags.some((flag) => flag !== '--profile')) {
-    console.error(`usage: node dist/bench/run.js [${PARTS.join('|')}|all]... [--profile]`);
-    process.exit(2);
-  }
-  const parts = names.length === 0 || names.includes('all') ? [...PARTS] : PARTS.filter((part) => names.includes(part));
-  return { parts, profile: flags.includes('--profile') };
+interface Args {
+  parts: Part[];
+  profile: boolean;
+  /** `--rounds=N`: rounds of the chosen parts (each has its own default). */
+  rounds: number | undefined;
+  /** `--env=NAME=value,...`: extra environment for the service (and the bare consumer), e.g. consumer tuning. */
+  serviceEnv: Record<string, string>;
+  /** `--out=name`: results go to bench/results/<part>-<name>.json (experiments beside the committed figures). */
+  out: string | undefined;
+  /** `--dump-share=X`: share of dump-tool runs (alerts) in the end-to-end backlog instead of 0.005. */
+  dumpShare: number | undefined;
 }
 
-function writeResult(kind: string, report: object, withStack: boolean): string {
+const USAGE = `usage: node dist/bench/run.js [${PARTS.join('|')}|all]... [--profile] [--rounds=N] [--env=NAME=value,...] [--dump-share=X] [--out=suffix]`;
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { parts: [], profile: false, rounds: undefined, serviceEnv: {}, out: undefined, dumpShare: undefined };
+  const names: string[] = [];
+  for (const arg of argv) {
+    const [flag, value] = arg.startsWith('--') ? [arg.slice(0, arg.includes('=') ? arg.indexOf('=') : undefined), arg.slice(arg.indexOf('=') + 1)] : [undefined, arg];
+    if (flag === undefined) names.push(arg);
+    else if (flag === '--profile') args.profile = true;
+    else if (flag === '--rounds' && /^\d+$/.test(value)) args.rounds = Number(value);
+    else if (flag === '--out' && /^[\w.-]+$/.test(value)) args.out = value;
+    else if (flag === '--dump-share' && /^(0|1|0?\.\d+)$/.test(value)) args.dumpShare = Number(value);
+    else if (flag === '--env') {
+      for (const pair of value.split(',')) {
+        const at = pair.indexOf('=');
+        if (at <= 0) usage();
+        args.serviceEnv[pair.slice(0, at)] = pair.slice(at + 1);
+      }
+    } else usage();
+  }
+  if (names.some((name) => name !== 'all' && !PARTS.includes(name as Part))) usage();
+  args.parts = names.length === 0 || names.includes('all') ? [...PARTS] : PARTS.filter((part) => names.includes(part));
+  return args;
+}
+
+function usage(): never {
+  console.error(USAGE);
+  process.exit(2);
+}
+
+function writeResult(kind: string, report: object, withStack: boolean, out: string | undefined): string {
   const dir = packagePath('bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = `${dir}/${kind}.json`;
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine: describeMachine(withStack), ...report }, null, 2)}\n`);
-  return `bench/results/${kind}.json`;
+  const name = out ? `${kind}-${out}.json` : `${kind}.json`;
+  writeFileSync(`${dir}/${name}`, `${JSON.stringify({ date: new Date().toISOString(), machine: describeMachine(withStack), command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`, ...report }, null, 2)}\n`);
+  return `bench/results/${name}`;
 }
 
 async function main(): Promise<void> {
-  const { parts, profile } = parseArgs(process.argv.slice(2));
+  const { parts, profile, rounds, serviceEnv, out, dumpShare } = parseArgs(process.argv.slice(2));
   const machine = describeMachine(false);
   console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memoryMiB} MiB, Node ${machine.node}, commit ${machine.gitCommit?.slice(0, 10) ?? '?'}${machine.gitDirty ? ' (dirty tree)' : ''}, load ${machine.loadAverage.join(' ')}`);
   for (const part of parts) {
     const started = Date.now();
     if (part === 'inprocess') {
-      const report = await runInProcess({ ...DEFAULT_INPROCESS, profile });
+      const report = await runInProcess({ ...DEFAULT_INPROCESS, profile, rounds: rounds ?? DEFAULT_INPROCESS.rounds });
       console.log(`\nin-process decode -> ECS -> match (median of ${report.options.rounds} interleaved rounds, records per CPU-second)`);
       console.table(inProcessTable(report));
       if (report.profile) {
         console.log(`profile of the mixed pipeline: ${report.profile.file}`);
         console.table(report.profile.topSelfTime);
       }
-      console.log(`wrote ${writeResult('inprocess', report, false)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      console.log(`wrote ${writeResult('inprocess', report, false, out)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    } else if (part === 'e2e') {
+      const mix = dumpShare === undefined ? DEFAULT_E2E.mix : { ...DEFAULT_E2E.mix, dumpShare };
+      const report = await runE2e({ ...DEFAULT_E2E, profile, rounds: rounds ?? DEFAULT_E2E.rounds, serviceEnv, mix });
+      console.log(`\nend to end: ${report.records.toLocaleString('en-US')} records, median of ${report.options.rounds} alternated rounds`);
+      console.table(e2eTable(report));
+      console.log(`service / bare kafkajs ${report.ratios.serviceVsBare}x (target >= 0.8x), service / kcat ${report.ratios.serviceVsKcat}x, bare / kcat ${report.ratios.bareVsKcat}x`);
+      console.log(`records per CPU-second: service ${report.serviceRecordsPerCpuSecond.toLocaleString('en-US')}, bare kafkajs ${report.bareRecordsPerCpuSecond.toLocaleString('en-US')}`);
+      if (report.profile) {
+        for (const [consumer, profiled] of Object.entries(report.profile)) {
+          console.log(`profile of a ${consumer} drain (${profiled.drain.recordsPerSecond.toLocaleString('en-US')} records/s under the profiler), busy time by area: ${profiled.file}`);
+          console.table(profiled.byArea.slice(0, 12));
+        }
+        console.log('service, top functions by self time:');
+        console.table(report.profile.service.topSelfTime.slice(0, 20));
+      }
+      console.log(`wrote ${writeResult('e2e', report, true, out)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     } else {
-      console.log(`${part}: not implemented yet`);
+      const report = await runLatency({ ...DEFAULT_LATENCY, serviceEnv });
+      const { produced } = report;
+      console.log(`\nlatency at ${produced.recordsPerSecond.toLocaleString('en-US')} records/s for ${produced.seconds} s (${produced.alertingRecords} dump-tool runs${produced.lateTicks ? `, ${produced.lateTicks} late producer ticks` : ''})`);
+      console.table(latencyTable(report));
+      console.log(`p99 ${report.targets.metP99 ? 'meets' : 'misses'} the 300 ms target; peak RSS ${report.targets.metRss ? 'meets' : 'misses'} the 256 MiB target (largest sampled RSS ${(report.memory.maxSampledRssBytes / 1048576).toFixed(0)} MiB)`);
+      console.log(`wrote ${writeResult('latency', report, true, out)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     }
   }
 }

@@ -52,7 +52,7 @@ function label(node: ProfileNode): { function: string; where: string } {
   return { function: name, where: `${path}:${lineNumber + 1}` };
 }
 
-/** The `top` functions by self time (time on the function's own code, callees excluded). */
+/** The `top` functions by self time (time on the function's own code, callees excluded), as shares of busy time. */
 export function topSelfTime(profile: CpuProfile, top = 15): SelfTime[] {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const micros = new Map<string, { function: string; where: string; us: number }>();
@@ -61,9 +61,10 @@ export function topSelfTime(profile: CpuProfile, top = 15): SelfTime[] {
     const node = byNode.get(profile.samples[i]!);
     const delta = profile.timeDeltas[i] ?? 0;
     if (!node || delta < 0) continue;
-    total += delta;
     const { function: fn, where } = label(node);
-    if (fn === '(idle)' || fn === '(program)') continue;
+    // Percentages are of the time the thread was busy: waiting for I/O is not a cost.
+    if (fn === '(idle)') continue;
+    total += delta;
     const key = `${fn}@${where}`;
     const entry = micros.get(key) ?? { function: fn, where, us: 0 };
     entry.us += delta;
@@ -77,4 +78,40 @@ export function topSelfTime(profile: CpuProfile, top = 15): SelfTime[] {
 
 export function readProfile(file: string): CpuProfile {
   return JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+}
+
+/** Functions built with `new Function` have no file: they are told apart by the names their generators give them. */
+const GENERATED_AREA: readonly (readonly [RegExp, string])[] = [
+  [/^(readProjection|scanProjection)$/, 'src/decode (generated readers)'],
+  [/^mapFields$/, 'src/vendors (generated field mappings)'],
+];
+
+/** Busy time by where the code lives (our src/ folders, each package, Node internals, GC), for a coarse picture. */
+export function selfTimeByArea(profile: CpuProfile): { area: string; selfMs: number; selfPercent: number }[] {
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const micros = new Map<string, number>();
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byNode.get(profile.samples[i]!);
+    const delta = profile.timeDeltas[i] ?? 0;
+    if (!node || delta < 0 || node.callFrame.functionName === '(idle)') continue;
+    total += delta;
+    const url = node.callFrame.url;
+    const name = node.callFrame.functionName;
+    const area = !url
+      ? name.startsWith('(')
+        ? name
+        : GENERATED_AREA.find(([pattern]) => pattern.test(name))?.[1] ?? 'native code'
+      : url.includes('/node_modules/')
+        ? `package ${url.split('/node_modules/').at(-1)!.split('/')[0]!}`
+        : url.includes('/dist/src/')
+          ? `src/${url.split('/dist/src/')[1]!.split('/')[0]!.replace(/\.js$/, '.ts')}`
+          : url.startsWith('node:')
+            ? 'Node.js internals'
+            : 'other';
+    micros.set(area, (micros.get(area) ?? 0) + delta);
+  }
+  return [...micros]
+    .sort((a, b) => b[1] - a[1])
+    .map(([area, us]) => ({ area, selfMs: Math.round(us / 100) / 10, selfPercent: Math.round((us / total) * 1000) / 10 }));
 }

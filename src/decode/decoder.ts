@@ -5,7 +5,8 @@ import type { AvroRecord } from '../vendors/types.js';
 import { decodeError, type DecodeErrorCode } from './decode-error.js';
 import { CONFLUENT_HEADER_BYTES, confluentSchemaId, requireValue, type ValueFormat } from './framing.js';
 import { projectedType } from './projection.js';
-import { readBody, type Resolver } from './read-body.js';
+import { compileProjectionReader, type CompiledReader } from './compiled-reader.js';
+import { readBody, readCompiled, type Resolver } from './read-body.js';
 import type { SchemaRegistryClient } from './schema-registry-client.js';
 import { bundledType } from './schemas.js';
 import {
@@ -61,11 +62,15 @@ export interface RecordDecoder {
 /** How to read one writer schema as a feed's reader schema, or why it cannot be. */
 interface Plan {
   readonly resolver: Resolver | undefined;
+  /** For a projection whose writer holds the same projected fields: generated code instead of the resolver. */
+  readonly compiled?: CompiledReader;
   readonly failure?: { readonly code: DecodeErrorCode; readonly reason: string };
 }
 
 interface FeedState {
   readonly reader: avro.Type;
+  /** The projected Avro paths, for a projection decoder. */
+  readonly paths: readonly string[] | undefined;
   readonly plans: Map<number, Plan>;
   raw: Plan | undefined;
 }
@@ -140,8 +145,9 @@ class Decoder implements RecordDecoder {
 
   private addFeed(vendor: DecodableFeed): FeedState {
     const bundled = this.schemaOf(vendor);
-    const reader = this.fields ? this.projection(vendor, bundled, this.fields) : bundled;
-    const feed: FeedState = { reader, plans: new Map(), raw: undefined };
+    const paths = this.fields ? [...new Set(this.fields(vendor))].sort() : undefined;
+    const reader = paths ? this.projection(vendor, bundled, () => paths) : bundled;
+    const feed: FeedState = { reader, paths, plans: new Map(), raw: undefined };
     this.feeds.set(vendor.id, feed);
     return feed;
   }
@@ -159,6 +165,8 @@ class Decoder implements RecordDecoder {
   private plan(feed: FeedState, writer: avro.Type, writerName: string): Plan {
     // Same schema as the reader: avsc reads directly, which is faster than through a resolver.
     if (writer === feed.reader || writer.equals(feed.reader)) return { resolver: undefined };
+    const compiled = feed.paths && this.compiledProjection(writer, feed.paths, feed.reader);
+    if (compiled) return { resolver: undefined, compiled };
     try {
       return { resolver: feed.reader.createResolver(writer) };
     } catch (error) {
@@ -167,8 +175,22 @@ class Decoder implements RecordDecoder {
     }
   }
 
+  /**
+   * Generated code reads the projection only when the writer's own projection equals the reader's:
+   * then no resolution rule (defaults, promotions, aliases) can make the two disagree.
+   */
+  private compiledProjection(writer: avro.Type, paths: readonly string[], reader: avro.Type): CompiledReader | undefined {
+    try {
+      if (!projectedType(writer, paths).equals(reader)) return undefined;
+    } catch {
+      return undefined; // the writer lacks a projected field: avsc's resolver applies the reader's default
+    }
+    return compileProjectionReader(writer, paths);
+  }
+
   private read(vendor: DecodableFeed, feed: FeedState, plan: Plan, bytes: Buffer, offset: number): AvroRecord {
     if (plan.failure) throw decodeError(plan.failure.code, vendor.id, plan.failure.reason);
+    if (plan.compiled) return readCompiled(vendor.id, plan.compiled, bytes, offset);
     return readBody(vendor.id, feed.reader, plan.resolver, bytes, offset);
   }
 }

@@ -38,6 +38,12 @@ export function createFeedDecoders(vendors: readonly VendorFeed[], settings: Fee
   const full: RecordDecoder = createDecoder({ format: settings.format, vendors, ...(registry ? { registry } : {}) });
   const projectionOf = new Map(vendors.map((vendor) => [vendor.id, lineagePaths(vendor, settings.fieldsRead)]));
   const projected = full.project((vendor) => projectionOf.get(vendor.id) ?? []);
+  // What each vendor's match fast path reads, when it has one for these fields.
+  const fastReadsOf = new Map(vendors.flatMap((vendor) => {
+    const reads = vendor.toEcsFields?.(settings.fieldsRead)?.reads;
+    return reads === undefined ? [] : [[vendor.id, reads] as const];
+  }));
+  const fastProjected = full.project((vendor) => fastReadsOf.get(vendor.id) ?? []);
 
   const decoders = new Map<string, FeedDecoder>();
   for (const vendor of vendors) {
@@ -49,6 +55,7 @@ export function createFeedDecoders(vendors: readonly VendorFeed[], settings: Fee
       },
       decodeForMatch: (value) => unwrap(vendor, forMatch.decodeSync(vendor, value)),
       decodeFull: (value) => unwrap(vendor, full.decodeSync(vendor, value)),
+      ...(fastReadsOf.has(vendor.id) ? { decodeForFastMatch: (value: Buffer | null) => unwrap(vendor, fastProjected.decodeSync(vendor, value)) } : {}),
     });
   }
   return decoders;

@@ -1,12 +1,12 @@
 // The pure middle of the pipeline: records in, alerts and dead letters out. No I/O happens here.
 import type { KafkaMessage } from 'kafkajs';
 import { buildAlert, type BuiltAlert } from '../alerts/build-alert.js';
-import type { CompiledRule } from '../detect/compile-rule.js';
 import type { EcsEvent } from '../ecs/event.js';
 import { DetectorError, isDetectorError } from '../errors.js';
 import type { DeadLetter } from '../kafka/dead-letter.js';
 import type { AvroRecord } from '../vendors/types.js';
 import type { FeedRuntime } from './feed-runtime.js';
+import { matchingRules, projectedMatch } from './projected-match.js';
 
 export interface PendingAlert extends BuiltAlert {
   vendor: string;
@@ -31,14 +31,6 @@ function mapOrThrow(runtime: FeedRuntime, record: AvroRecord): EcsEvent {
   }
 }
 
-function matchingRules(rules: readonly CompiledRule[], event: EcsEvent): CompiledRule[] | undefined {
-  let matched: CompiledRule[] | undefined;
-  for (const rule of rules) {
-    if (rule.matches(event)) (matched ??= []).push(rule);
-  }
-  return matched;
-}
-
 function epochMs(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
   const ms = Date.parse(value);
@@ -47,8 +39,9 @@ function epochMs(value: unknown): number | undefined {
 
 /**
  * Evaluates one partition batch. The common case, a record no rule matches, costs one projected
- * decode, one mapping of those few fields and the rules' set lookups; the full record is decoded
- * and mapped only for a match. A record that cannot be decoded or mapped becomes a dead letter.
+ * decode and, unless its projected values were seen moments ago, a mapping of those few fields and
+ * the rules' set lookups (projected-match.ts); the full record is decoded and mapped only for a
+ * match. A record that cannot be decoded or mapped becomes a dead letter.
  */
 export function evaluateBatch(
   runtime: FeedRuntime,
@@ -58,10 +51,10 @@ export function evaluateBatch(
 ): BatchEvaluation {
   const result: BatchEvaluation = { alerts: [], deadLetters: [], matchesByRule: new Map() };
   const { vendor, topic, decoder, rules } = runtime;
+  const matchProjected = projectedMatch(runtime);
   for (const message of messages) {
     try {
-      const projected = mapOrThrow(runtime, decoder.decodeForMatch(message.value));
-      if (!matchingRules(rules, projected)) continue;
+      if (!matchProjected(message.value)) continue;
       const record = decoder.decodeFull(message.value);
       const event = mapOrThrow(runtime, record);
       // The projection decided; the full event is re-checked so an alert never contradicts its rule.

@@ -12,6 +12,11 @@ export interface FeedDecoder {
   prepare(values: ReadonlyArray<Buffer | null>): Promise<void>;
   decodeForMatch(value: Buffer | null): AvroRecord;
   decodeFull(value: Buffer | null): AvroRecord;
+  /**
+   * When the vendor has a match fast path (VendorFeed.toEcsFields): the value projected to just
+   * the Avro fields that fast path reads, often fewer than decodeForMatch keeps.
+   */
+  decodeForFastMatch?(value: Buffer | null): AvroRecord;
 }
 
 export interface FeedRuntime {

@@ -1,7 +1,9 @@
 // CrowdStrike Falcon Data Replicator feed: flat all-string FDR events, mapped to ECS as Elastic's `fdr` pipeline does.
+import { FIELD_VALUES } from './crowdstrike-fdr/ecs-fields.js';
 import { ABORTING_FIELDS, crowdstrikeFdrToEcs, DATASET, MODULE } from './crowdstrike-fdr/to-ecs.js';
 import { coercingFromNative } from './shared/coerce-to-schema.js';
 import { stringAt } from './shared/ecs-draft.js';
+import { subsetMapper } from './shared/field-subset.js';
 import type { AvroRecord, VendorFeed } from './types.js';
 
 const SCHEMA_FILE = 'crowdstrike-fdr.avsc';
@@ -80,6 +82,7 @@ export const crowdstrikeFdr: VendorFeed = {
   module: MODULE,
   fromNative,
   toEcs: crowdstrikeFdrToEcs,
+  toEcsFields: (fields) => subsetMapper(fields, FIELD_VALUES),
   eventIdentity,
   lineage,
 };

@@ -1,6 +1,7 @@
 // Elastic Defend process events: the record already is the ECS document, so mapping restores `@timestamp` and prunes empties.
 import { readSchemaJson } from '../decode/schemas.js';
 import type { EcsEvent } from '../ecs/event.js';
+import { readingLineage, subsetMapper, type FieldValue } from './shared/field-subset.js';
 import { nativeToAvro } from './shared/native-to-avro.js';
 import type { AvroRecord, VendorFeed } from './types.js';
 
@@ -105,6 +106,36 @@ function toEcs(record: AvroRecord): EcsEvent {
   return doc as EcsEvent;
 }
 
+/** A non-empty string is kept; anything else gives way to the data stream's constant. */
+function streamConstant(record: AvroRecord, key: string, constant: string): string {
+  const value = child(record, 'event')?.[key];
+  return typeof value === 'string' && value !== '' ? value : constant;
+}
+
+/**
+ * The match fast path: every ECS field is its Avro field, pruned as toEcs prunes it; dataset and
+ * module fall back to their constants as in toEcs.
+ */
+let fieldValueTable: Readonly<Record<string, FieldValue>> | undefined;
+function fieldValues(): Readonly<Record<string, FieldValue>> {
+  if (fieldValueTable) return fieldValueTable;
+  const table: Record<string, FieldValue['value']> = {};
+  for (const [ecsPath, [avroPath]] of Object.entries(lineage())) {
+    const keys = (avroPath as string).split('.');
+    table[ecsPath] = (record) => {
+      let node: unknown = record;
+      for (const key of keys) {
+        if (node === null || typeof node !== 'object') return undefined;
+        node = (node as AvroRecord)[key];
+      }
+      return pruned(node);
+    };
+  }
+  table['event.dataset'] = (record) => streamConstant(record, 'dataset', DATASET);
+  table['event.module'] = (record) => streamConstant(record, 'module', MODULE);
+  return (fieldValueTable = readingLineage(lineage(), table));
+}
+
 /**
  * Defend's event.id is unique per endpoint, not across the fleet; the agent id (else host id) in
  * front keeps two hosts' events from sharing an alert id and one of them being dropped as a 409.
@@ -134,6 +165,7 @@ export const elasticDefend: VendorFeed = {
   module: MODULE,
   fromNative,
   toEcs,
+  toEcsFields: (fields) => subsetMapper(fields, fieldValues()),
   eventIdentity,
   // Identity: each ECS field is read from the Avro field of the same path (`@timestamp` from `timestamp`).
   // Computed from the schema on first use so the two can never disagree.

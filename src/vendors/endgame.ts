@@ -1,6 +1,7 @@
 // Elastic Endgame native process events mapped to the ECS shape Elastic's `endgame-*` indices hold.
 import { readSchemaJson } from '../decode/schemas.js';
 import type { EcsEvent } from '../ecs/event.js';
+import { readingLineage, subsetMapper, type FieldValue } from './shared/field-subset.js';
 import { nativeToAvro } from './shared/native-to-avro.js';
 import type { AvroRecord, VendorFeed } from './types.js';
 
@@ -151,6 +152,25 @@ function eventIdentity(record: AvroRecord): string | undefined {
   return uniquePid === undefined ? `${endpointId}|${serial}` : `${endpointId}|${serial}|${uniquePid}`;
 }
 
+/** The match fast path: the fields toEcs derives from one or two record fields, computed alone. */
+const FIELD_VALUES: Readonly<Record<string, FieldValue['value']>> = {
+  'event.kind': () => 'event',
+  'event.dataset': () => DATASET,
+  'event.module': () => MODULE,
+  'event.category': (record) => (record['event_type_full'] === 'process_event' || record['event_type'] === 'process' ? ['process'] : undefined),
+  'event.type': (record) => {
+    const subtype = text(record['event_subtype_full']);
+    return own(EVENT_TYPE_BY_SUBTYPE, subtype) ? [...EVENT_TYPE_BY_SUBTYPE[subtype as string]!] : undefined;
+  },
+  'event.action': (record) => text(record['event_subtype_full']),
+  'host.os.type': (record) => {
+    const osType = endpointOf(record)?.['os_type'];
+    return own(HOST_OS_TYPE, osType) ? HOST_OS_TYPE[osType as string] : undefined;
+  },
+  'process.name': (record) => text(record['process_name']),
+  'process.executable': (record) => text(record['process_path']),
+};
+
 let schemaJson: Parameters<typeof nativeToAvro>[0] | undefined;
 function fromNative(native: Record<string, unknown>): AvroRecord {
   schemaJson ??= readSchemaJson(SCHEMA_FILE) as Parameters<typeof nativeToAvro>[0];
@@ -158,6 +178,35 @@ function fromNative(native: Record<string, unknown>): AvroRecord {
 }
 
 const NATIVE_COPY_LINEAGE = Object.fromEntries(NATIVE_COPY_FIELDS.map((field) => [`endgame.${field}`, [field]]));
+
+const LINEAGE: Readonly<Record<string, readonly string[]>> = {
+  '@timestamp': ['timestamp'],
+  // Constants: set on every record, read nothing.
+  'event.kind': [],
+  'event.dataset': [],
+  'event.module': [],
+  'event.category': ['event_type_full', 'event_type'],
+  'event.type': ['event_subtype_full'],
+  'event.action': ['event_subtype_full'],
+  'host.id': ['endpoint.id'],
+  'host.name': ['endpoint.hostname'],
+  'host.hostname': ['endpoint.hostname'],
+  'host.os.type': ['endpoint.os_type'],
+  'process.name': ['process_name'],
+  'process.executable': ['process_path'],
+  'process.command_line': ['command_line'],
+  'process.pid': ['pid'],
+  'process.hash.md5': ['md5'],
+  'process.hash.sha1': ['sha1'],
+  'process.hash.sha256': ['sha256'],
+  'process.parent.pid': ['ppid'],
+  'process.parent.name': ['parent_process_name'],
+  'process.parent.executable': ['parent_process_path'],
+  'user.id': ['user_sid'],
+  'user.name': ['user_name'],
+  'user.domain': ['user_domain'],
+  ...NATIVE_COPY_LINEAGE,
+};
 
 export const endgame: VendorFeed = {
   id: 'endgame',
@@ -170,33 +219,7 @@ export const endgame: VendorFeed = {
   module: MODULE,
   fromNative,
   toEcs,
+  toEcsFields: (fields) => subsetMapper(fields, readingLineage(LINEAGE, FIELD_VALUES)),
   eventIdentity,
-  lineage: {
-    '@timestamp': ['timestamp'],
-    // Constants: set on every record, read nothing.
-    'event.kind': [],
-    'event.dataset': [],
-    'event.module': [],
-    'event.category': ['event_type_full', 'event_type'],
-    'event.type': ['event_subtype_full'],
-    'event.action': ['event_subtype_full'],
-    'host.id': ['endpoint.id'],
-    'host.name': ['endpoint.hostname'],
-    'host.hostname': ['endpoint.hostname'],
-    'host.os.type': ['endpoint.os_type'],
-    'process.name': ['process_name'],
-    'process.executable': ['process_path'],
-    'process.command_line': ['command_line'],
-    'process.pid': ['pid'],
-    'process.hash.md5': ['md5'],
-    'process.hash.sha1': ['sha1'],
-    'process.hash.sha256': ['sha256'],
-    'process.parent.pid': ['ppid'],
-    'process.parent.name': ['parent_process_name'],
-    'process.parent.executable': ['parent_process_path'],
-    'user.id': ['user_sid'],
-    'user.name': ['user_name'],
-    'user.domain': ['user_domain'],
-    ...NATIVE_COPY_LINEAGE,
-  },
+  lineage: LINEAGE,
 };

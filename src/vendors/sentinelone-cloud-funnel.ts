@@ -1,7 +1,8 @@
 // SentinelOne Cloud Funnel 2.0 feed: flat dotted-key events as nested records, mapped to ECS as Elastic's pipelines do.
 import { coercingFromNative } from './shared/coerce-to-schema.js';
 import { stringAt } from './shared/ecs-draft.js';
-import { DATASET, MODULE, sentinelOneCloudFunnelToEcs } from './sentinelone-cloud-funnel/to-ecs.js';
+import { readingLineage, subsetMapper } from './shared/field-subset.js';
+import { DATASET, FIELD_VALUES, MODULE, sentinelOneCloudFunnelToEcs } from './sentinelone-cloud-funnel/to-ecs.js';
 import type { AvroRecord, VendorFeed } from './types.js';
 
 const SCHEMA_FILE = 'sentinelone-cloud-funnel.avsc';
@@ -101,6 +102,7 @@ export const sentinelOneCloudFunnel: VendorFeed = {
   module: MODULE,
   fromNative,
   toEcs: sentinelOneCloudFunnelToEcs,
+  toEcsFields: (fields) => subsetMapper(fields, readingLineage(lineage, FIELD_VALUES)),
   eventIdentity,
   lineage,
 };

@@ -26,6 +26,12 @@ export interface VendorFeed {
   fromNative(native: Record<string, unknown>): AvroRecord;
   /** Pure mapping to ECS. Never throws on a schema-valid record; sets only fields that have values. */
   toEcs(record: AvroRecord): EcsEvent;
+  /**
+   * Optional fast path for matching: given the ECS fields the rules read, a mapping of just those
+   * fields, or undefined when this feed has no faster way to map that set than toEcs. Built once
+   * per feed, run on nearly every record, so it should allocate little.
+   */
+  toEcsFields?(fields: readonly string[]): EcsFieldsMapping | undefined;
   /** The vendor's own identity for this event, stable across redeliveries; undefined if it has none. */
   eventIdentity(record: AvroRecord): string | undefined;
   /**
@@ -33,4 +39,17 @@ export interface VendorFeed {
    * Lets the pipeline decode only what the compiled rules need.
    */
   readonly lineage: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A feed's fast path for matching (VendorFeed.toEcsFields). */
+export interface EcsFieldsMapping {
+  /** The Avro paths `map` reads: within the lineage of the fields, often fewer. */
+  readonly reads: readonly string[];
+  /**
+   * The fields, each exactly as toEcs sets it (a field toEcs leaves out is absent or undefined),
+   * from a record holding at least `reads`. Undefined when this record needs fields it does not
+   * hold (rare edge values): the caller then maps the record projected to the fields' whole
+   * lineage, with this function again (which then must not decline) or with toEcs.
+   */
+  map(record: AvroRecord): EcsEvent | undefined;
 }

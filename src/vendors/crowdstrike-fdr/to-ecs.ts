@@ -17,7 +17,7 @@ import { classifyEvent } from './event-categories.js';
 export const DATASET = 'crowdstrike.fdr';
 export const MODULE = 'crowdstrike';
 
-const OS_TYPES: ReadonlyMap<string, string> = new Map([
+export const OS_TYPES: ReadonlyMap<string, string> = new Map([
   ['Lin', 'linux'],
   ['Mac', 'macos'],
   ['Win', 'windows'],
@@ -42,7 +42,7 @@ const ABORT = new PipelineAbort();
 /** The FDR fields whose values can abort Elastic's pipeline part-way (see PipelineAbort). */
 export const ABORTING_FIELDS = ['ProcessStartTime', 'ProcessEndTime', 'ProcessGroupId', 'UID', 'UserSid'] as const;
 
-type Field = (name: string) => string | undefined;
+export type Field = (name: string) => string | undefined;
 
 /** Elastic's `notNullEmpytOrNone` guard on date processors. */
 function hasDate(value: string | undefined): value is string {
@@ -100,6 +100,53 @@ function processName(executable: string): string {
   return executable;
 }
 
+/** Elastic splits only when it knew the OS, and skips empty arguments before counting. */
+export function processArgs(commandLine: string | undefined, osType: string | undefined): string[] | undefined {
+  return commandLine && osType !== undefined ? splitWindowsCommandLine(commandLine).filter((arg) => arg !== '') : undefined;
+}
+
+/** process.name of a non-empty image path; `args` is asked for only in the rare case that needs it. */
+export function processNameOf(executable: string, args: () => string[] | undefined): string {
+  const name = processName(executable);
+  if (executable !== '/' || name !== '') return name;
+  // runc re-executing itself in a container reports "/" as its image; the name comes from argv[0].
+  const argv = args();
+  return argv && argv.length > 0 ? afterLast(argv[0] as string, '/') : name;
+}
+
+// The processors that can abort the pipeline, as predicates, shared by the mapping and its match fast path.
+
+/** The uptime script parses both times with Float.parseFloat, unguarded. */
+function uptimeAborts(start: string | undefined, end: string | undefined): boolean {
+  return Boolean(start && end && (parseJavaDouble(start) === undefined || parseJavaDouble(end) === undefined));
+}
+
+/** The date processor on a process time that is set but not UNIX seconds. */
+function processTimeAborts(text: string | undefined): boolean {
+  return hasDate(text) && unixSecondsToMillis(text) === undefined;
+}
+
+function groupIdAborts(groupId: string | undefined): boolean {
+  return groupId !== undefined && parseFlexibleLong(groupId) === undefined;
+}
+
+/** Renaming UserSid onto a UID that is there but empty throws (a rename onto an existing field). */
+function userRenameAborts(uid: string | undefined, userSid: string | undefined): boolean {
+  return uid === '' && userSid !== undefined;
+}
+
+/** Whether Elastic's pipeline aborts on this event (which only changes the final cleanup, see PipelineAbort). */
+export function pipelineAborts(field: Field): boolean {
+  const [start, end] = [field('ProcessStartTime'), field('ProcessEndTime')];
+  return (
+    uptimeAborts(start, end) ||
+    processTimeAborts(start) ||
+    processTimeAborts(end) ||
+    groupIdAborts(field('ProcessGroupId')) ||
+    userRenameAborts(field('UID'), field('UserSid'))
+  );
+}
+
 function mapHeader(field: Field, doc: Draft): void {
   const created = eventCreated(field);
   put(doc, 'event.created', created);
@@ -138,34 +185,25 @@ function mapHeader(field: Field, doc: Draft): void {
 function mapProcess(field: Field, doc: Draft): void {
   const commandLine = field('CommandLine');
   put(doc, 'process.command_line', commandLine);
-  // Elastic splits only when it knew the OS, and skips empty arguments before counting.
-  let args: string[] | undefined;
-  if (commandLine && valueAt(doc, 'host.os.type') !== undefined) {
-    args = splitWindowsCommandLine(commandLine).filter((arg) => arg !== '');
+  const args = processArgs(commandLine, valueAt(doc, 'host.os.type') as string | undefined);
+  if (args) {
     put(doc, 'process.args', args);
     put(doc, 'process.args_count', args.length);
   }
 
   const executable = field('ImageFileName');
   put(doc, 'process.executable', executable);
-  if (executable) {
-    let name = processName(executable);
-    // runc re-executing itself in a container reports "/" as its image; the name comes from argv[0].
-    if (executable === '/' && name === '' && args && args.length > 0) name = afterLast(args[0] as string, '/');
-    put(doc, 'process.name', name);
-  }
+  if (executable) put(doc, 'process.name', processNameOf(executable, () => args));
 
   const [start, end] = [field('ProcessStartTime'), field('ProcessEndTime')];
-  // The uptime script parses both with Float.parseFloat, unguarded.
-  if (start && end && (parseJavaDouble(start) === undefined || parseJavaDouble(end) === undefined)) throw ABORT;
+  if (uptimeAborts(start, end)) throw ABORT;
   for (const [text, target] of [
     [start, 'process.start'],
     [end, 'process.end'],
   ] as const) {
     if (hasDate(text)) {
-      const ms = unixSecondsToMillis(text);
-      if (ms === undefined) throw ABORT;
-      put(doc, target, isoFromEpochMillis(ms));
+      if (processTimeAborts(text)) throw ABORT;
+      put(doc, target, isoFromEpochMillis(unixSecondsToMillis(text)!));
     } else if (text !== '') {
       put(doc, target, text);
     }
@@ -175,8 +213,7 @@ function mapProcess(field: Field, doc: Draft): void {
   put(doc, 'process.entity_id', field('TargetProcessId'));
   put(doc, 'process.parent.entity_id', field('ParentProcessId'));
   put(doc, 'process.parent.name', field('ParentBaseFileName'));
-  const groupId = field('ProcessGroupId');
-  if (groupId !== undefined && parseFlexibleLong(groupId) === undefined) throw ABORT;
+  if (groupIdAborts(field('ProcessGroupId'))) throw ABORT;
 
   const action = field('event_simpleName') ?? '';
   const hashes: Draft = {};
@@ -203,11 +240,8 @@ function mapUser(field: Field, doc: Draft): void {
   put(doc, 'user.id', uid);
   put(doc, 'user.group.id', field('GID'));
   const userSid = field('UserSid');
-  if ((uid === undefined || uid === '') && userSid !== undefined) {
-    // A rename onto an existing field (UID renamed as "") throws.
-    if (uid === '') throw ABORT;
-    put(doc, 'user.id', userSid);
-  }
+  if (userRenameAborts(uid, userSid)) throw ABORT;
+  if (uid === undefined && userSid !== undefined) put(doc, 'user.id', userSid);
   put(doc, 'user.name', field('UserName'));
   const serial = valueAt(doc, 'observer.serial_number');
   if (serial) put(doc, 'device.id', serial);

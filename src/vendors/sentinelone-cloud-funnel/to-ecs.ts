@@ -3,6 +3,7 @@ import type { EcsEvent } from '../../ecs/event.js';
 import { splitWindowsCommandLine } from '../shared/command-line.js';
 import { integerAt, isNullOrEmpty, pruned, put, stringAt, take, valueAt, type Draft } from '../shared/ecs-draft.js';
 import { isoFromIsoOrEpochMillis } from '../shared/ingest-date.js';
+import { stringPath, type FieldValue } from '../shared/field-subset.js';
 import type { AvroRecord } from '../types.js';
 
 export const DATASET = 'sentinel_one_cloud_funnel.event';
@@ -102,12 +103,30 @@ function mapCommon(r: Reader, doc: Draft, parentCommandLine: string | undefined)
   setFilled(doc, 'process.entity_id', r.text('src.process.uid'));
 }
 
+interface Route {
+  /** The command-script and cross-process pipelines: category process, type info. */
+  readonly commandOrCross: boolean;
+  /** The process pipeline: the target becomes `process`, the creator its parent. */
+  readonly process: boolean;
+}
+
+/** Sub-pipelines are chosen by substring of the category; only those that can yield category "process" are modelled. */
+function routeOf(categoryText: string | undefined): Route {
+  const category = (categoryText ?? '').toLowerCase();
+  const cross = category.includes('cross');
+  return { commandOrCross: cross || category.includes('command'), process: !cross && category.includes('process') };
+}
+
+/** event.type of a process event; an end type wins over a creation. */
+function processEventType(metaEventName: string | undefined, eventType: string | undefined): string[] | undefined {
+  if (END_TYPES.has(eventType ?? '')) return ['end'];
+  return metaEventName === 'PROCESSCREATION' ? ['start'] : undefined;
+}
+
 /** The process sub-pipeline: the creator moves to `process.parent` (its own parent is dropped) and `process.*` is the target. */
 function mapProcessEvent(r: Reader, doc: Draft, targetCommandLine: string | undefined): void {
   put(doc, 'event.category', ['process']);
-  let type: string[] | undefined;
-  if (r.text('meta.event.name') === 'PROCESSCREATION') type = ['start'];
-  if (END_TYPES.has(r.text('event.type') ?? '')) type = ['end'];
+  const type = processEventType(r.text('meta.event.name'), r.text('event.type'));
   if (type) {
     put(doc, 'event.type', type);
     // event.action is a copy of event.type, so a creation's action is "start".
@@ -168,13 +187,12 @@ export function sentinelOneCloudFunnelToEcs(record: AvroRecord): EcsEvent {
 
   const draft: Draft = {};
   mapCommon(r, draft, parentCommandLine);
-  const category = (r.text('event.category') ?? '').toLowerCase();
-  // Sub-pipelines are chosen by substring; only those that can yield category "process" are modelled.
-  if (category.includes('command') || category.includes('cross')) {
+  const route = routeOf(r.text('event.category'));
+  if (route.commandOrCross) {
     put(draft, 'event.category', ['process']);
     put(draft, 'event.type', ['info']);
   }
-  if (category.includes('process') && !category.includes('cross')) mapProcessEvent(r, draft, targetCommandLine);
+  if (route.process) mapProcessEvent(r, draft, targetCommandLine);
   splitArgs(draft, 'process');
   splitArgs(draft, 'process.parent');
 
@@ -184,3 +202,63 @@ export function sentinelOneCloudFunnelToEcs(record: AvroRecord): EcsEvent {
   put(doc, 'event.module', MODULE);
   return doc as EcsEvent;
 }
+
+/*
+ * The match fast path (VendorFeed.toEcsFields): the fields below, each as sentinelOneCloudFunnelToEcs
+ * leaves it, computed alone. event.kind is not among them: it depends on both command lines.
+ */
+
+function collapsed(read: (record: AvroRecord) => string | undefined): (record: AvroRecord) => string | undefined {
+  return (record) => {
+    const value = read(record);
+    return value === undefined ? undefined : collapseBackslashPairs(value);
+  };
+}
+
+const categoryText = collapsed(stringPath('event.category'));
+const metaEventName = collapsed(stringPath('meta.event.name'));
+const eventType = collapsed(stringPath('event.type'));
+const endpointOs = collapsed(stringPath('endpoint.os'));
+const sourceName = collapsed(stringPath('src.process.name'));
+const targetName = collapsed(stringPath('tgt.process.name'));
+
+/** routeOf per category text, remembered (bounded: categories come from the data). */
+const routes = new Map<string, Route>();
+function routeOfRecord(record: AvroRecord): Route {
+  const category = categoryText(record) ?? '';
+  let route = routes.get(category);
+  if (!route) {
+    if (routes.size >= 256) routes.clear();
+    route = routeOf(category);
+    routes.set(category, route);
+  }
+  return route;
+}
+
+function processTypeOf(record: AvroRecord): string[] | undefined {
+  return processEventType(metaEventName(record), eventType(record));
+}
+
+/** setFilled's rule: empty strings are not set. */
+function filled(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
+}
+
+export const FIELD_VALUES: Readonly<Record<string, FieldValue['value']>> = {
+  'event.category': (record) => {
+    const route = routeOfRecord(record);
+    return route.commandOrCross || route.process ? ['process'] : undefined;
+  },
+  'event.type': (record) => {
+    const route = routeOfRecord(record);
+    return (route.process ? processTypeOf(record) : undefined) ?? (route.commandOrCross ? ['info'] : undefined);
+  },
+  'event.action': (record) => (routeOfRecord(record).process ? processTypeOf(record) : undefined),
+  'event.dataset': () => DATASET,
+  'event.module': () => MODULE,
+  'host.os.type': (record) => {
+    const os = endpointOs(record);
+    return os !== undefined && OS_TYPES.has(os) ? os : undefined;
+  },
+  'process.name': (record) => filled(routeOfRecord(record).process ? targetName(record) : sourceName(record)),
+};

@@ -1,0 +1,277 @@
+// End to end through the local Kafka: the service draining a backlog, beside a bare kafkajs consumer and kcat on the same topics.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import type { Admin } from 'kafkajs';
+import { packagePath } from '../src/package-root.js';
+import { VENDORS } from '../src/vendors/index.js';
+import { readProfile, selfTimeByArea, topSelfTime, type SelfTime } from './lib/profile.js';
+import { BENCH_MIX, encodedSamples } from './lib/samples.js';
+import type { SampleMix } from '../scripts/samples/sample-stream.js';
+import { produceBacklog } from './lib/produce.js';
+import { metricsText, metricSum, sampleProcess, sleep, startService } from './lib/service-process.js';
+import { BROKER, committedRecords, createBenchFeeds, ensureStack, highWatermarks, total } from './lib/stack.js';
+import { median, mib, ratio, round, thousands } from './lib/stats.js';
+
+export interface E2eOptions {
+  recordsPerVendor: number;
+  /**
+   * Distinct pre-encoded values per vendor, produced over and over. More than the decoder remembers
+   * per vendor (4096 projected records), so repeats of the pool do not flatter it.
+   */
+  poolPerVendor: number;
+  /** The sample mix (dump-tool runs, near misses). */
+  mix: SampleMix;
+  rounds: number;
+  pollMs: number;
+  /** Extra environment for the service (tuning: KAFKA_MAX_BYTES, ...). */
+  serviceEnv: Record<string, string>;
+  /** After the measured rounds, one more service drain under `node --cpu-prof`, summarised. */
+  profile: boolean;
+}
+
+export const DEFAULT_E2E: E2eOptions = { recordsPerVendor: 500_000, poolPerVendor: 10_000, rounds: 3, pollMs: 100, serviceEnv: {}, profile: false, mix: BENCH_MIX };
+
+const DRAIN_TIMEOUT_MS = 180_000;
+
+type AreaTime = ReturnType<typeof selfTimeByArea>[number];
+
+export interface Drain {
+  consumer: 'service' | 'bare kafkajs' | 'kcat';
+  records: number;
+  /** Records per second from the first record consumed (kcat: from its start) to the last offset committed. */
+  recordsPerSecond: number;
+  /** Records per second from the first to the last record consumed (commit interval left out); not for kcat. */
+  consumeRecordsPerSecond: number | undefined;
+  seconds: number;
+  peakRssBytes: number | undefined;
+  cpuSeconds: number | undefined;
+}
+
+interface Progress {
+  firstAt: number | undefined;
+  consumed: number;
+  lastConsumedAt: number | undefined;
+}
+
+/** Polls until the group has committed every record, sampling the process; returns when it had. */
+async function waitCommitted(admin: Admin, groupId: string, topics: string[], records: number, pollMs: number, watch: () => Promise<void> | void): Promise<number> {
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  for (;;) {
+    await watch();
+    if (total(await committedRecords(admin, groupId, topics)) >= records) return Date.now();
+    if (Date.now() > deadline) throw new Error(`group ${groupId} did not commit all ${records} records in time`);
+    await sleep(pollMs);
+  }
+}
+
+function drainOf(consumer: Drain['consumer'], records: number, progress: Progress, committedAt: number, pid: number | undefined, peakRss: number | undefined, cpu: number | undefined): Drain {
+  const startedAt = progress.firstAt ?? committedAt;
+  const seconds = (committedAt - startedAt) / 1000;
+  const consumeSeconds = ((progress.lastConsumedAt ?? committedAt) - startedAt) / 1000;
+  void pid;
+  return {
+    consumer,
+    records,
+    recordsPerSecond: round(records / seconds),
+    consumeRecordsPerSecond: consumeSeconds > 0 ? round(records / consumeSeconds) : undefined,
+    seconds: round(seconds, 2),
+    peakRssBytes: peakRss,
+    cpuSeconds: cpu === undefined ? undefined : round(cpu, 2),
+  };
+}
+
+async function drainWithService(admin: Admin, env: Record<string, string>, topics: string[], records: number, options: E2eOptions, nodeArgs: string[] = []): Promise<Drain> {
+  const groupId = `bench-e2e-service-${randomUUID().slice(0, 8)}`;
+  const service = await startService({ ...env, KAFKA_GROUP_ID: groupId, ...options.serviceEnv }, { nodeArgs });
+  const pid = service.child.pid!;
+  const progress: Progress = { firstAt: undefined, consumed: 0, lastConsumedAt: undefined };
+  let last = sampleProcess(pid);
+  let scrapedAt = 0;
+  try {
+    const committedAt = await waitCommitted(admin, groupId, topics, records, options.pollMs, async () => {
+      // Scraping /metrics costs the service CPU: often until the first record, then once a second.
+      if (progress.firstAt !== undefined && Date.now() - scrapedAt < 1_000) return;
+      scrapedAt = Date.now();
+      const consumed = metricSum(await metricsText(service.metricsUrl), 'edr_detector_records_consumed_total');
+      const now = Date.now();
+      if (consumed > 0 && progress.firstAt === undefined) progress.firstAt = now;
+      if (consumed > progress.consumed) {
+        progress.consumed = consumed;
+        progress.lastConsumedAt = now;
+      }
+      last = sampleProcess(pid) ?? last;
+    });
+    last = sampleProcess(pid) ?? last;
+    return drainOf('service', records, progress, committedAt, pid, last?.peakRssBytes, last?.cpuSeconds);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${service.tail()}`);
+  } finally {
+    await service.stop();
+  }
+}
+
+async function drainWithBareConsumer(admin: Admin, topics: string[], records: number, options: E2eOptions, nodeArgs: string[] = []): Promise<Drain> {
+  const groupId = `bench-e2e-bare-${randomUUID().slice(0, 8)}`;
+  const child = spawn(process.execPath, [...nodeArgs, packagePath('dist', 'bench', 'lib', 'bare-consumer.js')], {
+    env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: BROKER, BENCH_GROUP_ID: groupId, BENCH_TOPICS: topics.join(','), ...options.serviceEnv },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const progress: Progress = { firstAt: undefined, consumed: 0, lastConsumedAt: undefined };
+  let pending = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    pending += chunk.toString('utf8');
+    let newline: number;
+    while ((newline = pending.indexOf('\n')) >= 0) {
+      const line = JSON.parse(pending.slice(0, newline)) as { type: string; at: number; consumed?: number };
+      pending = pending.slice(newline + 1);
+      if (line.type === 'first') progress.firstAt = line.at;
+      else if ((line.consumed ?? 0) > progress.consumed) {
+        progress.consumed = line.consumed!;
+        progress.lastConsumedAt = line.at;
+      }
+    }
+  });
+  const pid = child.pid!;
+  let last = sampleProcess(pid);
+  try {
+    const committedAt = await waitCommitted(admin, groupId, topics, records, options.pollMs, () => {
+      last = sampleProcess(pid) ?? last;
+    });
+    last = sampleProcess(pid) ?? last;
+    return drainOf('bare kafkajs', records, progress, committedAt, pid, last?.peakRssBytes, last?.cpuSeconds);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/** kcat in a consumer group from the beginning, to /dev/null, exiting at the end: the wall time of the whole run. */
+async function drainWithKcat(admin: Admin, topics: string[], records: number): Promise<Drain | undefined> {
+  const groupId = `bench-e2e-kcat-${randomUUID().slice(0, 8)}`;
+  const started = Date.now();
+  const child = spawn('kcat', ['-C', '-b', BROKER, '-G', groupId, ...topics, '-o', 'beginning', '-e', '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const code = await new Promise<number | null | 'missing'>((resolve, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? resolve('missing') : reject(error)));
+    child.once('exit', resolve);
+  });
+  if (code === 'missing') {
+    console.warn('kcat is not installed (Debian package kcat): its row is left out');
+    return undefined;
+  }
+  const endedAt = Date.now();
+  if (code !== 0) throw new Error(`kcat exited with ${code}: ${stderr.slice(-2000)}`);
+  // kcat commits on close; the group's offsets confirm it read everything.
+  const committed = total(await committedRecords(admin, groupId, topics));
+  if (committed < records) throw new Error(`kcat committed ${committed} of ${records} records`);
+  return drainOf('kcat', records, { firstAt: started, consumed: records, lastConsumedAt: undefined }, endedAt, undefined, undefined, undefined);
+}
+
+export interface E2eReport {
+  kind: 'e2e';
+  description: string;
+  options: E2eOptions;
+  records: number;
+  produceRecordsPerSecond: number;
+  rounds: Drain[][];
+  median: Record<Drain['consumer'], { recordsPerSecond: number; consumeRecordsPerSecond: number | undefined; peakRssBytes: number | undefined }>;
+  ratios: { serviceVsBare: number; serviceVsKcat: number; bareVsKcat: number };
+  serviceRecordsPerCpuSecond: number;
+  bareRecordsPerCpuSecond: number;
+  targets: { serviceVsBare: number; metServiceVsBare: boolean };
+  /** CPU profiles of one more drain each (under the profiler, so slower), summarised by self time. */
+  profile?: Record<'service' | 'bare kafkajs', { file: string; drain: Drain; byArea: AreaTime[]; topSelfTime: SelfTime[] }>;
+}
+
+export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<E2eReport> {
+  ensureStack();
+  const feeds = await createBenchFeeds('e2e');
+  try {
+    const topics = VENDORS.map((vendor) => feeds.topicOf.get(vendor.id)!);
+    const now = Date.now();
+    const pools = VENDORS.map((vendor, index) => encodedSamples(vendor, options.poolPerVendor, 7_000 + index, now, options.mix).values);
+    console.log(`producing ${thousands(options.recordsPerVendor * topics.length)} records (${options.poolPerVendor} distinct values per vendor) ...`);
+    const produceRate = await produceBacklog(
+      feeds.kafka,
+      topics.map((topic, index) => ({ topic, next: (i: number) => pools[index]![i % options.poolPerVendor]! })),
+      options.recordsPerVendor,
+    );
+    const records = total(await highWatermarks(feeds.admin, topics));
+    const env = feeds.serviceEnv('unused');
+    const rounds: Drain[][] = [];
+    for (let round = 0; round < options.rounds; round++) {
+      // Alternated, so that whatever else the machine does hits all three alike.
+      const drains = [
+        await drainWithService(feeds.admin, env, topics, records, options),
+        await drainWithBareConsumer(feeds.admin, topics, records, options),
+        await drainWithKcat(feeds.admin, topics, records),
+      ].filter((drain): drain is Drain => drain !== undefined);
+      for (const drain of drains) console.log(`  round ${round + 1}: ${drain.consumer}: ${thousands(drain.recordsPerSecond)} records/s (${drain.seconds} s)`);
+      rounds.push(drains);
+    }
+    const of = (consumer: Drain['consumer']) => rounds.flatMap((drains) => drains.filter((drain) => drain.consumer === consumer));
+    const summary = (consumer: Drain['consumer']) => {
+      const drains = of(consumer);
+      const consume = drains.map((drain) => drain.consumeRecordsPerSecond).filter((value): value is number => value !== undefined);
+      const peaks = drains.map((drain) => drain.peakRssBytes).filter((value): value is number => value !== undefined);
+      return {
+        recordsPerSecond: round(median(drains.map((drain) => drain.recordsPerSecond))),
+        consumeRecordsPerSecond: consume.length > 0 ? round(median(consume)) : undefined,
+        peakRssBytes: peaks.length > 0 ? Math.max(...peaks) : undefined,
+      };
+    };
+    const medians = { service: summary('service'), 'bare kafkajs': summary('bare kafkajs'), kcat: summary('kcat') };
+    const serviceCpu = median(of('service').map((drain) => drain.cpuSeconds ?? Number.NaN));
+    const bareCpu = median(of('bare kafkajs').map((drain) => drain.cpuSeconds ?? Number.NaN));
+    let profile: E2eReport['profile'];
+    if (options.profile) {
+      // Raw profiles stay out of git (dist/ is ignored); the summaries go into the results.
+      const dir = packagePath('dist', 'bench', 'profiles');
+      const profiled = async (name: string, drain: (args: string[]) => Promise<Drain>) => {
+        rmSync(`${dir}/${name}`, { force: true });
+        const result = await drain(['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', name]);
+        const cpuProfile = readProfile(`${dir}/${name}`);
+        return { file: `dist/bench/profiles/${name}`, drain: result, byArea: selfTimeByArea(cpuProfile), topSelfTime: topSelfTime(cpuProfile, 25) };
+      };
+      profile = {
+        service: await profiled('e2e-service.cpuprofile', (args) => drainWithService(feeds.admin, env, topics, records, options, args)),
+        'bare kafkajs': await profiled('e2e-bare.cpuprofile', (args) => drainWithBareConsumer(feeds.admin, topics, records, options, args)),
+      };
+    }
+    const serviceVsBare = round(medians.service.recordsPerSecond / medians['bare kafkajs'].recordsPerSecond, 2);
+    return {
+      kind: 'e2e',
+      description:
+        'A backlog of mixed records (four vendor topics, 3 partitions each) drained from the beginning by: the compiled service (child process; first record consumed -> all offsets committed, from its metrics and the group offsets), a bare kafkajs consumer with the same client and consumer settings doing no work (same measure), kcat -G ... -o beginning -e -q > /dev/null (process wall time, join included). Medians of alternated rounds on the same topics, fresh groups. consumeRecordsPerSecond leaves out the wait for the periodic offset commit (autoCommitInterval 1 s).',
+      options,
+      records,
+      produceRecordsPerSecond: round(produceRate),
+      rounds,
+      median: medians,
+      ratios: {
+        serviceVsBare,
+        serviceVsKcat: round(medians.service.recordsPerSecond / medians.kcat.recordsPerSecond, 2),
+        bareVsKcat: round(medians['bare kafkajs'].recordsPerSecond / medians.kcat.recordsPerSecond, 2),
+      },
+      serviceRecordsPerCpuSecond: round(records / serviceCpu),
+      bareRecordsPerCpuSecond: round(records / bareCpu),
+      targets: { serviceVsBare: 0.8, metServiceVsBare: serviceVsBare >= 0.8 },
+      ...(profile ? { profile } : {}),
+    };
+  } finally {
+    await feeds.cleanup();
+  }
+}
+
+export function e2eTable(report: E2eReport): Record<string, string>[] {
+  return (['service', 'bare kafkajs', 'kcat'] as const).map((consumer) => ({
+    consumer,
+    'records/s (to last commit)': thousands(report.median[consumer].recordsPerSecond),
+    'records/s (consuming)': report.median[consumer].consumeRecordsPerSecond === undefined ? '-' : thousands(report.median[consumer].consumeRecordsPerSecond!),
+    'vs bare kafkajs': ratio(report.median[consumer].recordsPerSecond / report.median['bare kafkajs'].recordsPerSecond),
+    'peak RSS': report.median[consumer].peakRssBytes === undefined ? '-' : mib(report.median[consumer].peakRssBytes!),
+  }));
+}

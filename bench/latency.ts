@@ -1,0 +1,138 @@
+// Alert latency under a steady load: Kafka record time -> alert acknowledged by Elasticsearch, and the service's memory.
+import { randomUUID } from 'node:crypto';
+import { VENDORS } from '../src/vendors/index.js';
+import { encodedSamples } from './lib/samples.js';
+import { producePaced } from './lib/produce.js';
+import { bucketQuantile, histogramBuckets, metricsText, metricSum, sampleProcess, sleep, startService } from './lib/service-process.js';
+import { committedRecords, createBenchFeeds, ensureStack, highWatermarks, total } from './lib/stack.js';
+import { mib, ms, quantile, round, thousands } from './lib/stats.js';
+
+export interface LatencyOptions {
+  ratePerSecond: number;
+  seconds: number;
+  /** Share of records that are dump-tool runs (each a distinct alert), spread evenly through the load. */
+  dumpShare: number;
+  /** Distinct ordinary values per vendor, produced over and over. */
+  poolPerVendor: number;
+  serviceEnv: Record<string, string>;
+}
+
+export const DEFAULT_LATENCY: LatencyOptions = { ratePerSecond: 20_000, seconds: 30, dumpShare: 0.005, poolPerVendor: 5_000, serviceEnv: {} };
+
+const SETTLE_TIMEOUT_MS = 60_000;
+const LATENCY_METRIC = 'edr_detector_alert_latency_from_kafka_seconds';
+
+export interface LatencyReport {
+  kind: 'latency';
+  description: string;
+  options: LatencyOptions;
+  produced: { records: number; seconds: number; recordsPerSecond: number; lateTicks: number; alertingRecords: number };
+  /** Exact, from each alert document's edr.source.kafka_timestamp and the service's 'alert written' log time. */
+  exact: { alerts: number; p50Seconds: number; p99Seconds: number; maxSeconds: number; unmatched: number };
+  /** From the service's own histogram (bucket interpolation, as histogram_quantile). */
+  histogram: { count: number; p50Seconds: number; p99Seconds: number };
+  memory: { peakRssBytes: number; maxSampledRssBytes: number; cpuSeconds: number };
+  targets: { p99Seconds: number; peakRssBytes: number; metP99: boolean; metRss: boolean };
+}
+
+export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Promise<LatencyReport> {
+  ensureStack();
+  const feeds = await createBenchFeeds('latency');
+  try {
+    const topics = VENDORS.map((vendor) => feeds.topicOf.get(vendor.id)!);
+    const now = Date.now();
+    const ordinary = VENDORS.map((vendor, index) => encodedSamples(vendor, options.poolPerVendor, 11_000 + index, now, { dumpShare: 0, nearMissShare: 0.02 }).values);
+    // Every dump-tool run is a distinct event (its own identity), so each one is a new alert, not a 409.
+    const perTopic = Math.round((options.ratePerSecond * options.seconds) / topics.length);
+    const alertEvery = Math.round(1 / options.dumpShare);
+    const alerting = VENDORS.map((vendor, index) => encodedSamples(vendor, Math.ceil(perTopic / alertEvery) + 1, 13_000 + index, now, { dumpShare: 1, nearMissShare: 0 }).values);
+    const valueFor = (t: number, i: number): Buffer =>
+      // Offset per topic, so the four topics' alerts do not arrive in the same tick.
+      (i + t * 37) % alertEvery === 0 ? alerting[t]![Math.floor(i / alertEvery)]! : ordinary[t]![i % options.poolPerVendor]!;
+
+    const groupId = `bench-latency-${randomUUID().slice(0, 8)}`;
+    const service = await startService({ ...feeds.serviceEnv(groupId), ...options.serviceEnv });
+    const pid = service.child.pid!;
+    let maxRss = 0;
+    const sampler = setInterval(() => {
+      maxRss = Math.max(maxRss, sampleProcess(pid)?.rssBytes ?? 0);
+    }, 250);
+    try {
+      console.log(`producing ${thousands(options.ratePerSecond)} records/s for ${options.seconds} s (one dump-tool run in ${alertEvery}) ...`);
+      const produced = await producePaced(feeds.kafka, topics, valueFor, options.ratePerSecond, options.seconds);
+      let alertingRecords = 0;
+      for (let t = 0; t < topics.length; t++) for (let i = 0; i < produced.records / topics.length; i++) if ((i + t * 37) % alertEvery === 0) alertingRecords++;
+
+      // Settle: every record committed (so every alert acknowledged).
+      const records = total(await highWatermarks(feeds.admin, topics));
+      const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+      while (total(await committedRecords(feeds.admin, groupId, topics)) < records) {
+        if (Date.now() > deadline) throw new Error(`the service did not commit all ${records} records in time\n${service.tail()}`);
+        await sleep(200);
+      }
+      const final = sampleProcess(pid);
+      const text = await metricsText(service.metricsUrl);
+      const buckets = histogramBuckets(text, LATENCY_METRIC);
+      const created = metricSum(text, 'edr_detector_alerts_written_total');
+
+      // Exact latencies: the alert document's Kafka time against the acknowledgement logged for its id.
+      await feeds.elasticsearch.indices.refresh({ index: feeds.alertsIndex });
+      const kafkaTimeOf = new Map<string, number>();
+      let searchAfter: unknown[] | undefined;
+      for (;;) {
+        const page = await feeds.elasticsearch.search<{ edr?: { source?: { kafka_timestamp?: string } } }>({
+          index: feeds.alertsIndex,
+          size: 5_000,
+          _source: ['edr.source.kafka_timestamp'],
+          sort: ['_doc'],
+          ...(searchAfter ? { search_after: searchAfter as never } : {}),
+        });
+        const hits = page.hits.hits;
+        for (const hit of hits) {
+          const time = hit._source?.edr?.source?.kafka_timestamp;
+          if (time) kafkaTimeOf.set(hit._id!, Date.parse(time));
+        }
+        if (hits.length < 5_000) break;
+        searchAfter = hits.at(-1)!.sort as unknown[];
+      }
+      const latencies: number[] = [];
+      let unmatched = 0;
+      for (const ack of service.acks) {
+        const kafkaTime = kafkaTimeOf.get(ack.alertId);
+        if (kafkaTime === undefined) unmatched++;
+        else latencies.push((ack.ackedAtMs - kafkaTime) / 1000);
+      }
+      const p99 = quantile(latencies, 0.99);
+      const peakRss = final?.peakRssBytes ?? Number.NaN;
+      return {
+        kind: 'latency',
+        description:
+          'The compiled service (child process) under a steady produced load across the four vendor topics (3 partitions each; 50 ms ticks, record timestamp = send time), dump-tool runs spread evenly and each a distinct alert. Exact latency: alert document edr.source.kafka_timestamp (CreateTime) to the @timestamp of the service\'s "alert written" log line, written right after Elasticsearch acknowledged the bulk request. Histogram: the service\'s own edr_detector_alert_latency_from_kafka_seconds. Memory: VmHWM of the service at the end and the largest VmRSS sampled every 250 ms.',
+        options,
+        produced: { records: produced.records, seconds: round(produced.seconds, 1), recordsPerSecond: round(produced.records / produced.seconds), lateTicks: produced.lateTicks, alertingRecords },
+        exact: {
+          alerts: latencies.length,
+          p50Seconds: round(quantile(latencies, 0.5), 4),
+          p99Seconds: round(p99, 4),
+          maxSeconds: round(Math.max(...latencies), 4),
+          unmatched,
+        },
+        histogram: { count: created, p50Seconds: round(bucketQuantile(buckets, 0.5), 4), p99Seconds: round(bucketQuantile(buckets, 0.99), 4) },
+        memory: { peakRssBytes: peakRss, maxSampledRssBytes: maxRss, cpuSeconds: round(final?.cpuSeconds ?? Number.NaN, 1) },
+        targets: { p99Seconds: 0.3, peakRssBytes: 256 * 1024 * 1024, metP99: p99 < 0.3, metRss: peakRss < 256 * 1024 * 1024 },
+      };
+    } finally {
+      clearInterval(sampler);
+      await service.stop();
+    }
+  } finally {
+    await feeds.cleanup();
+  }
+}
+
+export function latencyTable(report: LatencyReport): Record<string, string>[] {
+  return [
+    { measure: 'exact (alert docs + ack log)', alerts: thousands(report.exact.alerts), p50: ms(report.exact.p50Seconds), p99: ms(report.exact.p99Seconds), max: ms(report.exact.maxSeconds) },
+    { measure: 'service histogram', alerts: thousands(report.histogram.count), p50: ms(report.histogram.p50Seconds), p99: ms(report.histogram.p99Seconds), max: '-' },
+  ].map((row) => ({ ...row, 'peak RSS': mib(report.memory.peakRssBytes) }));
+}

@@ -1,0 +1,59 @@
+// A kafkajs consumer with the service's settings that does no work: the ceiling the service is measured against.
+//
+// Run as a child process by bench/e2e.ts: `node dist/bench/lib/bare-consumer.js` with BENCH_GROUP_ID,
+// BENCH_TOPICS (comma-separated) and KAFKA_BROKERS. Prints JSON lines: when the first batch arrived
+// and, every 100 ms, how many records it has consumed.
+import { loadConfig } from '../../src/config/load.js';
+import { createKafka } from '../../src/kafka/client.js';
+import { createLogger } from '../../src/telemetry/logger.js';
+import { VENDORS } from '../../src/vendors/index.js';
+
+const PARTITIONS_CONSUMED_CONCURRENTLY = 4; // as src/service.ts sets it
+
+async function main(): Promise<void> {
+  const groupId = process.env.BENCH_GROUP_ID ?? 'bench-bare';
+  const topics = (process.env.BENCH_TOPICS ?? '').split(',').filter(Boolean);
+  // The service's own defaults and overrides (KAFKA_MAX_BYTES, ...), read the way it reads them.
+  const config = loadConfig({ ...process.env, KAFKA_GROUP_ID: groupId }, VENDORS);
+  const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, ssl: config.KAFKA_SSL }, createLogger('warn'));
+  // Same consumer options as src/kafka/feed-consumer.ts.
+  const consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatInterval: Math.max(1_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),
+    maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
+    maxBytes: config.KAFKA_MAX_BYTES,
+    maxWaitTimeInMs: 100,
+    retry: { retries: 10 },
+  });
+  let consumed = 0;
+  let first = true;
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({
+    autoCommit: true,
+    autoCommitInterval: 1_000,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+      if (first) {
+        first = false;
+        process.stdout.write(`${JSON.stringify({ type: 'first', at: Date.now() })}\n`);
+      }
+      consumed += batch.messages.length;
+      resolveOffset(batch.lastOffset());
+      await heartbeat();
+    },
+  });
+  const progress = setInterval(() => process.stdout.write(`${JSON.stringify({ type: 'progress', consumed, at: Date.now() })}\n`), 100);
+  process.once('SIGTERM', () => {
+    clearInterval(progress);
+    void consumer.disconnect().finally(() => process.exit(0));
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

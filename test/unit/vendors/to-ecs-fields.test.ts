@@ -1,0 +1,152 @@
+// Every vendor's match fast path (toEcsFields) against its whole toEcs: same value for each field, on fixtures and random records.
+import type avro from 'avsc';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createDecoder } from '../../../src/decode/decoder.js';
+import { encodeRecord } from '../../../src/decode/encoder.js';
+import { lineagePaths } from '../../../src/decode/projection.js';
+import { bundledType } from '../../../src/decode/schemas.js';
+import { loadRules } from '../../../src/detect/load-rules.js';
+import { packagePath } from '../../../src/package-root.js';
+import { VENDORS } from '../../../src/vendors/index.js';
+import type { AvroRecord, VendorFeed } from '../../../src/vendors/types.js';
+import { loadFixtures } from '../../../scripts/samples/fixtures.js';
+import { mulberry32, SampleStream } from '../../../scripts/samples/sample-stream.js';
+import { arbitraryFor } from '../decode/avro-arbitrary.js';
+
+const RANDOM_RECORDS = 400;
+/** Values the mappings branch on, so random records take the interesting paths often. */
+const BRANCH_VALUES = [
+  '', '-', 'none', '/', '\\', 'linux', 'Linux', 'Lin', 'Win', 'Mac', 'windows', 'exec', 'exec_event', 'fork_event', 'start',
+  'ProcessRollup2', 'SyntheticProcessRollup2', 'EndOfProcess', 'FileWritten', 'process', 'process_event', 'Process Creation',
+  'Command Script', 'Cross Process', 'Process Command', 'PROCESSCREATION', 'ProcessExit', 'pg_dump', '/usr/bin/pg_dump', '\\\\srv\\\\pg_dump',
+  '"/usr/bin/mysqldump" -u root', '1.5', 'abc', '0x1F', '12', 'S-1-5-18',
+];
+
+const rules = await loadRules(packagePath('rules'));
+const full = createDecoder({ format: 'confluent', vendors: VENDORS });
+
+function get(doc: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
+}
+
+/** The ECS fields a vendor's fast path maps on its own (asked one at a time). */
+function supportedFields(vendor: VendorFeed): string[] {
+  const candidates = new Set([...Object.keys(vendor.lineage), 'event.kind', 'event.dataset', 'event.module', 'no.such.field']);
+  return [...candidates].filter((field) => vendor.toEcsFields?.([field]) !== undefined).sort();
+}
+
+function strings(value: unknown, out: Set<string>): Set<string> {
+  if (typeof value === 'string') out.add(value);
+  else if (Array.isArray(value)) for (const item of value) strings(item, out);
+  else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) strings(item, out);
+  return out;
+}
+
+describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id, vendor) => {
+  const fields = supportedFields(vendor);
+  const fixtures = loadFixtures(vendor.id);
+  const fast = vendor.toEcsFields?.(fields);
+  // Decoded to just what the fast path says it reads (reading more would go unnoticed otherwise),
+  // and to the fields' whole lineage, which the pipeline falls back to.
+  const narrow = full.project(() => fast?.reads ?? []);
+  const lineage = full.project(() => lineagePaths(vendor, fields));
+
+  /**
+   * Holds the fast path to toEcs field by field, on the narrow projection and on the lineage one.
+   * Returns whether the narrow projection was enough; the lineage one must always be.
+   */
+  function agree(record: AvroRecord, label: string): boolean {
+    const value = encodeRecord(vendor, record, { format: 'confluent' });
+    const expected = vendor.toEcs(full.decodeSync(vendor, value) as AvroRecord);
+    const fromLineage = fast!.map(lineage.decodeSync(vendor, value) as AvroRecord);
+    expect(fromLineage, `${label}: declined a record holding the whole lineage`).toBeDefined();
+    const fromNarrow = fast!.map(narrow.decodeSync(vendor, value) as AvroRecord);
+    for (const field of fields) {
+      expect(get(fromLineage, field), `${label}: ${field}`).toEqual(get(expected, field));
+      if (fromNarrow !== undefined) expect(get(fromNarrow, field), `${label}: ${field} (narrow)`).toEqual(get(expected, field));
+    }
+    return fromNarrow !== undefined;
+  }
+
+  it('maps at least the fields the bundled rules read, and refuses fields it does not know', () => {
+    expect(fields).toEqual(expect.arrayContaining([...rules.fieldsRead]));
+    expect(fields).not.toContain('no.such.field');
+    expect(vendor.toEcsFields?.([...rules.fieldsRead, 'no.such.field'])).toBeUndefined();
+  });
+
+  it('reads only Avro paths within the lineage of its fields', () => {
+    expect(lineagePaths(vendor, fields)).toEqual(expect.arrayContaining([...fast!.reads]));
+  });
+
+  it('agrees with toEcs on every fixture', () => {
+    for (const fixture of fixtures) agree(vendor.fromNative(fixture.native), fixture.file);
+  });
+
+  it('maps most records of the sample stream from what it reads alone', () => {
+    const stream = new SampleStream(vendor, { dumpShare: 0.05, nearMissShare: 0.2 }, mulberry32(7));
+    let alone = 0;
+    for (let i = 0; i < 300; i++) {
+      const sample = stream.next();
+      if (agree(vendor.fromNative(sample.native), sample.template)) alone++;
+    }
+    expect(alone).toBeGreaterThan(240);
+  });
+
+  it(`agrees with toEcs on ${RANDOM_RECORDS} random schema-valid records`, () => {
+    fc.assert(
+      fc.property(arbitraryFor(bundledType(vendor), { string: branchStrings(vendor), maxItems: 3 }), (record) => void agree(record as AvroRecord, 'random')),
+      { numRuns: RANDOM_RECORDS },
+    );
+  });
+
+  it(`agrees with toEcs on ${RANDOM_RECORDS * 2} fixtures with a few fields changed`, () => {
+    // Realistic records one or two edits away from a fixture reach the branches random ones rarely do
+    // (a pipeline that does not abort, a "none" action, an image path of "/").
+    const type = bundledType(vendor);
+    const string = branchStrings(vendor);
+    const lineage = new Set(lineagePaths(vendor, fields));
+    // Mostly the fields the fast path reads, sometimes any other.
+    const leaves = leafFields(type, []).map((leaf) => ({ weight: lineage.has(leaf.path.join('.')) ? 20 : 1, arbitrary: arbitraryFor(leaf.type, { string, maxItems: 3 }).map((value) => ({ path: leaf.path, value })) }));
+    const edit = fc.oneof(...leaves);
+    const records = fc.tuple(fc.constantFrom(...fixtures), fc.array(edit, { minLength: 1, maxLength: 3 })).map(([fixture, edits]) => {
+      const record = structuredClone(vendor.fromNative(fixture.native));
+      for (const { path, value } of edits) setLeaf(record, path, value);
+      return record;
+    });
+    fc.assert(
+      fc.property(records, (record) => void agree(record, 'edited fixture')),
+      { numRuns: RANDOM_RECORDS * 2 },
+    );
+  });
+});
+
+function branchStrings(vendor: VendorFeed): fc.Arbitrary<string> {
+  const seen = new Set<string>();
+  for (const fixture of loadFixtures(vendor.id)) strings(vendor.fromNative(fixture.native), seen);
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...BRANCH_VALUES) },
+    { weight: 2, arbitrary: fc.constantFrom(...seen) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+  );
+}
+
+/** Every field below the records (through nullable records), with its path and type. */
+function leafFields(type: avro.Type, path: string[]): { path: string[]; type: avro.Type }[] {
+  if (type.typeName === 'record') return (type as avro.types.RecordType).fields.flatMap((field) => leafFields(field.type, [...path, field.name]));
+  if (type.typeName.startsWith('union')) {
+    const record = (type as avro.types.UnwrappedUnionType).types.find((branch) => branch.typeName === 'record');
+    if (record) return [{ path, type }, ...leafFields(record, path)];
+  }
+  return path.length > 0 ? [{ path, type }] : [];
+}
+
+function setLeaf(record: AvroRecord, path: readonly string[], value: unknown): void {
+  let node: AvroRecord = record;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (next === null || typeof next !== 'object') return; // the edit lands under a null record: nothing to change
+    node = next as AvroRecord;
+  }
+  node[path[path.length - 1]!] = value;
+}
