@@ -4,7 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 command -v mvn >/dev/null || die "Maven (mvn) is required to fetch the stack: apt-get install maven"
-MVN=(mvn -q -B -f "$STACK_POM")
+MVN=(mvn -q -B -Dstyle.color=never -f "$STACK_POM")
 if [[ -n "${MAVEN_REPO_LOCAL:-}" ]]; then MVN+=("-Dmaven.repo.local=$MAVEN_REPO_LOCAL"); fi
 
 KAFKA_HOME="$STACK_DIR/kafka-$KAFKA_VERSION"

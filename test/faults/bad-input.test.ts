@@ -6,6 +6,7 @@ import { DEAD_LETTER_HEADERS } from '../../src/kafka/dead-letter.js';
 import { VENDORS } from '../../src/vendors/index.js';
 import { mulberry32 } from '../../scripts/samples/sample-stream.js';
 import { alertCensus, bundledRuleIds, censusLine, groupLag, readBack } from '../integration/harness/alert-census.js';
+import { expectEveryAlertOnce } from './expect-census.js';
 import { absurdRecords, MiB, poisonRecords, vendor, type Absurd } from '../integration/harness/bad-records.js';
 import { eventually, metricValue, startDetector, type RunningDetector } from '../integration/harness/detector.js';
 import { createTestFeeds, readTopic, type ReadMessage, type TestFeeds } from '../integration/harness/feeds.js';
@@ -121,10 +122,7 @@ describe('bad input mixed into a healthy stream', () => {
     const records = await readBack(feeds.kafka, [...feeds.topicOf.values()]);
     const census = await alertCensus(feeds.elasticsearch, feeds.alertsIndex, records);
     console.info(censusLine('bad input mixed in', census, { records: records.length, poison: poison.length, absurd: absurd.length }));
-    expect(census.missing).toEqual([]);
-    expect(census.unexpected).toEqual([]);
-    expect(census.duplicatedIdentities).toEqual([]);
-    expect(census.found).toBe(census.expected);
+    expectEveryAlertOnce(census);
   });
 
   it('stores the absurd values as they came', async () => {

@@ -1,6 +1,7 @@
 // The service killed outright (SIGKILL) mid-stream: restarted alone, or survived by a second instance.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { alertCensus, censusLine, groupLag, readBack } from '../integration/harness/alert-census.js';
+import { expectEveryAlertOnce } from './expect-census.js';
 import { eventually, metricValue, startDetector, type RunningDetector } from '../integration/harness/detector.js';
 import { createTestFeeds, type TestFeeds } from '../integration/harness/feeds.js';
 import { TelemetryStream } from '../integration/harness/telemetry-stream.js';
@@ -54,10 +55,7 @@ describe('a detector killed with SIGKILL mid-stream', () => {
       const census = await alertCensus(feeds.elasticsearch, feeds.alertsIndex, records);
       const redelivered = await metricValue(second.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'duplicate' });
       console.info(censusLine('SIGKILL + restart', census, { records: records.length, redelivered409: redelivered }));
-      expect(census.missing).toEqual([]);
-      expect(census.unexpected).toEqual([]);
-      expect(census.duplicatedIdentities).toEqual([]);
-      expect(census.found).toBe(census.expected);
+      expectEveryAlertOnce(census);
       expect(census.expected).toBeGreaterThan(50);
     } finally {
       producing.abort();
@@ -103,10 +101,7 @@ describe('a detector killed with SIGKILL mid-stream', () => {
       const census = await alertCensus(feeds.elasticsearch, feeds.alertsIndex, records);
       const redelivered = await metricValue(survivor.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'duplicate' });
       console.info(censusLine('group of two, one SIGKILLed', census, { records: records.length, redelivered409: redelivered, failoverSeconds: failoverSeconds.toFixed(1) }));
-      expect(census.missing).toEqual([]);
-      expect(census.unexpected).toEqual([]);
-      expect(census.duplicatedIdentities).toEqual([]);
-      expect(census.found).toBe(census.expected);
+      expectEveryAlertOnce(census);
     } finally {
       producing.abort();
       await produced.catch(() => undefined);
