@@ -15,7 +15,7 @@ import type { FeedRuntime } from './pipeline/feed-runtime.js';
 import { liveness, readiness, type ServiceState } from './readiness.js';
 import { BulkAlertWriter } from './sinks/elasticsearch/bulk-writer.js';
 import { createElasticsearchClient } from './sinks/elasticsearch/client.js';
-import { installAlertTemplate } from './sinks/elasticsearch/install-template.js';
+import { installAlertTemplateWhenReachable } from './sinks/elasticsearch/install-template.js';
 import { createEvents } from './telemetry/events.js';
 import { startOperationsServer, type RunningServer } from './telemetry/http-server.js';
 import type { Logger } from './telemetry/logger.js';
@@ -122,7 +122,9 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
   logger.info({ port: server.port }, 'operations endpoint listening (/metrics, /healthz, /readyz)');
 
   // Elasticsearch first: without the template, alerts would be indexed with guessed types.
-  const template = await installAlertTemplate(elasticsearch, config.ALERTS_INDEX).catch(async (error: unknown) => {
+  const template = await installAlertTemplateWhenReachable(elasticsearch, config.ALERTS_INDEX, config.ELASTICSEARCH_STARTUP_TIMEOUT_MS, (error, attempt) =>
+    logger.warn({ error, attempt }, 'Elasticsearch not ready for the alerts template yet; retrying'),
+  ).catch(async (error: unknown) => {
     await server.close();
     throw isCredentialsError(error)
       ? new DetectorError('CONFIG_INVALID', `Elasticsearch refused our credentials at ${config.ELASTICSEARCH_URL}: check ELASTICSEARCH_API_KEY or ELASTICSEARCH_USERNAME/PASSWORD`, { cause: error })

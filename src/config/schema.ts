@@ -48,6 +48,7 @@ export const environmentSchema = z.object({
   ELASTICSEARCH_CA_FILE: optionalText,
   ELASTICSEARCH_REQUEST_TIMEOUT_MS: positiveMs.default(10_000),
   ELASTICSEARCH_RETRY_MAX_BACKOFF_MS: positiveMs.default(30_000),
+  ELASTICSEARCH_STARTUP_TIMEOUT_MS: positiveMs.default(60_000),
   ALERTS_INDEX: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]*$/, 'an index name is lowercase letters, digits, ".", "_" and "-"')

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backoffMs, BulkAlertWriter, isRetriableStatus } from '../../src/sinks/elasticsearch/bulk-writer.js';
-import { installAlertTemplate } from '../../src/sinks/elasticsearch/install-template.js';
+import { installAlertTemplate, installAlertTemplateWhenReachable } from '../../src/sinks/elasticsearch/install-template.js';
 import { TEST_STACK } from './harness/stack.js';
 
 const client = new Client({ node: TEST_STACK.elasticsearchUrl });
@@ -12,6 +12,7 @@ const index = `bulk-${randomUUID().slice(0, 8)}`;
 afterAll(async () => {
   await client.indices.delete({ index }, { ignore: [404] });
   await client.indices.deleteIndexTemplate({ name: index }, { ignore: [404] });
+  await client.indices.deleteIndexTemplate({ name: 'Not-A-Valid-Index' }, { ignore: [404, 400] });
   await client.close();
 });
 
@@ -26,6 +27,28 @@ describe('installAlertTemplate', () => {
     expect(properties['event']?.properties?.['created']?.type).toBe('date');
     const commandLine = properties['process']?.properties?.['command_line']?.type;
     expect(commandLine).toBe(first.wildcardSupported ? 'wildcard' : 'keyword');
+  });
+});
+
+describe('installAlertTemplateWhenReachable', () => {
+  it('waits for an unreachable Elasticsearch until its deadline, then gives up', async () => {
+    const unreachable = new Client({ node: 'http://127.0.0.1:9', requestTimeout: 300, maxRetries: 0 });
+    const retries: number[] = [];
+    const started = Date.now();
+    await expect(installAlertTemplateWhenReachable(unreachable, index, 2_000, (_error, attempt) => retries.push(attempt))).rejects.toMatchObject({
+      code: 'SINK_TEMPLATE_FAILED',
+    });
+    expect(retries.length).toBeGreaterThanOrEqual(2);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    await unreachable.close();
+  });
+
+  it('does not retry an answer that will not change, such as a refused index name', async () => {
+    const retries: number[] = [];
+    await expect(installAlertTemplateWhenReachable(client, 'Not-A-Valid-Index', 10_000, (_error, attempt) => retries.push(attempt))).rejects.toMatchObject({
+      code: 'SINK_TEMPLATE_FAILED',
+    });
+    expect(retries).toEqual([]);
   });
 });
 

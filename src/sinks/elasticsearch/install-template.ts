@@ -45,3 +45,34 @@ function describe(error: unknown): string {
   if (error instanceof errors.ResponseError) return `HTTP ${error.statusCode}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
+
+/** True when waiting may help: no answer at all, or 429/5xx. A 4xx answer will not change by itself. */
+function mayHeal(error: unknown): boolean {
+  const cause = error instanceof DetectorError ? error.cause : error;
+  if (cause instanceof errors.ResponseError) return cause.statusCode === 429 || (cause.statusCode ?? 0) >= 500;
+  return true;
+}
+
+/**
+ * installAlertTemplate, retried with backoff while Elasticsearch is unreachable or overloaded, for
+ * up to `timeoutMs`: a detector started alongside its cluster waits for it instead of crash-looping.
+ * Refusals (401, 403, 400) fail at once.
+ */
+export async function installAlertTemplateWhenReachable(
+  client: Client,
+  index: string,
+  timeoutMs: number,
+  onRetry: (error: unknown, attempt: number) => void,
+): Promise<TemplateInstallResult> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await installAlertTemplate(client, index);
+    } catch (error) {
+      const delayMs = Math.min(5_000, 250 * 2 ** attempt);
+      if (!mayHeal(error) || Date.now() + delayMs > deadline) throw error;
+      onRetry(error, attempt);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
