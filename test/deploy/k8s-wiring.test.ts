@@ -176,7 +176,9 @@ describe('wiring between resources', () => {
       ...Object.keys(environmentSchema.shape),
       ...SECRET_VARIABLES.map((name) => `${name}_FILE`),
       ...VENDORS.map((vendor) => vendor.topicVariable),
+      // process settings read by Node.js and glibc, not by the service
       'NODE_OPTIONS',
+      'MALLOC_MMAP_THRESHOLD_',
     ]);
     const named = [...Object.keys(config), ...(container.env as Manifest[]).map((e) => e.name as string)];
     expect(named.filter((name) => !known.has(name))).toEqual([]);
