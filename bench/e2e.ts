@@ -10,7 +10,9 @@ import { BENCH_MIX, encodedSamples } from './lib/samples.js';
 import type { SampleMix } from '../scripts/samples/sample-stream.js';
 import { produceBacklog } from './lib/produce.js';
 import { metricsText, metricSum, sampleProcess, sleep, startService } from './lib/service-process.js';
-import { BROKER, committedRecords, createBenchFeeds, ensureStack, highWatermarks, total } from './lib/stack.js';
+import { createTestFeeds } from '../test/integration/harness/feeds.js';
+import { TEST_STACK } from '../test/integration/harness/stack.js';
+import { committedTotal, ensureStack, recordsOn } from './lib/stack.js';
 import { median, mib, ratio, round, thousands } from './lib/stats.js';
 
 export interface E2eOptions {
@@ -59,7 +61,7 @@ async function waitCommitted(admin: Admin, groupId: string, topics: string[], re
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   for (;;) {
     await watch();
-    if (total(await committedRecords(admin, groupId, topics)) >= records) return Date.now();
+    if (await committedTotal(admin, groupId, topics) >= records) return Date.now();
     if (Date.now() > deadline) throw new Error(`group ${groupId} did not commit all ${records} records in time`);
     await sleep(pollMs);
   }
@@ -114,7 +116,7 @@ async function drainWithService(admin: Admin, env: Record<string, string>, topic
 async function drainWithBareConsumer(admin: Admin, topics: string[], records: number, options: E2eOptions, nodeArgs: string[] = []): Promise<Drain> {
   const groupId = `bench-e2e-bare-${randomUUID().slice(0, 8)}`;
   const child = spawn(process.execPath, [...nodeArgs, packagePath('dist', 'bench', 'lib', 'bare-consumer.js')], {
-    env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: BROKER, BENCH_GROUP_ID: groupId, BENCH_TOPICS: topics.join(','), ...options.serviceEnv },
+    env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: TEST_STACK.kafkaBroker, BENCH_GROUP_ID: groupId, BENCH_TOPICS: topics.join(','), ...options.serviceEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -151,7 +153,7 @@ async function drainWithBareConsumer(admin: Admin, topics: string[], records: nu
 async function drainWithKcat(admin: Admin, topics: string[], records: number): Promise<Drain | undefined> {
   const groupId = `bench-e2e-kcat-${randomUUID().slice(0, 8)}`;
   const started = Date.now();
-  const child = spawn('kcat', ['-C', '-b', BROKER, '-G', groupId, ...topics, '-o', 'beginning', '-e', '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('kcat', ['-C', '-b', TEST_STACK.kafkaBroker, '-G', groupId, ...topics, '-o', 'beginning', '-e', '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const code = await new Promise<number | null | 'missing'>((resolve, reject) => {
@@ -165,7 +167,7 @@ async function drainWithKcat(admin: Admin, topics: string[], records: number): P
   const endedAt = Date.now();
   if (code !== 0) throw new Error(`kcat exited with ${code}: ${stderr.slice(-2000)}`);
   // kcat commits on close; the group's offsets confirm it read everything.
-  const committed = total(await committedRecords(admin, groupId, topics));
+  const committed = await committedTotal(admin, groupId, topics);
   if (committed < records) throw new Error(`kcat committed ${committed} of ${records} records`);
   return drainOf('kcat', records, { firstAt: started, consumed: records, lastConsumedAt: undefined }, endedAt, undefined, undefined, undefined);
 }
@@ -188,7 +190,7 @@ export interface E2eReport {
 
 export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<E2eReport> {
   ensureStack();
-  const feeds = await createBenchFeeds('e2e');
+  const feeds = await createTestFeeds('bench-e2e');
   try {
     const topics = VENDORS.map((vendor) => feeds.topicOf.get(vendor.id)!);
     const now = Date.now();
@@ -199,8 +201,8 @@ export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<E2eRepo
       topics.map((topic, index) => ({ topic, next: (i: number) => pools[index]![i % options.poolPerVendor]! })),
       options.recordsPerVendor,
     );
-    const records = total(await highWatermarks(feeds.admin, topics));
-    const env = feeds.serviceEnv('unused');
+    const records = await recordsOn(feeds.admin, topics);
+    const env = feeds.env;
     const rounds: Drain[][] = [];
     for (let round = 0; round < options.rounds; round++) {
       // Alternated, so that whatever else the machine does hits all three alike.

@@ -4,7 +4,8 @@ import { VENDORS } from '../src/vendors/index.js';
 import { encodedSamples } from './lib/samples.js';
 import { producePaced } from './lib/produce.js';
 import { bucketQuantile, histogramBuckets, metricsText, metricSum, sampleProcess, sleep, startService } from './lib/service-process.js';
-import { committedRecords, createBenchFeeds, ensureStack, highWatermarks, total } from './lib/stack.js';
+import { createTestFeeds } from '../test/integration/harness/feeds.js';
+import { committedTotal, ensureStack, recordsOn } from './lib/stack.js';
 import { mib, ms, quantile, round, thousands } from './lib/stats.js';
 
 export interface LatencyOptions {
@@ -37,7 +38,7 @@ export interface LatencyReport {
 
 export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Promise<LatencyReport> {
   ensureStack();
-  const feeds = await createBenchFeeds('latency');
+  const feeds = await createTestFeeds('bench-latency');
   try {
     const topics = VENDORS.map((vendor) => feeds.topicOf.get(vendor.id)!);
     const now = Date.now();
@@ -51,7 +52,7 @@ export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Pro
       (i + t * 37) % alertEvery === 0 ? alerting[t]![Math.floor(i / alertEvery)]! : ordinary[t]![i % options.poolPerVendor]!;
 
     const groupId = `bench-latency-${randomUUID().slice(0, 8)}`;
-    const service = await startService({ ...feeds.serviceEnv(groupId), ...options.serviceEnv });
+    const service = await startService({ ...feeds.env, KAFKA_GROUP_ID: groupId, ...options.serviceEnv });
     const pid = service.child.pid!;
     let maxRss = 0;
     const sampler = setInterval(() => {
@@ -64,9 +65,9 @@ export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Pro
       for (let t = 0; t < topics.length; t++) for (let i = 0; i < produced.records / topics.length; i++) if ((i + t * 37) % alertEvery === 0) alertingRecords++;
 
       // Settle: every record committed (so every alert acknowledged).
-      const records = total(await highWatermarks(feeds.admin, topics));
+      const records = await recordsOn(feeds.admin, topics);
       const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-      while (total(await committedRecords(feeds.admin, groupId, topics)) < records) {
+      while ((await committedTotal(feeds.admin, groupId, topics)) < records) {
         if (Date.now() > deadline) throw new Error(`the service did not commit all ${records} records in time\n${service.tail()}`);
         await sleep(200);
       }

@@ -101,7 +101,6 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
       maxBytes: config.KAFKA_MAX_BYTES,
-      partitionsConsumedConcurrently: 4,
     },
     metrics,
     logger,

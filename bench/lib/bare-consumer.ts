@@ -5,10 +5,9 @@
 // and, every 100 ms, how many records it has consumed.
 import { loadConfig } from '../../src/config/load.js';
 import { createKafka } from '../../src/kafka/client.js';
+import { kafkaConsumerSettings } from '../../src/kafka/feed-consumer.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { VENDORS } from '../../src/vendors/index.js';
-
-const PARTITIONS_CONSUMED_CONCURRENTLY = 4; // as src/service.ts sets it
 
 async function main(): Promise<void> {
   const groupId = process.env.BENCH_GROUP_ID ?? 'bench-bare';
@@ -16,25 +15,21 @@ async function main(): Promise<void> {
   // The service's own defaults and overrides (KAFKA_MAX_BYTES, ...), read the way it reads them.
   const config = loadConfig({ ...process.env, KAFKA_GROUP_ID: groupId }, VENDORS);
   const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, ssl: config.KAFKA_SSL }, createLogger('warn'));
-  // Same consumer options as src/kafka/feed-consumer.ts.
-  const consumer = kafka.consumer({
+  // The service's own consumer and run settings (src/kafka/feed-consumer.ts).
+  const settings = kafkaConsumerSettings({
     groupId,
-    sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
-    heartbeatInterval: Math.max(1_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),
+    topics,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
     maxBytes: config.KAFKA_MAX_BYTES,
-    maxWaitTimeInMs: 100,
-    retry: { retries: 10 },
   });
+  const consumer = kafka.consumer(settings.consumer);
   let consumed = 0;
   let first = true;
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
   await consumer.run({
-    autoCommit: true,
-    autoCommitInterval: 1_000,
-    eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
+    ...settings.run,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       if (batch.messages.length === 0 || !isRunning() || isStale()) return;
       if (first) {

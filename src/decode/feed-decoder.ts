@@ -17,6 +17,8 @@ export interface FeedDecoderSettings {
   fieldsRead: readonly string[];
 }
 
+const NOTHING_TO_FETCH: Promise<void> = Promise.resolve();
+
 function unwrap(vendor: VendorFeed, decoded: AvroRecord | typeof SCHEMA_PENDING): AvroRecord {
   if (decoded === SCHEMA_PENDING) {
     // prepare() could not fetch the writer schema (registry unreachable): retriable, never a dead letter.
@@ -38,24 +40,23 @@ export function createFeedDecoders(vendors: readonly VendorFeed[], settings: Fee
   const full: RecordDecoder = createDecoder({ format: settings.format, vendors, ...(registry ? { registry } : {}) });
   const projectionOf = new Map(vendors.map((vendor) => [vendor.id, lineagePaths(vendor, settings.fieldsRead)]));
   const projected = full.project((vendor) => projectionOf.get(vendor.id) ?? []);
-  // What each vendor's match fast path reads, when it has one for these fields.
-  const fastReadsOf = new Map(vendors.flatMap((vendor) => {
-    const reads = vendor.toEcsFields?.(settings.fieldsRead)?.reads;
-    return reads === undefined ? [] : [[vendor.id, reads] as const];
+  // Each vendor's match fast path for these fields, built once; its decoder reads only what it maps.
+  const fastOf = new Map(vendors.flatMap((vendor) => {
+    const fast = vendor.toEcsFields?.(settings.fieldsRead);
+    return fast === undefined ? [] : [[vendor.id, fast] as const];
   }));
-  const fastProjected = full.project((vendor) => fastReadsOf.get(vendor.id) ?? []);
+  const fastProjected = full.project((vendor) => fastOf.get(vendor.id)?.reads ?? []);
 
   const decoders = new Map<string, FeedDecoder>();
   for (const vendor of vendors) {
     // A vendor whose lineage names none of the rules' fields cannot be projected; it decodes in full.
     const forMatch = (projectionOf.get(vendor.id) ?? []).length > 0 ? projected : full;
+    const fast = fastOf.get(vendor.id);
     decoders.set(vendor.id, {
-      prepare: async (values) => {
-        await full.prepare(values);
-      },
+      prepare: (values) => full.prepare(values) ?? NOTHING_TO_FETCH,
       decodeForMatch: (value) => unwrap(vendor, forMatch.decodeSync(vendor, value)),
       decodeFull: (value) => unwrap(vendor, full.decodeSync(vendor, value)),
-      ...(fastReadsOf.has(vendor.id) ? { decodeForFastMatch: (value: Buffer | null) => unwrap(vendor, fastProjected.decodeSync(vendor, value)) } : {}),
+      ...(fast ? { fastMatch: { decode: (value: Buffer | null) => unwrap(vendor, fastProjected.decodeSync(vendor, value)), map: fast.map } } : {}),
     });
   }
   return decoders;

@@ -1,5 +1,5 @@
 // The consumer group over the feed topics: batches in, offsets resolved only after the batch is safe.
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, ConsumerConfig, ConsumerRunConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { PartitionProgress } from './partition-progress.js';
@@ -34,7 +34,29 @@ export interface FeedConsumerOptions {
   sessionTimeoutMs: number;
   maxBytesPerPartition: number;
   maxBytes: number;
-  partitionsConsumedConcurrently: number;
+}
+
+/** Batches of different partitions processed at once: one waits on Elasticsearch while another decodes. */
+const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
+
+/**
+ * The kafkajs consumer and run settings the service uses; exported so the benchmark's bare consumer
+ * (bench/lib/bare-consumer.ts) measures kafkajs under exactly the same ones.
+ */
+export function kafkaConsumerSettings(options: FeedConsumerOptions): { consumer: ConsumerConfig; run: Omit<ConsumerRunConfig, 'eachBatch' | 'eachMessage'> } {
+  return {
+    consumer: {
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: Math.max(1_000, Math.floor(options.sessionTimeoutMs / 10)),
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      maxBytes: options.maxBytes,
+      maxWaitTimeInMs: 100,
+      retry: { retries: 10 },
+    },
+    // Offsets are resolved by hand after acknowledgement; kafkajs commits only what was resolved.
+    run: { autoCommit: true, autoCommitInterval: 1_000, eachBatchAutoResolve: false, partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY },
+  };
 }
 
 export class FeedConsumer {
@@ -54,15 +76,7 @@ export class FeedConsumer {
     private readonly metrics: Metrics,
     private readonly logger: Logger,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs,
-      heartbeatInterval: Math.max(1_000, Math.floor(options.sessionTimeoutMs / 10)),
-      maxBytesPerPartition: options.maxBytesPerPartition,
-      maxBytes: options.maxBytes,
-      maxWaitTimeInMs: 100,
-      retry: { retries: 10 },
-    });
+    this.consumer = kafka.consumer(kafkaConsumerSettings(options).consumer);
     this.observeGroupEvents();
   }
 
@@ -78,10 +92,7 @@ export class FeedConsumer {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
     await this.consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 1_000,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+      ...kafkaConsumerSettings(this.options).run,
       eachBatch: (payload) => this.runBatch(payload, handler),
     });
   }

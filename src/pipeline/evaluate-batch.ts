@@ -1,12 +1,10 @@
 // The pure middle of the pipeline: records in, alerts and dead letters out. No I/O happens here.
 import type { KafkaMessage } from 'kafkajs';
 import { buildAlert, type BuiltAlert } from '../alerts/build-alert.js';
-import type { EcsEvent } from '../ecs/event.js';
 import { DetectorError, isDetectorError } from '../errors.js';
 import type { DeadLetter } from '../kafka/dead-letter.js';
-import type { AvroRecord } from '../vendors/types.js';
 import type { FeedRuntime } from './feed-runtime.js';
-import { matchingRules, projectedMatch } from './projected-match.js';
+import { matchingRules, projectedMatch, toEcsOrThrow } from './projected-match.js';
 
 export interface PendingAlert extends BuiltAlert {
   vendor: string;
@@ -21,14 +19,6 @@ export interface BatchEvaluation {
   deadLetters: DeadLetter[];
   /** Matches per rule id, for metrics (one event may match several rules). */
   matchesByRule: Map<string, number>;
-}
-
-function mapOrThrow(runtime: FeedRuntime, record: AvroRecord): EcsEvent {
-  try {
-    return runtime.vendor.toEcs(record);
-  } catch (error) {
-    throw new DetectorError('MAP_FAILED', `${runtime.vendor.id}: mapping to ECS failed: ${(error as Error).message}`, { cause: error });
-  }
 }
 
 function epochMs(value: unknown): number | undefined {
@@ -56,7 +46,7 @@ export function evaluateBatch(
     try {
       if (!matchProjected(message.value)) continue;
       const record = decoder.decodeFull(message.value);
-      const event = mapOrThrow(runtime, record);
+      const event = toEcsOrThrow(vendor, record);
       // The projection decided; the full event is re-checked so an alert never contradicts its rule.
       const matched = matchingRules(rules, event);
       if (!matched) continue;

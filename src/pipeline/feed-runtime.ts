@@ -1,6 +1,6 @@
 // What the pipeline knows about one enabled feed: vendor, topic, decoder and the rules it runs.
 import type { CompiledRule } from '../detect/compile-rule.js';
-import type { VendorFeed, AvroRecord } from '../vendors/types.js';
+import type { AvroRecord, EcsFieldsMapping, VendorFeed } from '../vendors/types.js';
 
 /**
  * Decoding as the pipeline needs it. `decodeForMatch` may return only the fields the rules read
@@ -13,10 +13,11 @@ export interface FeedDecoder {
   decodeForMatch(value: Buffer | null): AvroRecord;
   decodeFull(value: Buffer | null): AvroRecord;
   /**
-   * When the vendor has a match fast path (VendorFeed.toEcsFields): the value projected to just
-   * the Avro fields that fast path reads, often fewer than decodeForMatch keeps.
+   * The vendor's match fast path for the rules' fields (VendorFeed.toEcsFields), when it has one:
+   * the value projected to just what its mapping reads (often fewer fields than decodeForMatch
+   * keeps), and that mapping.
    */
-  decodeForFastMatch?(value: Buffer | null): AvroRecord;
+  fastMatch?: { decode(value: Buffer | null): AvroRecord; map: EcsFieldsMapping['map'] };
 }
 
 export interface FeedRuntime {

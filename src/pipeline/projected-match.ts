@@ -66,6 +66,15 @@ function mapFailed(vendorId: string, error: unknown): DetectorError {
   return new DetectorError('MAP_FAILED', `${vendorId}: mapping to ECS failed: ${(error as Error).message}`, { cause: error });
 }
 
+/** The vendor's whole mapping; a throw (a mapping bug, never bad input by contract) becomes MAP_FAILED. */
+export function toEcsOrThrow(vendor: FeedRuntime['vendor'], record: AvroRecord): EcsEvent {
+  try {
+    return vendor.toEcs(record);
+  } catch (error) {
+    throw mapFailed(vendor.id, error);
+  }
+}
+
 const matchers = new WeakMap<FeedRuntime, ValueMatch>();
 
 /**
@@ -78,18 +87,9 @@ export function projectedMatch(runtime: FeedRuntime): ValueMatch {
   let match = matchers.get(runtime);
   if (match) return match;
   const { rules, vendor, decoder } = runtime;
-  const fieldsRead = [...new Set(rules.flatMap((rule) => rule.fieldsRead))].sort();
-  const fast = decoder.decodeForFastMatch ? vendor.toEcsFields?.(fieldsRead) : undefined;
+  const fast = decoder.fastMatch;
   const memo = new OutcomeMemo();
-  const matchWhole = (record: AvroRecord): readonly CompiledRule[] => {
-    let event: EcsEvent;
-    try {
-      event = vendor.toEcs(record);
-    } catch (error) {
-      throw mapFailed(vendor.id, error);
-    }
-    return matchingRules(rules, event) ?? NO_MATCH;
-  };
+  const matchWhole = (record: AvroRecord): readonly CompiledRule[] => matchingRules(rules, toEcsOrThrow(vendor, record)) ?? NO_MATCH;
   const matchFast = (record: AvroRecord): readonly CompiledRule[] => {
     let event: EcsEvent | undefined;
     try {
@@ -100,7 +100,7 @@ export function projectedMatch(runtime: FeedRuntime): ValueMatch {
     return event === undefined ? NEEDS_WHOLE : (matchingRules(rules, event) ?? NO_MATCH);
   };
   match = (value) => {
-    const record = fast ? decoder.decodeForFastMatch!(value) : decoder.decodeForMatch(value);
+    const record = fast ? fast.decode(value) : decoder.decodeForMatch(value);
     let outcome = memo.get(record);
     if (outcome === undefined) {
       outcome = fast ? matchFast(record) : matchWhole(record);

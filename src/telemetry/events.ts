@@ -64,10 +64,6 @@ export function createEvents(metrics: Metrics, logger: Logger) {
     sinkBackedUp(reason: string, attempt: number, delayMs: number): void {
       logger.warn({ reason, attempt, retryInMs: delayMs }, 'Elasticsearch is not accepting alerts; retrying');
     },
-
-    batchAbandoned(topic: string, partition: number, error: unknown): void {
-      logger.warn({ topic, partition, error }, 'batch not completed; it will be read again');
-    },
   };
 }
 

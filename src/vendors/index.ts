@@ -6,7 +6,3 @@ import { sentinelOneCloudFunnel } from './sentinelone-cloud-funnel.js';
 import type { VendorFeed } from './types.js';
 
 export const VENDORS: readonly VendorFeed[] = [elasticDefend, crowdstrikeFdr, sentinelOneCloudFunnel, endgame];
-
-export function vendorById(id: string): VendorFeed | undefined {
-  return VENDORS.find((vendor) => vendor.id === id);
-}

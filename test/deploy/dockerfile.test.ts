@@ -1,11 +1,10 @@
 // The container image without a Docker engine: hadolint, the Dockerfile's promises checked one by one, and
 // the runtime stage's file layout rebuilt in a temp folder and started, so a missing file or dependency shows.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, readRepoFile, repoPath, REPO_ROOT, runTool } from './repo-tools.js';
+import { describe, expect, it } from 'vitest';
+import { freePort, readRepoFile, repoPath, REPO_ROOT, runTool, tempDir } from './repo-tools.js';
 
 interface Instruction {
   keyword: string;
@@ -59,11 +58,6 @@ const packageJson = JSON.parse(readRepoFile('package.json')) as {
 const packageLock = JSON.parse(readRepoFile('package-lock.json')) as {
   packages: Record<string, { version?: string; dev?: boolean }>;
 };
-
-const temporary: string[] = [];
-afterAll(() => {
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-});
 
 describe('hadolint', () => {
   it('finds nothing in the Dockerfile, at any level down to style', () => {
@@ -177,8 +171,7 @@ describe('what the image needs from src/', () => {
   });
 
   it('the runtime layout starts: config, bundled rules and every module load from /app alone', async () => {
-    const app = mkdtempSync(join(tmpdir(), 'edr-image-'));
-    temporary.push(app);
+    const app = tempDir('edr-image-');
     const buildOutput = join(app, '.build');
     // The build stage has only src/ next to the tsconfigs, so compile src/ alone, as it does.
     const tsconfig = join(app, 'tsconfig.image.json');

@@ -1,9 +1,8 @@
 // Offline checks of deploy/k8s against the Kubernetes JSON schemas (kubernetes-validate), the kustomize
 // build, and the custom resources' required structure; k8s-wiring.test.ts checks how the resources agree.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderPrometheusRule } from '../../scripts/deploy/render-prometheus-rule.js';
 import {
   config,
@@ -18,7 +17,7 @@ import {
   selects,
   type Manifest,
 } from './k8s-manifests.js';
-import { parseYamlFile, readRepoFile, repoPath, runTool, toolAvailable } from './repo-tools.js';
+import { parseYamlFile, readRepoFile, repoPath, runTool, tempDir, toolAvailable } from './repo-tools.js';
 
 // The oldest Kubernetes minor the base supports and the newest kubernetes-validate knows.
 const KUBERNETES_VERSIONS = ['1.30.0', '1.37.0'];
@@ -26,15 +25,6 @@ const CORE_API_GROUPS = /^(v1|apps\/v1|policy\/v1|networking\.k8s\.io\/v1|autosc
 // KAFKA_SASL_MECHANISM values and the names KEDA's Kafka scaler gives the same mechanisms
 const KEDA_SASL: Record<string, string> = { plain: 'plaintext', 'scram-sha-256': 'scram_sha256', 'scram-sha-512': 'scram_sha512' };
 
-const temporary: string[] = [];
-afterAll(() => {
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'edr-k8s-'));
-  temporary.push(dir);
-  return dir;
-}
 
 function kubernetesValidate(paths: readonly string[], version: string): { status: number; output: string } {
   const result = runTool('kubernetes-validate', ['--strict', '-k', version, ...paths]);

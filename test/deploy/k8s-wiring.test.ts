@@ -1,9 +1,8 @@
 // How the deploy/k8s resources agree with each other and with the service: security context, shutdown
 // bound, probes, resources, partition ceiling, selectors, ports, secrets, and the service's own config check.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { environmentSchema, SECRET_VARIABLES } from '../../src/config/schema.js';
 import { VENDORS } from '../../src/vendors/index.js';
@@ -21,19 +20,11 @@ import {
   selects,
   type Manifest,
 } from './k8s-manifests.js';
+import { tempDir } from './repo-tools.js';
 
 // SIGTERM -> finish the batch, commit, disconnect: the service's documented bound (SHUTDOWN_TIMEOUT_MS).
 const SHUTDOWN_BOUND_MS = 20_000;
 
-const temporary: string[] = [];
-afterAll(() => {
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'edr-k8s-'));
-  temporary.push(dir);
-  return dir;
-}
 
 describe('the pod', () => {
   it('runs unprivileged: non-root, read-only root, no privilege escalation, no capabilities, RuntimeDefault seccomp', () => {

@@ -1,14 +1,23 @@
 // Helpers for the deploy tests: checkout paths, YAML through PyYAML, and external tools with install hints.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export function repoPath(...segments: string[]): string {
   return join(REPO_ROOT, ...segments);
+}
+
+/** A fresh temporary folder for the running test, removed when that test finishes. */
+export function tempDir(prefix = 'edr-deploy-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 export function readRepoFile(...segments: string[]): string {

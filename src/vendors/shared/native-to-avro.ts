@@ -6,8 +6,6 @@ type SchemaNode = string | SchemaNode[] | { type: SchemaNode; name?: string; fie
 interface FieldNode {
   name: string;
   type: SchemaNode;
-  /** Native key when it differs from the Avro name (Avro names cannot hold `.` or `@`). */
-  aliases?: string[];
 }
 
 function recordFields(node: SchemaNode): FieldNode[] | undefined {
@@ -22,16 +20,14 @@ function recordFields(node: SchemaNode): FieldNode[] | undefined {
   return undefined;
 }
 
-function lookup(native: Record<string, unknown>, dottedPrefix: string, key: string): unknown {
-  const flat = native[dottedPrefix + key];
-  if (flat !== undefined) return flat;
-  return undefined;
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
  * Builds the Avro-shaped record for `schema` from `native`. A field is looked up as a nested key
- * (`{"tgt": {"process": ...}}`) or as a flat dotted key (`"tgt.process.name"`), under its name or
- * any alias (`@timestamp` for `timestamp`). Absent values become null.
+ * (`{"tgt": {"process": ...}}`) or as a flat dotted key (`"tgt.process.name"`); keys Avro names
+ * cannot spell (`@timestamp`) are the vendor module's to rename first. Absent values become null.
  */
 export function nativeToAvro(schema: SchemaNode, native: Record<string, unknown>): AvroRecord {
   return buildRecord(schema, native, native, '');
@@ -45,30 +41,14 @@ function buildRecord(
 ): AvroRecord {
   const out: AvroRecord = {};
   for (const field of recordFields(schema) ?? []) {
-    const names = [field.name, ...(field.aliases ?? [])];
-    const childFields = recordFields(field.type);
-    if (childFields) {
-      let child: Record<string, unknown> | undefined;
-      let childName = field.name;
-      for (const name of names) {
-        const candidate = nested?.[name];
-        if (candidate !== null && typeof candidate === 'object' && !Array.isArray(candidate)) {
-          child = candidate as Record<string, unknown>;
-          childName = name;
-          break;
-        }
-      }
-      const prefix = dottedPrefix + childName + '.';
-      const hasFlat = Object.keys(root).some((k) => names.some((n) => k.startsWith(dottedPrefix + n + '.')));
-      out[field.name] = child || hasFlat ? buildRecord(field.type, child, root, prefix) : null;
+    if (recordFields(field.type)) {
+      const child = nested?.[field.name];
+      const prefix = `${dottedPrefix}${field.name}.`;
+      const hasFlat = Object.keys(root).some((key) => key.startsWith(prefix));
+      out[field.name] = isObject(child) || hasFlat ? buildRecord(field.type, isObject(child) ? child : undefined, root, prefix) : null;
       continue;
     }
-    let value: unknown = undefined;
-    for (const name of names) {
-      value = nested?.[name] ?? lookup(root, dottedPrefix, name);
-      if (value !== undefined) break;
-    }
-    out[field.name] = value ?? null;
+    out[field.name] = nested?.[field.name] ?? root[dottedPrefix + field.name] ?? null;
   }
   return out;
 }

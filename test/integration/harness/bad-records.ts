@@ -6,6 +6,7 @@ import { VENDORS } from '../../../src/vendors/index.js';
 import type { VendorFeed } from '../../../src/vendors/types.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
 import { vary } from '../../../scripts/samples/vary.js';
+import { avroVarint } from '../../unit/decode/avro-varint.js';
 
 export const MiB = 1024 * 1024;
 
@@ -85,18 +86,6 @@ function patchBytes(value: Buffer, marker: Buffer, replacement: Buffer): Buffer 
   return out;
 }
 
-/** Avro's zig-zag varint for a 64-bit signed value. */
-function avroLong(value: bigint): Buffer {
-  let zigzag = BigInt.asUintN(64, (value << 1n) ^ (value >> 63n));
-  const bytes: number[] = [];
-  do {
-    let byte = Number(zigzag & 0x7fn);
-    zigzag >>= 7n;
-    if (zigzag > 0n) byte |= 0x80;
-    bytes.push(byte);
-  } while (zigzag > 0n);
-  return Buffer.from(bytes);
-}
 
 /** Replaces the single occurrence of `marker` (lengths may differ: Avro records carry no sizes). */
 function spliceOnce(value: Buffer, marker: Buffer, replacement: Buffer): Buffer {
@@ -133,7 +122,7 @@ export function absurdRecords(): Absurd[] {
     // 2^63 - 1 cannot be written from a JS number; the record is encoded with a marker pid and patched.
     // Decoded as a double it becomes 2^63, past Elasticsearch's long: the alert document is refused.
     make(defend, nativeFrom(defend.id, sample, (n) => (n.process.pid = 987_654_321_987)), 'pid 2^63 - 1 (Avro long max)', 'sink rejected', undefined, (b) =>
-      spliceOnce(b, avroLong(987_654_321_987n), avroLong(2n ** 63n - 1n)),
+      spliceOnce(b, avroVarint(987_654_321_987n), avroVarint(2n ** 63n - 1n)),
     ),
     make(defend, nativeFrom(defend.id, sample, (n) => (n['@timestamp'] = '1601-01-01T00:00:00.000Z')), 'timestamp in 1601', 'alert', (s) => expect(s['@timestamp']).toBe('1601-01-01T00:00:00.000Z')),
     make(defend, nativeFrom(defend.id, sample, (n) => (n['@timestamp'] = '2500-01-01T00:00:00.000Z')), 'timestamp in 2500', 'alert', (s) => expect(s['@timestamp']).toBe('2500-01-01T00:00:00.000Z')),

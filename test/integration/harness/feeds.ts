@@ -49,9 +49,13 @@ export async function createTestFeeds(
   const elasticsearch = new Client({ node: TEST_STACK.elasticsearchUrl, ...options.elasticsearch });
   const alertsIndex = `alerts-${suffix}`;
   const groupId = `detector-${suffix}`;
-  const env: Record<string, string> = { KAFKA_GROUP_ID: groupId, DLQ_TOPIC: dlqTopic, ALERTS_INDEX: alertsIndex };
-  if (options.kafka?.brokers && Array.isArray(options.kafka.brokers)) env.KAFKA_BROKERS = options.kafka.brokers.join(',');
-  if (typeof options.elasticsearch?.node === 'string') env.ELASTICSEARCH_URL = options.elasticsearch.node;
+  const env: Record<string, string> = {
+    KAFKA_BROKERS: Array.isArray(options.kafka?.brokers) ? options.kafka.brokers.join(',') : TEST_STACK.kafkaBroker,
+    ELASTICSEARCH_URL: typeof options.elasticsearch?.node === 'string' ? options.elasticsearch.node : TEST_STACK.elasticsearchUrl,
+    KAFKA_GROUP_ID: groupId,
+    DLQ_TOPIC: dlqTopic,
+    ALERTS_INDEX: alertsIndex,
+  };
   for (const vendor of VENDORS) env[vendor.topicVariable] = topicOf.get(vendor.id) ?? '';
   return {
     kafka,

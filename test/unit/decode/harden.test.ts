@@ -5,18 +5,10 @@ import { encodeRecord } from '../../../src/decode/encoder.js';
 import { parseSchema } from '../../../src/decode/schemas.js';
 import { DetectorError } from '../../../src/errors.js';
 import { sampleRecord, TEST_FEED, testSchemaOf, testType } from './test-feed.js';
+import { avroVarint } from './avro-varint.js';
 
-/** Avro's zig-zag varint of a (possibly huge) integer. */
 function varint(value: bigint): number[] {
-  let zigzag = value >= 0n ? value << 1n : (-value << 1n) - 1n;
-  const bytes: number[] = [];
-  do {
-    let byte = Number(zigzag & 0x7fn);
-    zigzag >>= 7n;
-    if (zigzag > 0n) byte |= 0x80;
-    bytes.push(byte);
-  } while (zigzag > 0n);
-  return bytes;
+  return [...avroVarint(value)];
 }
 
 const raw = createDecoder({ format: 'raw', schemaOf: testSchemaOf });

@@ -18,13 +18,7 @@ beforeAll(async () => {
   server = await startRegistryServer();
 });
 afterAll(() => server.close());
-beforeEach(() => {
-  server.schemas.clear();
-  server.schemas.set(101, { schema: JSON.stringify(OLDER_SCHEMA) });
-  server.schemas.set(102, { schema: JSON.stringify(TEST_SCHEMA) });
-  server.requests.length = 0;
-  server.fault = undefined;
-});
+beforeEach(() => server.reset({ 101: JSON.stringify(OLDER_SCHEMA), 102: JSON.stringify(TEST_SCHEMA) }));
 
 function registryDecoder() {
   const registry = new SchemaRegistryClient({ baseUrl: server.url });

@@ -13,6 +13,8 @@ export interface RegistryServer {
   fault: { status: number; body: string } | undefined;
   /** When true, requests are accepted but never answered (for timeouts). */
   hang: boolean;
+  /** Back to a healthy registry that knows exactly `schemas` (id -> schema text), with no requests seen. */
+  reset(schemas: Record<number, string>): void;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,14 @@ export async function startRegistryServer(): Promise<RegistryServer> {
   const { port } = server.address() as AddressInfo;
   return Object.assign(state, {
     url: `http://127.0.0.1:${port}`,
+    reset(schemas: Record<number, string>) {
+      state.schemas.clear();
+      for (const [id, schema] of Object.entries(schemas)) state.schemas.set(Number(id), { schema });
+      state.requests.length = 0;
+      state.headers.length = 0;
+      state.fault = undefined;
+      state.hang = false;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -11,14 +11,7 @@ beforeAll(async () => {
   server = await startRegistryServer();
 });
 afterAll(() => server.close());
-beforeEach(() => {
-  server.schemas.clear();
-  server.schemas.set(1, { schema: SCHEMA });
-  server.requests.length = 0;
-  server.headers.length = 0;
-  server.fault = undefined;
-  server.hang = false;
-});
+beforeEach(() => server.reset({ 1: SCHEMA }));
 
 async function rejection(promise: Promise<unknown>): Promise<DetectorError> {
   const error = await promise.then(

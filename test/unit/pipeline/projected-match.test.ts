@@ -36,7 +36,7 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
   it('matches the same without the vendor fast path (lineage projection and toEcs)', () => {
     const plain: VendorFeed = { ...vendor, toEcsFields: undefined };
     const runtime = runtimeOf(plain);
-    expect(runtime.decoder.decodeForFastMatch).toBeUndefined();
+    expect(runtime.decoder.fastMatch).toBeUndefined();
     const match = projectedMatch(runtime);
     for (const { file, value, alert } of valuesOf(vendor)) expect(match(value) !== undefined, file).toBe(alert);
   });
