@@ -9,6 +9,14 @@ PID_FILE="$BASE/registry.pid"
 REGISTRY_URL="http://$REGISTRY_HOST:$REGISTRY_PORT/apis/ccompat/v7"
 HEALTH_URL="http://$REGISTRY_HOST:$REGISTRY_MANAGEMENT_PORT/health/ready"
 
+# Major version of the JDK at $1 (17, 21, 25), from its release file or, failing that, `java -version`.
+java_major() {
+  local version
+  version="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null)"
+  [[ -n "$version" ]] || version="$("$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)"
+  echo "${version:-0}"
+}
+
 # The management port answers without credentials, so readiness holds with basic auth switched on.
 registry_answers() { curl -sf "$HEALTH_URL" >/dev/null 2>&1; }
 
@@ -47,6 +55,10 @@ start() {
   port_open "$REGISTRY_HOST" "$REGISTRY_MANAGEMENT_PORT" && die "port $REGISTRY_MANAGEMENT_PORT (registry management) is taken by another process"
   [[ -f "$REGISTRY_HOME/.complete" ]] || bash "$REPO_ROOT/scripts/stack/fetch.sh"
   local java_home; java_home="$(find_java_home)" || die "no Java found (Java 21 or newer needed: Temurin 25 expected)"
+  local major; major="$(java_major "$java_home")"
+  if (( major < 21 )); then
+    die "the schema registry needs Java 21 or newer, found Java $major at $java_home: set EDR_STACK_JAVA_HOME, or EDR_STACK_REGISTRY=false to run the stack without a registry"
+  fi
   write_config
 
   log "starting Apicurio Registry $REGISTRY_VERSION at $REGISTRY_URL (heap $REGISTRY_HEAP)"
