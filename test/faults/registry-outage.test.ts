@@ -9,6 +9,7 @@ import { eventually, metricValue, sleep, startDetector, type RunningDetector } f
 import { evolvedSchema } from '../integration/harness/evolved-schemas.js';
 import { createTestFeeds, type TestFeeds } from '../integration/harness/feeds.js';
 import { sideRegistry } from '../integration/harness/side-stack.js';
+import { TEST_STACK } from '../integration/harness/stack.js';
 import { TelemetryStream, type StreamWriter } from '../integration/harness/telemetry-stream.js';
 import { expectEveryAlertOnce } from './expect-census.js';
 
@@ -21,7 +22,7 @@ interface ReadyBody {
   checks: Record<string, unknown>;
 }
 
-describe('schema registry down mid-stream', () => {
+describe.skipIf(!TEST_STACK.schemaRegistryEnabled)('schema registry down mid-stream', () => {
   let feeds: TestFeeds;
   let detector: RunningDetector;
   let stream: TelemetryStream | undefined;
