@@ -86,7 +86,8 @@ stop() {
 status() {
   if [[ "$REGISTRY_ENABLED" != true ]]; then echo "schema registry: disabled (EDR_STACK_REGISTRY=$REGISTRY_ENABLED)"; return 0; fi
   if pid_alive "$PID_FILE" && registry_answers; then
-    echo "schema registry: running  version=Apicurio $REGISTRY_VERSION  url=$REGISTRY_URL  pid=$(cat "$PID_FILE")  data=$BASE"
+    local version; version="$(curl -sf "http://$REGISTRY_HOST:$REGISTRY_PORT/apis/registry/v3/system/info" | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')"
+    echo "schema registry: running  version=Apicurio ${version:-$REGISTRY_VERSION?}  url=$REGISTRY_URL  pid=$(cat "$PID_FILE")  data=$BASE"
   else
     echo "schema registry: stopped  (Apicurio $REGISTRY_VERSION, url $REGISTRY_URL)"
     return 1
