@@ -18,7 +18,7 @@ export class RegistryRefusal extends Error {
 }
 
 export interface RegistryAdminOptions {
-  /** The Confluent API root, e.g. `http://127.0.0.1:8081/apis/ccompat/v7` for Apicurio. */
+  /** The Confluent API root, e.g. `http://127.0.0.1:9081/apis/ccompat/v7` for the local Apicurio. */
   baseUrl: string;
   username?: string;
   password?: string;

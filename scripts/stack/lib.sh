@@ -38,7 +38,8 @@ ES_RUN_USER="${EDR_STACK_ES_USER:-edrstack}"
 # The schema registry (Apicurio, Confluent API under /apis/ccompat/v7); EDR_STACK_REGISTRY=false leaves it out.
 REGISTRY_ENABLED="${EDR_STACK_REGISTRY:-true}"
 REGISTRY_HOST=127.0.0.1
-REGISTRY_PORT="${EDR_STACK_REGISTRY_PORT:-8081}"
+# Below Kafka's port by default (9081 beside 9092), so a stack moved to other ports takes its registry along.
+REGISTRY_PORT="${EDR_STACK_REGISTRY_PORT:-$((KAFKA_PORT - 11))}"
 # Quarkus always opens a management port (health, metrics) beside the API port.
 REGISTRY_MANAGEMENT_PORT="${EDR_STACK_REGISTRY_MANAGEMENT_PORT:-$((REGISTRY_PORT + 1))}"
 REGISTRY_HEAP="${EDR_STACK_REGISTRY_HEAP:-256m}"

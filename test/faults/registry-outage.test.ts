@@ -9,13 +9,13 @@ import { eventually, metricValue, sleep, startDetector, type RunningDetector } f
 import { evolvedSchema } from '../integration/harness/evolved-schemas.js';
 import { createTestFeeds, type TestFeeds } from '../integration/harness/feeds.js';
 import { sideRegistry } from '../integration/harness/side-stack.js';
-import { TEST_STACK } from '../integration/harness/stack.js';
+import { portBesideStack, TEST_STACK } from '../integration/harness/stack.js';
 import { TelemetryStream, type StreamWriter } from '../integration/harness/telemetry-stream.js';
 import { expectEveryAlertOnce } from './expect-census.js';
 
 // Its own registry: the stack's serves the other suites and must stay up. Storage is on disk, so
 // the restarted registry knows the same ids, as a production registry would.
-const registry = sideRegistry({ name: 'faults-registry', port: Number(process.env.EDR_TEST_FAULT_REGISTRY_PORT ?? 24185) });
+const registry = sideRegistry({ name: 'faults-registry', port: portBesideStack(93, 'EDR_TEST_FAULT_REGISTRY_PORT') });
 const OUTAGE_MS = 30_000;
 
 interface ReadyBody {

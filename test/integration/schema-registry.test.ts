@@ -20,13 +20,13 @@ import { eventually, metricValue, startDetector, type RunningDetector } from './
 import { breakingSchema, evolvedSchema, type Evolution } from './harness/evolved-schemas.js';
 import { createTestFeeds, readTopic, type TestFeeds } from './harness/feeds.js';
 import { sideRegistry } from './harness/side-stack.js';
-import { TEST_STACK } from './harness/stack.js';
+import { portBesideStack, TEST_STACK } from './harness/stack.js';
 import { TelemetryStream, type StreamWriter } from './harness/telemetry-stream.js';
 import { expectEveryAlertOnce } from '../faults/expect-census.js';
 
 const REGISTRY_URL = TEST_STACK.schemaRegistryUrl;
 /** A registry with basic auth, beside the stack's (which runs without). */
-const AUTH_REGISTRY_PORT = Number(process.env.EDR_TEST_AUTH_REGISTRY_PORT ?? 24181);
+const AUTH_REGISTRY_PORT = portBesideStack(89, 'EDR_TEST_AUTH_REGISTRY_PORT');
 
 let rules: LoadedRules;
 beforeAll(async () => {
