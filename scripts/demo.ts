@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   let produced = 0;
   const seen = new Set<string>();
 
-  console.log(`== producing ${RECORDS_PER_SECOND_PER_VENDOR} records/s per vendor for ${SECONDS}s (Confluent-framed Avro) ==`);
+  console.log(`== producing ${RECORDS_PER_SECOND_PER_VENDOR} records/s per vendor for ${SECONDS}s (Confluent-framed Avro${schemaIdOf.size > 0 ? ', registry schema ids' : ''}) ==`);
   for (let second = 0; second < SECONDS; second++) {
     const tick = Date.now();
     for (const stream of streams) {
