@@ -1,12 +1,14 @@
-// `npm run demo`: local stack up, topics created, the detector running, a mixed stream from all four
-// vendors produced, each alert printed as it lands in Elasticsearch, then a summary from the metrics.
+// `npm run demo`: local stack up, topics created, schemas registered, the detector running, a mixed stream
+// from all four vendors produced, each alert printed as it lands in Elasticsearch, then a metrics summary.
 import { execFileSync } from 'node:child_process';
 import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { encodeRecord } from '../src/decode/encoder.js';
 import { VENDORS } from '../src/vendors/index.js';
 import { metricValue, sleep, startDetector } from '../test/integration/harness/detector.js';
+import { TEST_STACK } from '../test/integration/harness/stack.js';
 import { mulberry32, SampleStream } from './samples/sample-stream.js';
+import { RegistryAdmin } from './samples/schema-registry-admin.js';
 import { ensureTopics } from './topics.js';
 
 const SECONDS = Number(process.env.DEMO_SECONDS ?? 20);
@@ -16,17 +18,31 @@ const ALERTS_INDEX = 'edr-alerts';
 
 async function main(): Promise<void> {
   execFileSync('bash', ['scripts/stack/up.sh'], { stdio: 'inherit' });
-  const kafka = new Kafka({ clientId: 'edr-demo', brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'edr-demo', brokers: TEST_STACK.kafkaBroker.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, [...VENDORS.map((vendor) => vendor.defaultTopic), DLQ_TOPIC]);
   await admin.disconnect();
 
+  // As a real deployment runs: producers register their writer schemas under `<topic>-value` and
+  // frame records with the registry's ids; the detector resolves those ids through the registry.
+  const registryEnv: Record<string, string> = {};
+  let schemaIdOf = new Map<string, number>();
+  if (TEST_STACK.schemaRegistryEnabled) {
+    const registry = new RegistryAdmin({ baseUrl: TEST_STACK.schemaRegistryUrl });
+    schemaIdOf = await registry.registerFeeds(VENDORS, (vendor) => vendor.defaultTopic);
+    registryEnv.SCHEMA_REGISTRY_URL = TEST_STACK.schemaRegistryUrl;
+    console.log(`\n== schemas registered at ${TEST_STACK.schemaRegistryUrl} ==`);
+    for (const vendor of VENDORS) console.log(`${`${vendor.defaultTopic}-value`.padEnd(36)} id ${schemaIdOf.get(vendor.id)}`);
+  } else {
+    console.log('\n== no schema registry in the stack (EDR_STACK_REGISTRY=false): records carry the bundled schema ids ==');
+  }
+
   console.log('\n== starting the detector (npm start) ==');
-  const detector = await startDetector({ LOG_LEVEL: 'warn', METRICS_PORT: process.env.METRICS_PORT ?? '9464' });
+  const detector = await startDetector({ LOG_LEVEL: 'warn', METRICS_PORT: process.env.METRICS_PORT ?? '9464', ...registryEnv });
   console.log(`detector ready; metrics at ${detector.metricsUrl}/metrics\n`);
 
-  const es = new Client({ node: 'http://127.0.0.1:9200' });
+  const es = new Client({ node: TEST_STACK.elasticsearchUrl });
   const startedAt = new Date();
   const producer = kafka.producer();
   await producer.connect();
@@ -36,7 +52,7 @@ async function main(): Promise<void> {
   let produced = 0;
   const seen = new Set<string>();
 
-  console.log(`== producing ${RECORDS_PER_SECOND_PER_VENDOR} records/s per vendor for ${SECONDS}s (Confluent-framed Avro) ==`);
+  console.log(`== producing ${RECORDS_PER_SECOND_PER_VENDOR} records/s per vendor for ${SECONDS}s (Confluent-framed Avro${schemaIdOf.size > 0 ? ', registry schema ids' : ''}) ==`);
   for (let second = 0; second < SECONDS; second++) {
     const tick = Date.now();
     for (const stream of streams) {
@@ -44,7 +60,8 @@ async function main(): Promise<void> {
       for (let i = 0; i < RECORDS_PER_SECOND_PER_VENDOR; i++) {
         const sample = stream.next();
         if (sample.expectAlert) expected++;
-        messages.push({ value: encodeRecord(stream.vendor, stream.vendor.fromNative(sample.native), { format: 'confluent' }) });
+        const schemaId = schemaIdOf.get(stream.vendor.id);
+        messages.push({ value: encodeRecord(stream.vendor, stream.vendor.fromNative(sample.native), { format: 'confluent', ...(schemaId !== undefined ? { schemaId } : {}) }) });
       }
       // A little poison in every feed: the detector must dead-letter it and carry on.
       if (second % 10 === 5) messages.push({ value: Buffer.from('definitely not avro') });

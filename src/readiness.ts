@@ -8,6 +8,8 @@ export interface ServiceState {
   templateInstalled: boolean;
   stopping: boolean;
   stalledPartitions: string[];
+  /** Why the schema registry is failing look-ups, when it is; undefined when it answers or none is configured. */
+  schemaRegistryProblem?: string | undefined;
 }
 
 export function liveness(state: ServiceState): ProbeResult {
@@ -16,7 +18,8 @@ export function liveness(state: ServiceState): ProbeResult {
 }
 
 export function readiness(state: ServiceState): ProbeResult {
-  const ok = state.consumerJoined && state.elasticsearchReachable && state.templateInstalled && !state.stopping;
+  const registryOk = state.schemaRegistryProblem === undefined;
+  const ok = state.consumerJoined && state.elasticsearchReachable && state.templateInstalled && !state.stopping && registryOk;
   return {
     ok,
     checks: {
@@ -24,6 +27,9 @@ export function readiness(state: ServiceState): ProbeResult {
       elasticsearchReachable: state.elasticsearchReachable,
       templateInstalled: state.templateInstalled,
       stopping: state.stopping,
+      // Batches that need an uncached writer schema wait (and retry) until the registry answers.
+      schemaRegistryReachable: registryOk,
+      ...(registryOk ? {} : { schemaRegistryProblem: state.schemaRegistryProblem }),
     },
   };
 }

@@ -3,7 +3,7 @@ import { errors as esErrors } from '@elastic/elasticsearch';
 import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import type { Config } from './config/load.js';
-import { createFeedDecoders } from './decode/feed-decoder.js';
+import { createFeedDecoders, registryClient } from './decode/feed-decoder.js';
 import type { LoadedRules } from './detect/load-rules.js';
 import { DetectorError } from './errors.js';
 import { createKafka } from './kafka/client.js';
@@ -106,7 +106,16 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
     logger,
   );
 
+  const registrySettings = {
+    format: config.VALUE_FORMAT,
+    registryUrl: config.SCHEMA_REGISTRY_URL,
+    registryUsername: config.SCHEMA_REGISTRY_USERNAME,
+    registryPassword: config.SCHEMA_REGISTRY_PASSWORD,
+  };
+  const schemaRegistry = registryClient(registrySettings);
+
   const refreshState = (): ServiceState => {
+    state.schemaRegistryProblem = schemaRegistry?.health().reason;
     state.consumerJoined = consumer.isJoined;
     state.consumerCrashed = consumer.hasCrashed;
     state.stalledPartitions = consumer.progress.stalled(config.HEALTH_STALL_TIMEOUT_MS);
@@ -164,13 +173,7 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
 
   const decoders = createFeedDecoders(
     config.feeds.map((feed) => feed.vendor),
-    {
-      format: config.VALUE_FORMAT,
-      registryUrl: config.SCHEMA_REGISTRY_URL,
-      registryUsername: config.SCHEMA_REGISTRY_USERNAME,
-      registryPassword: config.SCHEMA_REGISTRY_PASSWORD,
-      fieldsRead: rules.fieldsRead,
-    },
+    { ...registrySettings, registry: schemaRegistry, fieldsRead: rules.fieldsRead },
   );
   const runtimes = new Map<string, FeedRuntime>();
   for (const feed of config.feeds) {

@@ -4,3 +4,4 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 here="$(dirname "${BASH_SOURCE[0]}")"
 bash "$here/kafka.sh" stop
 bash "$here/elasticsearch.sh" stop
+bash "$here/registry.sh" stop

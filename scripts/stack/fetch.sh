@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Downloads Kafka and Elasticsearch from Maven Central into Maven's local repository (the cache)
+# Downloads Kafka, Elasticsearch and the schema registry from Maven Central into Maven's local repository (the cache)
 # and unpacks them under the stack folder. Re-running is cheap: both steps are skipped when done.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -25,4 +25,20 @@ if [[ ! -f "$ES_HOME/.complete" ]]; then
   mv "$STACK_DIR/unpack/elasticsearch-$ELASTICSEARCH_VERSION" "$ES_HOME" && rmdir "$STACK_DIR/unpack"
   rm -f "$STACK_DIR/downloads/elasticsearch-$ELASTICSEARCH_VERSION.zip"
   touch "$ES_HOME/.complete"
+fi
+
+REGISTRY_HOME="$STACK_DIR/apicurio-registry-$REGISTRY_VERSION"
+if [[ "$REGISTRY_ENABLED" == true && ! -f "$REGISTRY_HOME/.complete" ]]; then
+  log "fetching Apicurio Registry $REGISTRY_VERSION (about 160 MB the first time)"
+  artifact="io.apicurio:apicurio-registry-app:$REGISTRY_VERSION:tar.gz:all"
+  "${MVN[@]}" dependency:copy -Dartifact="$artifact" -DoutputDirectory="$STACK_DIR/downloads" -Dmdep.overWriteIfNewer=true
+  archive="$STACK_DIR/downloads/apicurio-registry-app-$REGISTRY_VERSION-all.tar.gz"
+  rm -rf "$REGISTRY_HOME" "$STACK_DIR/unpack" && mkdir -p "$STACK_DIR/unpack"
+  tar -xzf "$archive" -C "$STACK_DIR/unpack"
+  # The archive's top folder name is not part of any contract: take whichever holds the runner jar.
+  runner="$(find "$STACK_DIR/unpack" -maxdepth 3 -name quarkus-run.jar | head -1)"
+  [[ -n "$runner" ]] || die "no quarkus-run.jar in $archive"
+  mv "$(dirname "$runner")" "$REGISTRY_HOME" && rm -rf "$STACK_DIR/unpack"
+  rm -f "$archive"
+  touch "$REGISTRY_HOME/.complete"
 fi

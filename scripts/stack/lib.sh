@@ -8,6 +8,7 @@ STACK_POM="$REPO_ROOT/scripts/stack/pom.xml"
 
 KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$STACK_POM")"
 ELASTICSEARCH_VERSION="$(sed -n 's:.*<elasticsearch.version>\(.*\)</elasticsearch.version>.*:\1:p' "$STACK_POM")"
+REGISTRY_VERSION="$(sed -n 's:.*<apicurio.version>\(.*\)</apicurio.version>.*:\1:p' "$STACK_POM")"
 
 # Where downloads are unpacked and servers keep data and logs (ignored by git).
 STACK_DIR="${EDR_STACK_DIR:-$REPO_ROOT/.stack}"
@@ -33,6 +34,17 @@ ES_EXTRA_SETTINGS="${EDR_STACK_ES_EXTRA_SETTINGS:-}"
 ES_EXTRA_CONFIG_DIR="${EDR_STACK_ES_EXTRA_CONFIG_DIR:-}"
 # Elasticsearch refuses to run as root; as root we run it as this system user.
 ES_RUN_USER="${EDR_STACK_ES_USER:-edrstack}"
+
+# The schema registry (Apicurio, Confluent API under /apis/ccompat/v7); EDR_STACK_REGISTRY=false leaves it out.
+REGISTRY_ENABLED="${EDR_STACK_REGISTRY:-true}"
+REGISTRY_HOST=127.0.0.1
+# Below Kafka's port by default (9081 beside 9092), so a stack moved to other ports takes its registry along.
+REGISTRY_PORT="${EDR_STACK_REGISTRY_PORT:-$((KAFKA_PORT - 11))}"
+# Quarkus always opens a management port (health, metrics) beside the API port.
+REGISTRY_MANAGEMENT_PORT="${EDR_STACK_REGISTRY_MANAGEMENT_PORT:-$((REGISTRY_PORT + 1))}"
+REGISTRY_HEAP="${EDR_STACK_REGISTRY_HEAP:-256m}"
+# Compatibility applied to every subject without its own rule; Apicurio's own default is NONE.
+REGISTRY_COMPATIBILITY="${EDR_STACK_REGISTRY_COMPATIBILITY:-BACKWARD}"
 
 # Elasticsearch runs on the Temurin 25 JDK; Kafka on it too when present, else on the default Java.
 find_java_home() {

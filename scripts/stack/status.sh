@@ -5,4 +5,5 @@ here="$(dirname "${BASH_SOURCE[0]}")"
 rc=0
 bash "$here/kafka.sh" status || rc=1
 bash "$here/elasticsearch.sh" status || rc=1
+bash "$here/registry.sh" status || rc=1
 exit $rc

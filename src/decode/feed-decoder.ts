@@ -13,6 +13,8 @@ export interface FeedDecoderSettings {
   registryUrl?: string | undefined;
   registryUsername?: string | undefined;
   registryPassword?: string | undefined;
+  /** A client built by the caller (which then also reads its health); takes precedence over the URL. */
+  registry?: SchemaRegistryClient | undefined;
   /** ECS fields the compiled rules read; each vendor's lineage turns them into Avro paths. */
   fieldsRead: readonly string[];
 }
@@ -27,16 +29,19 @@ function unwrap(vendor: VendorFeed, decoded: AvroRecord | typeof SCHEMA_PENDING)
   return decoded;
 }
 
+/** The registry client the settings call for: Confluent framing with a registry URL. */
+export function registryClient(settings: Pick<FeedDecoderSettings, 'format' | 'registryUrl' | 'registryUsername' | 'registryPassword'>): SchemaRegistryClient | undefined {
+  if (settings.format !== 'confluent' || !settings.registryUrl) return undefined;
+  return new SchemaRegistryClient({
+    baseUrl: settings.registryUrl,
+    ...(settings.registryUsername ? { username: settings.registryUsername } : {}),
+    ...(settings.registryPassword ? { password: settings.registryPassword } : {}),
+  });
+}
+
 /** One decoder per enabled vendor; all share one writer-schema cache (and one registry client). */
 export function createFeedDecoders(vendors: readonly VendorFeed[], settings: FeedDecoderSettings): Map<string, FeedDecoder> {
-  const registry =
-    settings.format === 'confluent' && settings.registryUrl
-      ? new SchemaRegistryClient({
-          baseUrl: settings.registryUrl,
-          ...(settings.registryUsername ? { username: settings.registryUsername } : {}),
-          ...(settings.registryPassword ? { password: settings.registryPassword } : {}),
-        })
-      : undefined;
+  const registry = settings.format === 'confluent' ? (settings.registry ?? registryClient(settings)) : undefined;
   const full: RecordDecoder = createDecoder({ format: settings.format, vendors, ...(registry ? { registry } : {}) });
   const projectionOf = new Map(vendors.map((vendor) => [vendor.id, lineagePaths(vendor, settings.fieldsRead)]));
   const projected = full.project((vendor) => projectionOf.get(vendor.id) ?? []);

@@ -14,11 +14,23 @@ export interface SchemaRegistryClientOptions {
   readonly now?: () => number;
 }
 
+/** Whether the registry answered lately; `reason` says why not (for /readyz). */
+export interface RegistryHealth {
+  readonly reachable: boolean;
+  readonly reason?: string;
+}
+
 /** What the client knows about an id without I/O. */
 export type CachedSchema = { readonly kind: 'found'; readonly schema: string; readonly schemaType: string } | { readonly kind: 'missing' };
 
 const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_MISSING_TTL_MS = 30_000;
+/**
+ * A failed look-up counts against health this long. Batches waiting on the registry retry every
+ * second or so, which keeps a real outage fresh; a partition that moved away stops asking, and
+ * its last failure must not keep the instance unready for ever.
+ */
+const FAILURE_REMEMBERED_MS = 30_000;
 
 export class SchemaRegistryClient {
   readonly baseUrl: string;
@@ -31,6 +43,7 @@ export class SchemaRegistryClient {
   private readonly found = new Map<number, CachedSchema & { kind: 'found' }>();
   private readonly missingUntil = new Map<number, number>();
   private readonly inFlight = new Map<number, Promise<CachedSchema>>();
+  private lastFailure: { readonly atMs: number; readonly reason: string } | undefined;
 
   constructor(options: SchemaRegistryClientOptions) {
     const url = new URL(options.baseUrl);
@@ -73,6 +86,13 @@ export class SchemaRegistryClient {
     return request;
   }
 
+  /** Unreachable when the latest look-up failed, recently; reachable after any answer (found or missing). */
+  health(): RegistryHealth {
+    const failure = this.lastFailure;
+    if (failure && this.now() - failure.atMs < FAILURE_REMEMBERED_MS) return { reachable: false, reason: failure.reason };
+    return { reachable: true };
+  }
+
   /** The schema text of `id`; rejects with DECODE_UNKNOWN_SCHEMA or DECODE_REGISTRY_UNAVAILABLE. */
   async getSchema(id: number): Promise<string> {
     const answer = await this.lookup(id);
@@ -81,6 +101,17 @@ export class SchemaRegistryClient {
   }
 
   private async request(id: number): Promise<CachedSchema> {
+    try {
+      const answer = await this.ask(id);
+      this.lastFailure = undefined;
+      return answer;
+    } catch (error) {
+      this.lastFailure = { atMs: this.now(), reason: error instanceof Error ? error.message : String(error) };
+      throw error;
+    }
+  }
+
+  private async ask(id: number): Promise<CachedSchema> {
     const url = `${this.baseUrl}/schemas/ids/${id}`;
     const headers: Record<string, string> = { accept: 'application/vnd.schemaregistry.v1+json, application/json' };
     if (this.authorization) headers.authorization = this.authorization;

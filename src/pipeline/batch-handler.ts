@@ -37,9 +37,10 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
     const runtime = deps.runtimesByTopic.get(batch.topic);
     if (!runtime) throw new Error(`no feed is configured for topic ${batch.topic}`);
     const vendor = runtime.vendor.id;
-    events.recordsConsumed(vendor, batch.topic, batch.messages.length);
-
+    // Counted once the writer schemas are at hand: a batch waiting on the schema registry is read
+    // again and again, and counting each attempt would make the counter disagree with the topic.
     await runtime.decoder.prepare(batch.messages.map((message) => message.value));
+    events.recordsConsumed(vendor, batch.topic, batch.messages.length);
     const evaluation = evaluateBatch(runtime, batch.partition, batch.messages, now());
 
     const letters = evaluation.deadLetters;

@@ -1,9 +1,12 @@
-// Smoke tests of the local stack: a real Kafka round trip and a real Elasticsearch index + search.
+// Smoke tests of the local stack: a real Kafka round trip, a real Elasticsearch index + search, a real registry round trip.
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RegistryAdmin } from '../../scripts/samples/schema-registry-admin.js';
 import { TEST_STACK } from './harness/stack.js';
 
 describe('local Kafka', () => {
@@ -68,6 +71,41 @@ describe('local Elasticsearch', () => {
     const result = await client.search<{ message: string }>({ index, query: { match: { message: 'pg_dump' } } });
     expect(result.hits.hits.map((hit) => hit._id)).toEqual(['one']);
     await client.indices.delete({ index });
+  });
+});
+
+describe.skipIf(!TEST_STACK.schemaRegistryEnabled)('local schema registry', () => {
+  const admin = new RegistryAdmin({ baseUrl: TEST_STACK.schemaRegistryUrl });
+
+  it('registers and serves a schema through the Confluent API, with the error codes the detector relies on', async () => {
+    const root = new URL(TEST_STACK.schemaRegistryUrl);
+    const info = (await (await fetch(new URL('/apis/registry/v3/system/info', root))).json()) as { version?: string };
+    expect(info.version).toBe(TEST_STACK.registryVersion);
+    expect(await admin.globalCompatibility()).toBe('BACKWARD');
+
+    const schema = { type: 'record', name: 'Smoke', namespace: 'edr.smoke', fields: [{ name: 'token', type: 'string', default: randomUUID() }] };
+    const id = await admin.register(`smoke-${randomUUID()}-value`, schema);
+    const found = await fetch(`${TEST_STACK.schemaRegistryUrl}/schemas/ids/${id}`);
+    expect(found.status).toBe(200);
+    expect(JSON.parse(((await found.json()) as { schema: string }).schema)).toEqual(schema);
+    const missing = await fetch(`${TEST_STACK.schemaRegistryUrl}/schemas/ids/2000000001`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error_code?: number }).error_code).toBe(40403);
+  });
+
+  it('listens on loopback only', async () => {
+    const port = Number(new URL(TEST_STACK.schemaRegistryUrl).port);
+    const outside = Object.values(networkInterfaces())
+      .flat()
+      .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
+    if (!outside) return; // no other interface to try from
+    const connected = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: outside, port, timeout: 2_000 });
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+      socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    });
+    expect(connected).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-// Extra Kafka brokers and Elasticsearch nodes beside the default stack, for suites that stop or secure them.
+// Extra Kafka brokers, Elasticsearch nodes and schema registries beside the default stack, for suites that stop or secure them.
 import { execFile } from 'node:child_process';
 import { packagePath } from '../../../src/package-root.js';
 
@@ -21,6 +21,12 @@ export interface SideElasticsearch extends SideServer {
   port: number;
 }
 
+export interface SideRegistry extends SideServer {
+  /** The Confluent API root (what SCHEMA_REGISTRY_URL names). */
+  url: string;
+  port: number;
+}
+
 export interface SideServerOptions {
   /** EDR_STACK_NAME: names the folder its data lives in; must differ from every other server's. */
   name: string;
@@ -29,8 +35,10 @@ export interface SideServerOptions {
   env?: Record<string, string>;
 }
 
+type StackScript = 'kafka' | 'elasticsearch' | 'registry';
+
 /** Runs scripts/stack/<script>.sh with a command; rejects with the script's output tail on failure. */
-function runStackScript(script: 'kafka' | 'elasticsearch', command: string, env: Record<string, string>): Promise<void> {
+function runStackScript(script: StackScript, command: string, env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(
       'bash',
@@ -44,7 +52,7 @@ function runStackScript(script: 'kafka' | 'elasticsearch', command: string, env:
   });
 }
 
-function sideServer(script: 'kafka' | 'elasticsearch', env: Record<string, string>): SideServer {
+function sideServer(script: StackScript, env: Record<string, string>): SideServer {
   let cleaned = false;
   return {
     async start() {
@@ -71,4 +79,20 @@ export function sideElasticsearch(options: SideServerOptions): SideElasticsearch
   const env: Record<string, string> = { EDR_STACK_NAME: options.name, EDR_STACK_ES_PORT: String(options.port), ...options.env };
   const scheme = env.EDR_STACK_ES_SCHEME ?? 'http';
   return { ...sideServer('elasticsearch', env), url: `${scheme}://127.0.0.1:${options.port}`, port: options.port };
+}
+
+/**
+ * A second schema registry on `port`, its management port on port + 1. `properties` are extra
+ * application.properties lines (basic auth users, ...).
+ */
+export function sideRegistry(options: SideServerOptions & { properties?: string[] }): SideRegistry {
+  const env: Record<string, string> = {
+    EDR_STACK_NAME: options.name,
+    EDR_STACK_REGISTRY: 'true',
+    EDR_STACK_REGISTRY_PORT: String(options.port),
+    EDR_STACK_REGISTRY_MANAGEMENT_PORT: String(options.port + 1),
+    EDR_STACK_REGISTRY_EXTRA_PROPERTIES: (options.properties ?? []).join('\n'),
+    ...options.env,
+  };
+  return { ...sideServer('registry', env), url: `http://127.0.0.1:${options.port}/apis/ccompat/v7`, port: options.port };
 }

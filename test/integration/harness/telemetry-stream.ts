@@ -1,4 +1,5 @@
 // A paced producer of sample telemetry for fault suites: every record says in its headers what it must cause.
+import type avro from 'avsc';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { encodeRecord } from '../../../src/decode/encoder.js';
 import type { ValueFormat } from '../../../src/decode/framing.js';
@@ -16,6 +17,14 @@ export const STREAM_HEADERS = {
   identity: 'x-identity',
 } as const;
 
+/** How one vendor's records are written: the Confluent id to frame with and, optionally, another writer schema. */
+export interface StreamWriter {
+  schemaId: number;
+  /** Writer schema (default: the bundled one); `adapt` turns a bundled-shape record into its shape. */
+  type?: avro.Type;
+  adapt?: (record: Record<string, unknown>) => Record<string, unknown>;
+}
+
 export interface TelemetryStreamOptions {
   seed: number;
   /** Share of dump-tool runs (alerts); default 0.1. */
@@ -23,6 +32,11 @@ export interface TelemetryStreamOptions {
   nearMissShare?: number;
   format?: ValueFormat;
   vendors?: readonly VendorFeed[];
+  /**
+   * Per vendor id, how its records are framed (registry ids, evolved schemas); read at every send,
+   * so a suite can switch a producer to another writer schema mid-stream. Absent: the bundled id.
+   */
+  writers?: Map<string, StreamWriter>;
 }
 
 export interface PacedRun {
@@ -41,6 +55,7 @@ export class TelemetryStream {
   private readonly producer: Producer;
   private readonly streams: SampleStream[];
   private readonly format: ValueFormat;
+  private readonly writers: ReadonlyMap<string, StreamWriter> | undefined;
 
   constructor(
     kafka: Kafka,
@@ -54,6 +69,7 @@ export class TelemetryStream {
     const mix = { dumpShare: options.dumpShare ?? 0.1, nearMissShare: options.nearMissShare ?? 0.1 };
     this.streams = (options.vendors ?? VENDORS).map((vendor) => new SampleStream(vendor, mix, random));
     this.format = options.format ?? 'confluent';
+    this.writers = options.writers;
   }
 
   connect(): Promise<void> {
@@ -80,10 +96,17 @@ export class TelemetryStream {
       const topic = this.topicOf.get(sample.vendor.id);
       if (!topic) throw new Error(`no topic for ${sample.vendor.id}`);
       const list = byTopic.get(topic) ?? [];
-      list.push({ key: identity ?? null, value: encodeRecord(sample.vendor, record, { format: this.format }), headers });
+      list.push({ key: identity ?? null, value: this.encode(sample.vendor, record), headers });
       byTopic.set(topic, list);
     }
     return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+  }
+
+  private encode(vendor: VendorFeed, record: Record<string, unknown>): Buffer {
+    const writer = this.writers?.get(vendor.id);
+    if (!writer) return encodeRecord(vendor, record, { format: this.format });
+    const written = writer.adapt ? writer.adapt(record) : record;
+    return encodeRecord(vendor, written, { format: this.format, schemaId: writer.schemaId, ...(writer.type ? { type: writer.type } : {}) });
   }
 
   /** Sends `count` records now; a failed send is retried until it succeeds or `deadline` passes. */

@@ -82,6 +82,23 @@ describe('SchemaRegistryClient', () => {
     expect(error.message).toContain(closed.url);
   });
 
+  it('reports itself unreachable after a failed look-up, until an answer or for a bounded time', async () => {
+    let nowMs = 1_000;
+    const client = new SchemaRegistryClient({ baseUrl: server.url, now: () => nowMs });
+    expect(client.health()).toEqual({ reachable: true });
+    server.fault = { status: 503, body: '{"error_code":50301}' };
+    await rejection(client.lookup(1));
+    expect(client.health()).toEqual({ reachable: false, reason: expect.stringContaining('HTTP 503') });
+    nowMs += 29_000;
+    expect(client.health().reachable).toBe(false);
+    nowMs += 1_000;
+    expect(client.health(), 'a partition that moved away stops asking; its failure must fade').toEqual({ reachable: true });
+    await rejection(client.lookup(1));
+    server.fault = undefined;
+    await client.lookup(2); // a missing id is an answer too
+    expect(client.health()).toEqual({ reachable: true });
+  });
+
   it('gives up on a registry that does not answer within the timeout', async () => {
     server.hang = true;
     const client = new SchemaRegistryClient({ baseUrl: server.url, requestTimeoutMs: 100 });
