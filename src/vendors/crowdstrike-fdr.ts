@@ -66,6 +66,8 @@ const lineage: Readonly<Record<string, readonly string[]>> = Object.freeze({
   'process.pgid': withAbort(),
   'process.group_leader.entity_id': withAbort('event_simpleName', 'event_platform'),
   'process.thread.id': withAbort(),
+  'process.exit_code': withAbort(),
+  'process.title': withAbort('ServiceDisplayName'),
   'process.hash.md5': withAbort('MD5HashData', 'event_simpleName'),
   'process.hash.sha1': withAbort('SHA1HashData', 'event_simpleName'),
   'process.hash.sha256': withAbort('SHA256HashData', 'event_simpleName'),

@@ -15,6 +15,7 @@ export type Field = (name: string) => string | undefined;
 /** The FDR fields whose values can abort Elastic's pipeline part-way. */
 export const ABORTING_FIELDS = [
   'ContextTimeStamp',
+  'ExitCode',
   'ProcessStartTime',
   'ProcessEndTime',
   'ProcessGroupId',
@@ -63,6 +64,7 @@ export function pipelineAborts(field: Field): boolean {
   const [start, end] = [field('ProcessStartTime'), field('ProcessEndTime')];
   return (
     contextTimeStampAborts(field('ContextTimeStamp')) ||
+    longConvertAborts(field('ExitCode')) ||
     uptimeAborts(start, end) ||
     unixDateAborts(start) ||
     unixDateAborts(end) ||

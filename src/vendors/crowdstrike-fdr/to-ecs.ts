@@ -127,6 +127,9 @@ function mapProcess(field: Field, doc: Draft, eventClass: EventClass): void {
   const executable = isModuleLoad(eventClass) ? undefined : field('ImageFileName');
   put(doc, 'process.executable', executable);
   if (executable) put(doc, 'process.name', processNameOf(executable, () => args));
+  const exitCode = field('ExitCode');
+  if (longConvertAborts(exitCode)) throw ABORT;
+  if (exitCode !== undefined) put(doc, 'process.exit_code', longValue(convertToLong(exitCode)!));
 
   mapProcessTimes(field, doc);
   put(doc, 'process.pid', parsePid(field('RawProcessId')));
@@ -143,6 +146,7 @@ function mapProcess(field: Field, doc: Draft, eventClass: EventClass): void {
   const threadId = field('ContextThreadId');
   if (longConvertAborts(threadId)) throw ABORT;
   if (threadId !== undefined) put(doc, 'process.thread.id', longValue(convertToLong(threadId)!));
+  put(doc, 'process.title', field('ServiceDisplayName'));
 
   const action = field('event_simpleName') ?? '';
   const hashes: Draft = {};

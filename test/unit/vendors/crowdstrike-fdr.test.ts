@@ -216,6 +216,11 @@ describe('crowdstrike-fdr process fields', () => {
     expect(processOf({ TargetProcessId: '', ContextProcessId: 'c1' })?.entity_id).toBeUndefined();
   });
 
+  it('sets process.exit_code from ExitCode and process.title from ServiceDisplayName', () => {
+    expect(map({ event_simpleName: 'TerminateProcess', event_platform: 'Lin', ExitCode: '137' }).process).toEqual({ exit_code: 137 });
+    expect(map({ event_simpleName: 'ServiceStarted', event_platform: 'Win', ServiceDisplayName: 'PostgreSQL Server' }).process).toEqual({ title: 'PostgreSQL Server' });
+  });
+
   it('computes process.uptime as Elastic does, in 32-bit float seconds divided by 1000', () => {
     expect(valueAtPath(processOf({ ProcessStartTime: '1745953229.264', ProcessEndTime: '1745972888.297' }), 'uptime')).toBe(19);
     expect(valueAtPath(processOf({ ProcessStartTime: '1715679062.176', ProcessEndTime: '1715679071.9' }), 'uptime')).toBe(0);
@@ -266,6 +271,7 @@ describe('crowdstrike-fdr pipeline failures', () => {
       { UID: '', UserSid: 'S-1-5-18' },
       { ContextThreadId: 'x' },
       { ContextThreadId: '' },
+      { ExitCode: 'killed' },
     ];
     for (const fields of failures) {
       const ecs = failed(fields);
@@ -362,7 +368,7 @@ describe('crowdstrike-fdr lineage of the rule fields', () => {
     for (const field of ['event.type', 'event.category']) expect(crowdstrikeFdr.lineage[field]).toEqual(['event_simpleName', 'ContextTimeStamp']);
     // Action and name can be "-" or "none", which only survive when the pipeline aborted, so
     // they also depend on the fields that can abort it.
-    const aborting = ['ContextThreadId', 'ContextTimeStamp', 'ProcessEndTime', 'ProcessGroupId', 'ProcessStartTime', 'UID', 'UserSid'];
+    const aborting = ['ContextThreadId', 'ContextTimeStamp', 'ExitCode', 'ProcessEndTime', 'ProcessGroupId', 'ProcessStartTime', 'UID', 'UserSid'];
     expect([...(crowdstrikeFdr.lineage['event.action'] ?? [])].sort()).toEqual([...aborting, 'event_simpleName'].sort());
     // The name also depends on the event's category: a library or driver load has none.
     expect([...(crowdstrikeFdr.lineage['process.name'] ?? [])].sort()).toEqual(
