@@ -1,6 +1,7 @@
 // CrowdStrike Falcon Data Replicator feed: flat all-string FDR events, mapped to ECS as Elastic's `fdr` pipeline does.
 import { FIELD_VALUES } from './crowdstrike-fdr/ecs-fields.js';
-import { ABORTING_FIELDS, crowdstrikeFdrToEcs, DATASET, MODULE } from './crowdstrike-fdr/to-ecs.js';
+import { ABORTING_FIELDS } from './crowdstrike-fdr/pipeline-aborts.js';
+import { crowdstrikeFdrToEcs, DATASET, MODULE } from './crowdstrike-fdr/to-ecs.js';
 import { coercingFromNative } from './shared/coerce-to-schema.js';
 import { stringAt } from './shared/ecs-draft.js';
 import { subsetMapper } from './shared/field-subset.js';
@@ -18,10 +19,15 @@ function eventIdentity(record: AvroRecord): string | undefined {
 }
 
 /*
- * Which FDR fields each ECS field is computed from. A field that can come out as "-" or "none", or
- * that is set after a processor that may abort Elastic's pipeline, also depends on the fields that
- * can cause the abort: an aborted document skips the cleanup and the rest of the mapping.
+ * Which FDR fields each ECS field is computed from. Every field set after the ContextTimeStamp
+ * conversion depends on it (its failure aborts the pipeline before them). A field that can come
+ * out as "-" or "none", or that is set after a processor that may abort Elastic's pipeline, also
+ * depends on all the fields that can cause an abort: an aborted document skips the cleanup and
+ * the rest of the mapping.
  */
+function early(...fields: string[]): readonly string[] {
+  return Object.freeze([...fields, 'ContextTimeStamp']);
+}
 function withAbort(...fields: string[]): readonly string[] {
   return Object.freeze([...fields, ...ABORTING_FIELDS]);
 }
@@ -29,33 +35,39 @@ function withAbort(...fields: string[]): readonly string[] {
 const lineage: Readonly<Record<string, readonly string[]>> = Object.freeze({
   '@timestamp': ['UTCTimestamp', 'timestamp'],
   'event.created': ['UTCTimestamp', 'timestamp'],
-  'event.category': ['event_simpleName'],
-  'event.type': ['event_simpleName'],
-  'event.outcome': ['event_simpleName'],
+  'event.category': early('event_simpleName'),
+  'event.type': early('event_simpleName'),
+  'event.outcome': early('event_simpleName'),
   'event.kind': withAbort('event_simpleName'),
   'event.action': withAbort('event_simpleName'),
-  'event.id': ['id', 'aid', 'cid'],
+  'event.id': early('id', 'aid', 'cid'),
   'event.dataset': [],
   'event.module': [],
   'observer.serial_number': withAbort('aid'),
-  'observer.ip': ['aip'],
-  'observer.address': ['aip'],
+  'observer.ip': early('aip'),
+  'observer.address': early('aip'),
   'observer.version': withAbort('ConfigBuild'),
   'host.id': withAbort('aid'),
   'host.hostname': withAbort('ComputerName'),
   'host.name': withAbort('ComputerName'),
-  'host.os.type': ['event_platform'],
+  'host.os.type': early('event_platform'),
   'process.command_line': withAbort('CommandLine'),
   'process.args': withAbort('CommandLine', 'event_platform'),
-  'process.args_count': ['CommandLine', 'event_platform'],
-  'process.executable': withAbort('ImageFileName'),
-  'process.name': withAbort('ImageFileName', 'CommandLine', 'event_platform'),
+  'process.args_count': early('CommandLine', 'event_platform'),
+  'process.executable': withAbort('ImageFileName', 'event_simpleName'),
+  'process.name': withAbort('ImageFileName', 'event_simpleName', 'CommandLine', 'event_platform'),
+  'process.uptime': withAbort(),
   'process.start': withAbort(),
   'process.end': withAbort(),
   'process.pid': withAbort('RawProcessId'),
-  'process.entity_id': withAbort('TargetProcessId'),
+  'process.entity_id': withAbort('TargetProcessId', 'ContextProcessId'),
   'process.parent.entity_id': withAbort('ParentProcessId'),
   'process.parent.name': withAbort('ParentBaseFileName'),
+  'process.pgid': withAbort(),
+  'process.group_leader.entity_id': withAbort('event_simpleName', 'event_platform'),
+  'process.thread.id': withAbort(),
+  'process.exit_code': withAbort(),
+  'process.title': withAbort('ServiceDisplayName'),
   'process.hash.md5': withAbort('MD5HashData', 'event_simpleName'),
   'process.hash.sha1': withAbort('SHA1HashData', 'event_simpleName'),
   'process.hash.sha256': withAbort('SHA256HashData', 'event_simpleName'),

@@ -79,6 +79,10 @@ const lineage: Readonly<Record<string, readonly string[]>> = Object.freeze({
   'process.parent.hash.md5': parentField('image.md5', 'osSrc.process.parent.image.md5'),
   'process.parent.hash.sha1': parentField('image.sha1', 'src.process.parent.image.sha1'),
   'process.parent.hash.sha256': parentField('image.sha256', 'src.process.parent.image.sha256'),
+  // The target's signature, which Elastic's process pipeline files under process.parent.
+  'process.parent.code_signature.subject_name': Object.freeze([CATEGORY, 'tgt.process.publisher']),
+  'process.parent.code_signature.exists': Object.freeze([CATEGORY, 'tgt.process.signedStatus']),
+  'process.parent.code_signature.trusted': Object.freeze([CATEGORY, 'tgt.process.signedStatus', 'tgt.process.verifiedStatus']),
   'process.parent.real_user.id': parentField('rUserUid', 'src.process.parent.rUserUid'),
   'process.parent.real_user.name': parentField('rUserName', 'src.process.parent.rUserName'),
   'process.parent.user.id': parentField('eUserUid', 'src.process.parent.eUserUid'),

@@ -1,11 +1,12 @@
-// ECS categorization of FDR events by event_simpleName, for the process lifecycle, as Elastic's fdr `categorize` pipeline assigns it.
+// ECS categorization of FDR events by event_simpleName, exactly as Elastic's fdr `categorize` pipeline assigns it.
+import { EVENT_CLASS_TABLE } from './event-class-table.js';
 
 /*
- * Elastic's table covers several hundred event names; this one carries the process lifecycle
- * events (the only ones a process rule can meet) with the values the integration assigns them.
- * Any other name gets no category, type, kind or outcome here, so it can never satisfy a
- * `process where` rule, which keeps every alert of ours one Elastic would also raise.
- * Before the table Elastic gives names ending in `Written` the category `file`; that rule is kept.
+ * Elastic first gives every name ending in `Written` the category `file`, then looks the name up in
+ * its table and, when found, sets each of category, type, kind and outcome the entry has (so a
+ * table entry replaces that `file`, and an entry without an outcome sets none). Names outside the
+ * table get nothing more. The table is the whole of Elastic's (process, file, network, ... events),
+ * so a `process where` rule meets the same events here as in Elastic, `ServiceStarted` included.
  */
 
 export interface EventClass {
@@ -15,22 +16,25 @@ export interface EventClass {
   readonly outcome?: string;
 }
 
-const PROCESS_START: EventClass = { category: ['process'], type: ['start'], kind: 'event', outcome: 'success' };
-const PROCESS_END: EventClass = { category: ['process'], type: ['end'], kind: 'event', outcome: 'success' };
+function parseClass(text: string): EventClass {
+  const [category, type, kind, outcome] = text.split(' ') as [string, string, string, string];
+  return Object.freeze({
+    category: Object.freeze(category.split(',')),
+    type: Object.freeze(type.split(',')),
+    kind,
+    ...(outcome === '-' ? {} : { outcome }),
+  });
+}
 
-const TABLE: ReadonlyMap<string, EventClass> = new Map([
-  ['ProcessRollup', PROCESS_START],
-  ['ProcessRollup2', PROCESS_START],
-  // Start-typed too, but its action is not `ProcessRollup2`: it describes a process the sensor
-  // found already running, so the rule's action check leaves it out.
-  ['SyntheticProcessRollup2', PROCESS_START],
-  ['WmiCreateProcess', PROCESS_START],
-  ['ProcessRollup2Stats', { category: ['process'], type: ['info'], kind: 'state', outcome: 'unknown' }],
-  ['EndOfProcess', PROCESS_END],
-  ['TerminateProcess', PROCESS_END],
-  ['ProcessSelfDeleted', PROCESS_END],
-  ['AbnormalTerminationNotification', PROCESS_END],
-]);
+const TABLE: ReadonlyMap<string, EventClass> = new Map(
+  EVENT_CLASS_TABLE.flatMap(([classText, names]) => {
+    const eventClass = parseClass(classText);
+    return names.split(' ').map((name) => [name, eventClass] as const);
+  }),
+);
+
+/** How many event names the table knows (for tests and documentation). */
+export const KNOWN_EVENT_NAMES = TABLE.size;
 
 /** The ECS categorization of an event name; fresh arrays, safe to hand out. */
 export function classifyEvent(simpleName: string | undefined): EventClass {
@@ -44,4 +48,13 @@ export function classifyEvent(simpleName: string | undefined): EventClass {
     ...(merged.kind ? { kind: merged.kind } : {}),
     ...(merged.outcome ? { outcome: merged.outcome } : {}),
   };
+}
+
+/** Whether Elastic's pipeline treats the event as a library or driver load (its image is then not `process.executable`). */
+export function isModuleLoad(eventClass: EventClass): boolean {
+  return Boolean(eventClass.category?.includes('library') || eventClass.category?.includes('driver'));
+}
+
+export function isProcessEvent(eventClass: EventClass): boolean {
+  return Boolean(eventClass.category?.includes('process'));
 }

@@ -133,6 +133,14 @@ function mapProcessEvent(r: Reader, doc: Draft, targetCommandLine: string | unde
     put(doc, 'event.action', [...type]);
   }
 
+  // The target's signature is set on `process` just before `process` becomes `process.parent`, so in
+  // Elastic's documents it describes the target but sits under process.parent; exists is always set.
+  setFilled(doc, 'process.code_signature.subject_name', r.text('tgt.process.publisher'));
+  const signed = r.text('tgt.process.signedStatus') === 'signed';
+  put(doc, 'process.code_signature.exists', signed);
+  if (r.text('tgt.process.verifiedStatus') === 'verified') put(doc, 'process.code_signature.trusted', true);
+  else if (signed) put(doc, 'process.code_signature.trusted', false);
+
   const creator = (take(doc, 'process') ?? {}) as Draft;
   delete creator['parent'];
   put(doc, 'process.parent', creator);

@@ -39,7 +39,7 @@ export function parseJavaDouble(text: string): number | undefined {
 }
 
 /** Java's `(long) d`: truncation toward zero, NaN to 0, saturating at the long range. */
-function javaLongCast(value: number): number {
+export function javaLongCast(value: number): number {
   if (Number.isNaN(value)) return 0;
   if (value >= 2 ** 63) return Number(LONG_MAX);
   if (value <= -(2 ** 63)) return Number(LONG_MIN);

@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { bundledType, readSchemaJson } from '../../../src/decode/schemas.js';
 import type { EcsEvent } from '../../../src/ecs/event.js';
 import { crowdstrikeFdr } from '../../../src/vendors/crowdstrike-fdr.js';
+import { KNOWN_EVENT_NAMES } from '../../../src/vendors/crowdstrike-fdr/event-categories.js';
 import type { AvroRecord } from '../../../src/vendors/types.js';
 import { avroRoundTrip, fixturesOf } from './shared/vendor-fixtures.js';
-import { describeLineage, DUMP_TOOLS, recordArbitrary, ruleFires } from './shared/schema-records.js';
+import { describeLineage, DUMP_TOOLS, recordArbitrary, ruleFires, valueAtPath } from './shared/schema-records.js';
 
 const fixtures = fixturesOf(crowdstrikeFdr);
 const type = bundledType(crowdstrikeFdr);
@@ -68,7 +69,7 @@ describe('crowdstrike-fdr categorization', () => {
   });
 
   it('leaves names outside the table uncategorized, inherited property names included', () => {
-    for (const name of ['DnsRequest', 'processrollup2', 'toString', 'constructor', '__proto__']) {
+    for (const name of ['NoSuchEventName', 'processrollup2', 'toString', 'constructor', '__proto__']) {
       const event = map({ event_simpleName: name }).event;
       expect(event, name).toEqual({ action: name, ...CONSTANTS });
     }
@@ -76,6 +77,25 @@ describe('crowdstrike-fdr categorization', () => {
 
   it('categorizes names ending in Written as file events', () => {
     expect(map({ event_simpleName: 'ZipFileWritten' }).event?.category).toEqual(['file']);
+    expect(map({ event_simpleName: 'SomeNewFileWritten' }).event).toEqual({ category: ['file'], action: 'SomeNewFileWritten', ...CONSTANTS });
+  });
+
+  it("knows every name of Elastic's table, process events beyond the lifecycle ones included", () => {
+    expect(KNOWN_EVENT_NAMES).toBe(773);
+    const classOf = (event_simpleName: string): unknown => {
+      const { category, type: eventType, kind, outcome } = map({ event_simpleName }).event ?? {};
+      return { category, type: eventType, kind, outcome };
+    };
+    const event = (category: string[], eventType: string[], kind: string, outcome?: string): unknown => ({ category, type: eventType, kind, outcome });
+    expect(classOf('ServiceStarted')).toEqual(event(['process'], ['start'], 'event', 'success'));
+    expect(classOf('HostedServiceStopped')).toEqual(event(['process'], ['end'], 'event', 'success'));
+    expect(classOf('KernelServiceStarted')).toEqual(event(['process'], ['start'], 'event'));
+    expect(classOf('CommandHistory')).toEqual(event(['process'], ['end', 'info'], 'event', 'success'));
+    expect(classOf('FalconProcessHandleOpDetectInfo')).toEqual(event(['malware', 'process'], ['info', 'access'], 'alert'));
+    expect(classOf('FileWrittenAndExecutedInContainer')).toEqual(event(['file', 'process'], ['creation', 'start'], 'event', 'success'));
+    expect(classOf('DnsRequest')).toEqual(event(['network'], ['protocol'], 'event', 'success'));
+    expect(classOf('AwsEc2Instance')).toEqual(event(['host', 'configuration'], ['info'], 'asset'));
+    expect(classOf('ZstdFileWritten')).toEqual(event(['file'], ['creation'], 'event', 'success'));
   });
 
   it('always sets event.dataset and event.module, even for an empty record', () => {
@@ -174,6 +194,42 @@ describe('crowdstrike-fdr process fields', () => {
     expect(process?.end).toBe('2024-05-14T09:31:11.900Z');
   });
 
+  it('leaves the image of a library or driver load out of process.executable and process.name', () => {
+    for (const event_simpleName of ['SharedObjectLoaded', 'ClassifiedModuleLoad', 'KextLoad']) {
+      const process = map({ event_simpleName, event_platform: 'Lin', ImageFileName: '/usr/lib/libpq.so.5' }).process;
+      expect(process, event_simpleName).toBeUndefined();
+    }
+    expect(processOf({ ImageFileName: '/usr/lib/libpq.so.5' })?.executable).toBe('/usr/lib/libpq.so.5');
+  });
+
+  it('sets process.pgid from ProcessGroupId (exact past 2^53), and the group leader on Linux process events', () => {
+    expect(processOf({ ProcessGroupId: '48213' })).toEqual({ pgid: 48213, group_leader: { entity_id: '48213' } });
+    expect(processOf({ ProcessGroupId: '7001610480104066706' })).toEqual({ pgid: '7001610480104066706', group_leader: { entity_id: '7001610480104066706' } });
+    expect(valueAtPath(processOf({ ProcessGroupId: '0x1F' }), 'group_leader')).toEqual({ entity_id: '31' });
+    expect(map({ event_simpleName: 'ProcessRollup2', event_platform: 'Mac', ProcessGroupId: '7' }).process).toEqual({ pgid: 7 });
+    expect(map({ event_simpleName: 'DnsRequest', event_platform: 'Lin', ProcessGroupId: '7' }).process).toEqual({ pgid: 7 });
+  });
+
+  it('sets process.thread.id from ContextThreadId and falls back to ContextProcessId for process.entity_id', () => {
+    expect(processOf({ ContextThreadId: '0', TargetProcessId: 't1', ContextProcessId: 'c1' })).toEqual({ thread: { id: 0 }, entity_id: 't1' });
+    expect(processOf({ ContextProcessId: 'c1' })?.entity_id).toBe('c1');
+    expect(processOf({ TargetProcessId: '', ContextProcessId: 'c1' })?.entity_id).toBeUndefined();
+  });
+
+  it('sets process.exit_code from ExitCode and process.title from ServiceDisplayName', () => {
+    expect(map({ event_simpleName: 'TerminateProcess', event_platform: 'Lin', ExitCode: '137' }).process).toEqual({ exit_code: 137 });
+    expect(map({ event_simpleName: 'ServiceStarted', event_platform: 'Win', ServiceDisplayName: 'PostgreSQL Server' }).process).toEqual({ title: 'PostgreSQL Server' });
+  });
+
+  it('computes process.uptime as Elastic does, in 32-bit float seconds divided by 1000', () => {
+    expect(valueAtPath(processOf({ ProcessStartTime: '1745953229.264', ProcessEndTime: '1745972888.297' }), 'uptime')).toBe(19);
+    expect(valueAtPath(processOf({ ProcessStartTime: '1715679062.176', ProcessEndTime: '1715679071.9' }), 'uptime')).toBe(0);
+    // Ten seconds apart round to the same float, so an end just before the start still gives 0.
+    expect(valueAtPath(processOf({ ProcessStartTime: '1715679071.9', ProcessEndTime: '1715679062.176' }), 'uptime')).toBe(0);
+    expect(valueAtPath(processOf({ ProcessStartTime: '1715679900', ProcessEndTime: '1715679062.176' }), 'uptime')).toBeUndefined();
+    expect(valueAtPath(processOf({ ProcessStartTime: '1715679062.176', ProcessEndTime: '' }), 'uptime')).toBeUndefined();
+  });
+
   it('copies GID and RGID to the process and group only on Linux', () => {
     const ecs = map({ ...LINUX_START, GID: '26', RGID: '27', RUID: '0' });
     expect(ecs['group']).toEqual({ id: '26', Ext: { real: { id: '27' } } });
@@ -213,6 +269,9 @@ describe('crowdstrike-fdr pipeline failures', () => {
       { ProcessGroupId: '' },
       { ProcessGroupId: 'abc' },
       { UID: '', UserSid: 'S-1-5-18' },
+      { ContextThreadId: 'x' },
+      { ContextThreadId: '' },
+      { ExitCode: 'killed' },
     ];
     for (const fields of failures) {
       const ecs = failed(fields);
@@ -222,6 +281,19 @@ describe('crowdstrike-fdr pipeline failures', () => {
     }
     expect(failed({ ProcessGroupId: '' }).user).toBeUndefined();
     expect(failed({ ProcessGroupId: '0x1F' }).event?.kind).toBe('event');
+  });
+
+  it('stops before anything is categorized when ContextTimeStamp does not convert', () => {
+    for (const ContextTimeStamp of ['none', 'abc', '1e10', 'soon.', '-']) {
+      const ecs = failed({ ContextTimeStamp, timestamp: '1715680800123' });
+      expect(ecs, ContextTimeStamp).toEqual({
+        '@timestamp': '2024-05-14T10:00:00.123Z',
+        event: { created: '2024-05-14T10:00:00.123Z', kind: 'pipeline_error', ...CONSTANTS },
+      });
+    }
+    for (const ContextTimeStamp of ['1715690399.512', '1715690399', '133600000000000000', '']) {
+      expect(failed({ ContextTimeStamp }).event?.kind, ContextTimeStamp).toBe('event');
+    }
   });
 
   it('keeps "-" and "none" after a failure, as the cleanup never ran', () => {
@@ -291,14 +363,16 @@ describeLineage(crowdstrikeFdr, schema, arbitraryRecord);
 
 describe('crowdstrike-fdr lineage of the rule fields', () => {
   it('names exactly the fields the rule reads', () => {
-    expect(crowdstrikeFdr.lineage['host.os.type']).toEqual(['event_platform']);
-    for (const field of ['event.type', 'event.category']) expect(crowdstrikeFdr.lineage[field]).toEqual(['event_simpleName']);
+    // A ContextTimeStamp that does not convert aborts the pipeline before any of them is set.
+    expect(crowdstrikeFdr.lineage['host.os.type']).toEqual(['event_platform', 'ContextTimeStamp']);
+    for (const field of ['event.type', 'event.category']) expect(crowdstrikeFdr.lineage[field]).toEqual(['event_simpleName', 'ContextTimeStamp']);
     // Action and name can be "-" or "none", which only survive when the pipeline aborted, so
     // they also depend on the fields that can abort it.
-    const aborting = ['ProcessEndTime', 'ProcessGroupId', 'ProcessStartTime', 'UID', 'UserSid'];
+    const aborting = ['ContextThreadId', 'ContextTimeStamp', 'ExitCode', 'ProcessEndTime', 'ProcessGroupId', 'ProcessStartTime', 'UID', 'UserSid'];
     expect([...(crowdstrikeFdr.lineage['event.action'] ?? [])].sort()).toEqual([...aborting, 'event_simpleName'].sort());
+    // The name also depends on the event's category: a library or driver load has none.
     expect([...(crowdstrikeFdr.lineage['process.name'] ?? [])].sort()).toEqual(
-      [...aborting, 'CommandLine', 'ImageFileName', 'event_platform'].sort(),
+      [...aborting, 'CommandLine', 'ImageFileName', 'event_platform', 'event_simpleName'].sort(),
     );
   });
 });

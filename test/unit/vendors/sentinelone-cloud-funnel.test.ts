@@ -105,8 +105,19 @@ describe('sentinelone-cloud-funnel process roles', () => {
     expect(process).toEqual({
       name: 'pg_dump',
       pid: 11,
-      parent: { name: 'bash', pid: 10, command_line: 'bash -c x', args: ['bash', '-c', 'x'], args_count: 3 },
+      parent: { name: 'bash', pid: 10, command_line: 'bash -c x', args: ['bash', '-c', 'x'], args_count: 3, code_signature: { exists: false } },
     });
+  });
+
+  it("files the target's code signature under process.parent, as Elastic's process pipeline does", () => {
+    const signature = (fields: Record<string, string>): unknown => valueAtPath(map({ ...CREATION, ...fields }), 'process.parent.code_signature');
+    const signed = { 'tgt.process.signedStatus': 'signed', 'tgt.process.publisher': 'PGDG' };
+    expect(signature({ ...signed, 'tgt.process.verifiedStatus': 'verified' })).toEqual({ subject_name: 'PGDG', exists: true, trusted: true });
+    expect(signature(signed)).toEqual({ subject_name: 'PGDG', exists: true, trusted: false });
+    expect(signature({ 'tgt.process.signedStatus': 'unsigned', 'tgt.process.verifiedStatus': 'verified' })).toEqual({ exists: false, trusted: true });
+    expect(signature({ 'tgt.process.signedStatus': 'Signed' })).toEqual({ exists: false });
+    expect(valueAtPath(map({ ...CREATION, ...signed }), 'process.code_signature')).toBeUndefined();
+    expect(valueAtPath(map({ 'event.category': 'file', ...signed }), 'process.parent.code_signature')).toBeUndefined();
   });
 
   it('elsewhere, makes the creator process.* and its parent process.parent.*', () => {
@@ -152,7 +163,16 @@ describe('sentinelone-cloud-funnel users', () => {
 });
 
 describe('sentinelone-cloud-funnel command lines', () => {
-  const processOf = (fields: Record<string, unknown>): EcsEvent['process'] => map({ ...CREATION, ...fields }).process;
+  /** The process of a creation, without the signature every creation carries under process.parent. */
+  const processOf = (fields: Record<string, unknown>): EcsEvent['process'] => {
+    const process = map({ ...CREATION, ...fields }).process;
+    if (process?.parent) {
+      const { code_signature: _signature, ...parent } = process.parent as Record<string, unknown>;
+      if (Object.keys(parent).length > 0) process.parent = parent;
+      else delete process.parent;
+    }
+    return process;
+  };
 
   it('keeps a leading space in the command line; the splitting ignores it', () => {
     expect(processOf({ 'tgt.process.cmdline': ' pg_dump x' })).toEqual({ command_line: ' pg_dump x', args: ['pg_dump', 'x'], args_count: 2 });
