@@ -141,6 +141,12 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
       'this Elasticsearch lacks the data stream lifecycle: the retention is stored with the stream but not enforced',
     );
   }
+  if (template.notUpdated.length > 0) {
+    logger.warn(
+      { dataStream: config.ALERTS_DATA_STREAM, notUpdated: template.notUpdated },
+      'no privilege to update the existing alerts data stream; the template applies from its next rollover',
+    );
+  }
   logger.info({ dataStream: config.ALERTS_DATA_STREAM, retention: config.ALERTS_RETENTION ?? null }, 'alerts data stream template installed');
 
   // Dead letters are at-least-once like everything else: a retried send may write a letter twice,

@@ -16,6 +16,11 @@ export interface TemplateInstallResult {
    * is then created by the first alert written, and its lifecycle is stored but nobody enforces it.
    */
   lifecycleSupported: boolean;
+  /**
+   * What could not be brought up to date on an existing stream for lack of privileges (`manage`,
+   * `manage_data_stream_lifecycle`): it applies from the next rollover instead.
+   */
+  notUpdated: Array<'mappings' | 'lifecycle'>;
 }
 
 function isMissingWildcardType(error: unknown): boolean {
@@ -29,6 +34,10 @@ function isMissingApi(error: unknown): boolean {
   if (!(error instanceof errors.ResponseError)) return false;
   if (error.statusCode === 405) return true;
   return error.statusCode === 400 && JSON.stringify(error.body ?? '').includes('no handler found');
+}
+
+function isForbidden(error: unknown): boolean {
+  return error instanceof errors.ResponseError && error.statusCode === 403;
 }
 
 function errorType(error: unknown): string | undefined {
@@ -73,6 +82,7 @@ export async function installAlertTemplate(client: Client, settings: AlertStream
     throw new DetectorError('CONFIG_INVALID', `ALERTS_DATA_STREAM: "${dataStream}" is an existing index or alias, not a data stream; choose another name or remove it`);
   }
   let lifecycleSupported = true;
+  const notUpdated: TemplateInstallResult['notUpdated'] = [];
   try {
     const wildcardSupported = await putTemplate(client, settings);
     if (kind === 'none') {
@@ -85,15 +95,21 @@ export async function installAlertTemplate(client: Client, settings: AlertStream
       }
     } else {
       // A template applies at creation and rollover only: bring the live stream up to date too.
-      await client.indices.putMapping({ index: dataStream, write_index_only: true, ...alertMappings(wildcardSupported) });
+      try {
+        await client.indices.putMapping({ index: dataStream, write_index_only: true, ...alertMappings(wildcardSupported) });
+      } catch (error) {
+        if (!isForbidden(error)) throw error;
+        notUpdated.push('mappings');
+      }
       try {
         await client.indices.putDataLifecycle({ name: dataStream, ...(retention === undefined ? {} : { data_retention: retention }) });
       } catch (error) {
-        if (!isMissingApi(error)) throw error;
-        lifecycleSupported = false;
+        if (isMissingApi(error)) lifecycleSupported = false;
+        else if (isForbidden(error)) notUpdated.push('lifecycle');
+        else throw error;
       }
     }
-    return { wildcardSupported, lifecycleSupported };
+    return { wildcardSupported, lifecycleSupported, notUpdated };
   } catch (error) {
     throw new DetectorError('SINK_TEMPLATE_FAILED', `installing the alerts data stream "${dataStream}" failed: ${describe(error)}`, { cause: error });
   }
