@@ -103,8 +103,9 @@ export async function runBackfill(run: BackfillRun): Promise<BackfillResult> {
     await consumer.connect();
     await consumer.subscribe({ topics: [...new Set(work.map((window) => window.topic))], fromBeginning: true });
     await consumer.run({
+      // Offsets are resolved (the fetch position moves on) but never committed: the group keeps nothing.
       autoCommit: false,
-      eachBatchAutoResolve: false,
+      eachBatchAutoResolve: true,
       eachBatch: async ({ batch, heartbeat }) => {
         const { topic, partition } = batch;
         const window = progress.windowOf(topic, partition);

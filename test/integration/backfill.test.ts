@@ -45,6 +45,8 @@ describe('npm run backfill', () => {
 
   beforeAll(async () => {
     feeds = await createTestFeeds('backfill', 2);
+    // Small fetches, so that every partition takes many batches, as a real backlog does.
+    feeds.env.KAFKA_MAX_BYTES_PER_PARTITION = '4096';
     topics = [...feeds.topicOf.values()];
     stream = new TelemetryStream(feeds.kafka, feeds.topicOf, { seed: 14, dumpShare: 0.1 });
     await stream.connect();
