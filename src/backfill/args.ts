@@ -1,4 +1,5 @@
 // The backfill's command line: a time window and an optional rules folder, every problem listed at once.
+import { DetectorError } from '../errors.js';
 
 export interface BackfillArgs {
   /** Window start, epoch milliseconds (inclusive). */
@@ -13,10 +14,10 @@ export interface BackfillArgs {
 export const BACKFILL_USAGE = `usage: npm run backfill -- --from <time> [--to <time>] [--rules <dir>] [--progress-every <seconds>]
   <time> is ISO 8601 (2026-11-28T20:00:00Z, 2026-11-28) or relative to now (now-2h, now-30m, now-7d)`;
 
-export class BackfillArgsError extends Error {
+export class BackfillArgsError extends DetectorError {
   readonly problems: string[];
   constructor(problems: string[]) {
-    super(`${problems.map((problem) => `  - ${problem}`).join('\n')}\n${BACKFILL_USAGE}`);
+    super('CONFIG_INVALID', `${problems.map((problem) => `  - ${problem}`).join('\n')}\n${BACKFILL_USAGE}`);
     this.problems = problems;
   }
 }

@@ -7,7 +7,8 @@ import type { Client } from '@elastic/elasticsearch';
  * redelivered record would be stored a second time. This class keeps the stream's backing indices
  * (refreshed every `maxAgeMs`, and at once when a write lands in an index it does not know) and
  * looks ids up in the indices before a given one: a realtime multi-get in the newest of them, where
- * a just-written alert may not be searchable yet, and an `ids` search in the older, settled ones.
+ * a just-written alert may not be searchable yet, and an `ids` search over the stream for the older,
+ * settled ones.
  * While the stream has one backing index, which is the usual case, it costs no request at all.
  */
 export class EarlierGenerations {
@@ -52,17 +53,17 @@ export class EarlierGenerations {
     const newest = earlier.at(-1) as string;
     const fetched = await this.client.mget({ docs: ids.map((id) => ({ _index: newest, _id: id })), _source: false });
     for (const doc of fetched.docs) if ('found' in doc && doc.found) found.add(doc._id);
-    const older = earlier.slice(0, -1);
     const remaining = ids.filter((id) => !found.has(id));
-    if (older.length > 0 && remaining.length > 0) {
+    if (earlier.length > 1 && remaining.length > 0) {
+      // The whole stream by name (a list of a year's backing indices would overflow the request
+      // line); hits in `index` itself, where the copy being checked may live, do not count.
       const result = await this.client.search({
-        index: older.join(','),
+        index: this.dataStream,
         query: { ids: { values: remaining } },
         _source: false,
-        size: remaining.length,
-        ignore_unavailable: true,
+        size: remaining.length * 2,
       });
-      for (const hit of result.hits.hits) if (hit._id !== undefined) found.add(hit._id);
+      for (const hit of result.hits.hits) if (hit._id !== undefined && hit._index !== index) found.add(hit._id);
     }
     return found;
   }
