@@ -37,7 +37,8 @@ async function setUp(): Promise<{ args: BackfillArgs; config: Config; rules: Loa
     args = parseBackfillArgs(process.argv.slice(2), Date.now());
     config = loadConfig(process.env, VENDORS);
   } catch (error) {
-    if (error instanceof BackfillArgsError || error instanceof ConfigError) fail(`invalid ${error instanceof ConfigError ? 'configuration' : 'arguments'}:\n${error.message}`, EXIT_CONFIG);
+    if (error instanceof ConfigError) fail(error.message, EXIT_CONFIG);
+    if (error instanceof BackfillArgsError) fail(`invalid arguments:\n${error.message}`, EXIT_CONFIG);
     throw error;
   }
   try {
@@ -48,7 +49,19 @@ async function setUp(): Promise<{ args: BackfillArgs; config: Config; rules: Loa
   }
 }
 
+/**
+ * Node prints process warnings as plain text; kafkajs triggers one (a negative timer delay, clamped to
+ * 1 ms) whenever its request queue idles. That one is noise; others go to stderr on one line.
+ */
+function quietProcessWarnings(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name !== 'TimeoutNegativeWarning') process.stderr.write(`edr-dbdump-detector backfill: ${warning.name}: ${warning.message}\n`);
+  });
+}
+
 async function main(): Promise<void> {
+  quietProcessWarnings();
   const { args, config, rules } = await setUp();
   // Progress goes to stdout for people; the structured log (warnings and worse) to stderr.
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, pino.destination(2));
