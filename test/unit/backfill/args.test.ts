@@ -1,3 +1,4 @@
+// The backfill command line: times, the window, and every problem listed at once.
 import { describe, expect, it } from 'vitest';
 import { BackfillArgsError, parseBackfillArgs, parseTime } from '../../../src/backfill/args.js';
 

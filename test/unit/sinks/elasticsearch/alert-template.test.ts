@@ -1,3 +1,4 @@
+// The alerts data stream template and the data_stream fields split from its name.
 import { describe, expect, it } from 'vitest';
 import { alertDataStreamTemplate, dataStreamFields } from '../../../../src/sinks/elasticsearch/alert-template.js';
 
