@@ -14,7 +14,7 @@ import { ensureTopics } from './topics.js';
 const SECONDS = Number(process.env.DEMO_SECONDS ?? 20);
 const RECORDS_PER_SECOND_PER_VENDOR = Number(process.env.DEMO_RATE ?? 250);
 const DLQ_TOPIC = 'edr.dead-letter';
-const ALERTS_INDEX = 'edr-alerts';
+const ALERTS_DATA_STREAM = 'logs-edr_dbdump_detector.alert-default';
 
 async function main(): Promise<void> {
   execFileSync('bash', ['scripts/stack/up.sh'], { stdio: 'inherit' });
@@ -103,8 +103,8 @@ async function main(): Promise<void> {
 
 async function printNewAlerts(es: Client, since: Date, seen: Set<string>): Promise<void> {
   const result = await es
-    .search<{ message?: string; edr?: { source?: { vendor?: string } } }>({
-      index: ALERTS_INDEX,
+    .search<{ event?: { reason?: string }; edr?: { source?: { vendor?: string } } }>({
+      index: ALERTS_DATA_STREAM,
       size: 500,
       query: { range: { 'event.created': { gte: since.toISOString() } } },
       sort: [{ 'event.created': 'asc' }],
@@ -113,7 +113,7 @@ async function printNewAlerts(es: Client, since: Date, seen: Set<string>): Promi
   for (const hit of result?.hits.hits ?? []) {
     if (!hit._id || seen.has(hit._id)) continue;
     seen.add(hit._id);
-    console.log(`ALERT [${hit._source?.edr?.source?.vendor}] ${hit._source?.message}`);
+    console.log(`ALERT [${hit._source?.edr?.source?.vendor}] ${hit._source?.event?.reason}`);
   }
 }
 

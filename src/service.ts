@@ -130,7 +130,8 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
   logger.info({ port: server.port }, 'operations endpoint listening (/metrics, /healthz, /readyz)');
 
   // Elasticsearch first: without the template, alerts would be indexed with guessed types.
-  const template = await installAlertTemplateWhenReachable(elasticsearch, config.ALERTS_INDEX, config.ELASTICSEARCH_STARTUP_TIMEOUT_MS, (error, attempt) =>
+  const alertStream = { dataStream: config.ALERTS_DATA_STREAM, retention: config.ALERTS_RETENTION };
+  const template = await installAlertTemplateWhenReachable(elasticsearch, alertStream, config.ELASTICSEARCH_STARTUP_TIMEOUT_MS, (error, attempt) =>
     logger.warn({ error, attempt }, 'Elasticsearch not ready for the alerts template yet; retrying'),
   ).catch(async (error: unknown) => {
     await server.close();
@@ -141,9 +142,21 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
   state.templateInstalled = true;
   state.elasticsearchReachable = true;
   if (!template.wildcardSupported) {
-    logger.warn({ index: config.ALERTS_INDEX }, 'this Elasticsearch lacks the wildcard field type; command lines are mapped as keyword + text');
+    logger.warn({ dataStream: config.ALERTS_DATA_STREAM }, 'this Elasticsearch lacks the wildcard field type; command lines are mapped as keyword + text');
   }
-  logger.info({ index: config.ALERTS_INDEX }, 'alerts index template installed');
+  if (!template.lifecycleSupported) {
+    logger.warn(
+      { dataStream: config.ALERTS_DATA_STREAM, retention: config.ALERTS_RETENTION ?? null },
+      'this Elasticsearch lacks the data stream lifecycle: the retention is stored with the stream but not enforced',
+    );
+  }
+  if (template.notUpdated.length > 0) {
+    logger.warn(
+      { dataStream: config.ALERTS_DATA_STREAM, notUpdated: template.notUpdated },
+      'no privilege to update the existing alerts data stream; the template applies from its next rollover',
+    );
+  }
+  logger.info({ dataStream: config.ALERTS_DATA_STREAM, retention: config.ALERTS_RETENTION ?? null }, 'alerts data stream template installed');
 
   // Dead letters are at-least-once like everything else: a retried send may write a letter twice,
   // which is harmless, while an idempotent producer would need unbounded retries to keep its promise.
@@ -182,7 +195,7 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
   }
 
   const shutdownAbort = new AbortController();
-  const writer = new BulkAlertWriter(elasticsearch, { index: config.ALERTS_INDEX, maxBackoffMs: config.ELASTICSEARCH_RETRY_MAX_BACKOFF_MS });
+  const writer = new BulkAlertWriter(elasticsearch, { dataStream: config.ALERTS_DATA_STREAM, maxBackoffMs: config.ELASTICSEARCH_RETRY_MAX_BACKOFF_MS });
   const handler = createBatchHandler({
     runtimesByTopic: runtimes,
     writer,
@@ -193,7 +206,7 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
 
   const reachability = setInterval(() => {
     elasticsearch.indices
-      .exists({ index: config.ALERTS_INDEX })
+      .exists({ index: config.ALERTS_DATA_STREAM })
       .then(() => (state.elasticsearchReachable = true))
       .catch(() => (state.elasticsearchReachable = false))
       .finally(refreshState);

@@ -30,16 +30,28 @@ export interface BuiltAlert {
 /** Kibana's category label for EQL rules (kibana.alert.rule.category); the tactic already lives in `threat`. */
 export const EQL_RULE_CATEGORY = 'Event Correlation Rule';
 
+/**
+ * The alert's own module and dataset, as an integration would name them (`logs-<dataset>-<namespace>`).
+ * Not the source's: Elastic's External Alerts rule skips alerts whose module is `endpoint` or `endgame`.
+ */
+export const ALERT_MODULE = 'edr_dbdump_detector';
+export const ALERT_DATASET = `${ALERT_MODULE}.alert`;
+
 // ISO 8601 with a zone, any number of fractional digits (Elastic Defend sends seven).
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
 /**
- * Field choices (ECS where ECS has a field, our own `edr.*` namespace where it does not):
+ * Field choices (ECS where ECS has a field, our own `edr.*` namespace where it does not), made so that
+ * Elastic's External Alerts rule promotes every alert as it is (README "Alerts in Elastic Security"):
  * - the mapped event's fields are carried over (shared, never modified), then `event.kind` = "alert";
+ * - `message` = the rule's name (External Alerts names a promoted alert after `message`), the human
+ *   sentence in ECS `event.reason`;
+ * - `event.module`/`event.dataset` = the alert's own (ALERT_MODULE/ALERT_DATASET); the source event's
+ *   module and dataset move to `edr.source.module`/`edr.source.dataset`;
  * - `@timestamp` = the event's own time; only when it is missing or not ISO 8601 do we use the
  *   detection time, and `edr.alert.timestamp_source` says which ("event" | "detection");
- * - `event.created` and `event.ingested` = detection time: the alert has no other ingestion, and the
- *   rule's `timestamp_override` (event.ingested) then works on the alert index too;
+ * - `event.created` and `event.ingested` = detection time; the writer re-stamps `event.ingested` when
+ *   it sends the alert, because External Alerts windows on it (`timestamp_override`);
  * - `event.severity` = numeric score for the rule's severity (SEVERITY_SCORE), `event.risk_score` =
  *   the rule's risk score, and the textual severity in `edr.alert.severity`;
  * - `rule.*` per ECS (`reference` holds the rule's references; `version` is a keyword string);
@@ -56,15 +68,19 @@ export function buildAlert(input: AlertInput): BuiltAlert {
   const copy = input.event as Record<string, unknown>;
   const detected = detectedAt.toISOString();
   const eventTime = copy['@timestamp'];
+  const sourceEvent = isObject(copy.event) ? copy.event : {};
   const hasEventTime = typeof eventTime === 'string' && ISO_TIMESTAMP.test(eventTime);
 
   const document: Record<string, unknown> = {
     ...copy,
     '@timestamp': hasEventTime ? eventTime : detected,
-    message: buildReason(input.event, rule),
+    message: rule.name,
     event: {
-      ...(isObject(copy.event) ? copy.event : {}),
+      ...sourceEvent,
       kind: 'alert',
+      module: ALERT_MODULE,
+      dataset: ALERT_DATASET,
+      reason: buildReason(input.event, rule),
       created: detected,
       ingested: detected,
       severity: SEVERITY_SCORE[rule.severity],
@@ -88,6 +104,8 @@ export function buildAlert(input: AlertInput): BuiltAlert {
       source: {
         vendor: vendor.id,
         vendor_title: vendor.title,
+        ...(typeof sourceEvent.module === 'string' ? { module: sourceEvent.module } : {}),
+        ...(typeof sourceEvent.dataset === 'string' ? { dataset: sourceEvent.dataset } : {}),
         topic: source.topic,
         partition: source.partition,
         offset: source.offset,

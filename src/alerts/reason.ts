@@ -1,4 +1,4 @@
-// The human sentence in an alert's `message`, shaped like the reason Kibana writes for its alerts.
+// The human sentence in an alert's `event.reason`, shaped like the reason Kibana writes for its alerts.
 import type { EcsEvent } from '../ecs/event.js';
 
 /**

@@ -125,6 +125,10 @@ export function loadConfig(rawEnv: Env, vendors: readonly VendorFeed[]): Config 
     if (typeof topic === 'string' && topic !== '') feeds.push({ vendor, topic });
   }
   problems.push(...crossFieldProblems(values, feeds));
+  if (rawEnv.ALERTS_INDEX !== undefined) {
+    // Silently ignoring it would send alerts somewhere the operator does not expect.
+    problems.push('ALERTS_INDEX is no longer read: alerts go to the data stream named by ALERTS_DATA_STREAM; remove ALERTS_INDEX');
+  }
   const kafkaCa = readCa('KAFKA_SSL_CA_FILE', values.KAFKA_SSL_CA_FILE, problems);
   const elasticsearchCa = readCa('ELASTICSEARCH_CA_FILE', values.ELASTICSEARCH_CA_FILE, problems);
   if (problems.length > 0) throw new ConfigError(problems);

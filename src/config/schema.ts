@@ -49,10 +49,17 @@ export const environmentSchema = z.object({
   ELASTICSEARCH_REQUEST_TIMEOUT_MS: positiveMs.default(10_000),
   ELASTICSEARCH_RETRY_MAX_BACKOFF_MS: positiveMs.default(30_000),
   ELASTICSEARCH_STARTUP_TIMEOUT_MS: positiveMs.default(60_000),
-  ALERTS_INDEX: z
+  // Under `logs-` so that Elastic's External Alerts rule (index `logs-*`) reads it; `<type>-<dataset>-<namespace>`.
+  ALERTS_DATA_STREAM: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'an index name is lowercase letters, digits, ".", "_" and "-"')
-    .default('edr-alerts'),
+    .max(200)
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'a data stream name is lowercase letters, digits, ".", "_" and "-"')
+    .default('logs-edr_dbdump_detector.alert-default'),
+  // Data stream lifecycle retention in Elasticsearch's units; unset keeps alerts until deleted by hand.
+  ALERTS_RETENTION: z
+    .string()
+    .regex(/^[1-9]\d*(d|h|m|s)$/, 'a duration such as 365d, 72h, 90m or 30s')
+    .optional(),
   DLQ_TOPIC: topicSchema.min(1).default('edr.dead-letter'),
   RULES_DIR: z.string().min(1).optional(),
   // 0 lets the system pick a free port (tests run several instances side by side).

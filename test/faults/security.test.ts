@@ -34,12 +34,15 @@ const SECRETS = {
   badApiKey: Buffer.from(`${randomBytes(10).toString('hex')}:${randomBytes(11).toString('hex')}`).toString('base64'),
 };
 
-/** Least privilege for the detector: its template, its alerts indices, nothing else. */
+/**
+ * Least privilege for the detector: its template, its alerts data stream, nothing else. `read` and
+ * `delete` serve the look-up of alerts in earlier backing indices (no duplicate across rollovers).
+ */
 const ROLES_YAML = `edr_detector_writer:
   cluster: [ 'manage_index_templates', 'monitor' ]
   indices:
-    - names: [ 'alerts-*' ]
-      privileges: [ 'create_index', 'create_doc', 'view_index_metadata' ]
+    - names: [ 'logs-edr_test.alert-*' ]
+      privileges: [ 'create_index', 'create_doc', 'auto_configure', 'view_index_metadata', 'read', 'delete' ]
 `;
 
 const dir = mkdtempSync(join(tmpdir(), 'edr-security-'));

@@ -1,32 +1,58 @@
-// The Elasticsearch sink against the real server: created, duplicate, rejected, and unreachable.
-import { randomUUID } from 'node:crypto';
+// The Elasticsearch sink against the real server: data stream, created, duplicate (across rollovers), rejected, unreachable.
 import { Client } from '@elastic/elasticsearch';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backoffMs, BulkAlertWriter, isRetriableStatus } from '../../src/sinks/elasticsearch/bulk-writer.js';
 import { installAlertTemplate, installAlertTemplateWhenReachable } from '../../src/sinks/elasticsearch/install-template.js';
+import { resetAlertStream } from './harness/feeds.js';
 import { TEST_STACK } from './harness/stack.js';
 
 const client = new Client({ node: TEST_STACK.elasticsearchUrl });
-const index = `bulk-${randomUUID().slice(0, 8)}`;
+const dataStream = 'logs-edr_test.alert-bulk_writer';
+const settings = { dataStream, retention: '30d' };
+const plainIndex = 'logs-edr_test.alert-plain-index';
+
+beforeAll(async () => {
+  await resetAlertStream(client, dataStream);
+  await client.indices.delete({ index: plainIndex }, { ignore: [404] });
+});
 
 afterAll(async () => {
-  await client.indices.delete({ index }, { ignore: [404] });
-  await client.indices.deleteIndexTemplate({ name: index }, { ignore: [404] });
+  await resetAlertStream(client, dataStream);
+  await client.indices.delete({ index: plainIndex }, { ignore: [404] });
   await client.indices.deleteIndexTemplate({ name: 'Not-A-Valid-Index' }, { ignore: [404, 400] });
   await client.close();
 });
 
+async function backingIndices(): Promise<string[]> {
+  const resolved = await client.indices.resolveIndex({ name: dataStream, expand_wildcards: 'all' });
+  return [resolved.data_streams.find((stream) => stream.name === dataStream)?.backing_indices ?? []].flat();
+}
+
 describe('installAlertTemplate', () => {
-  it('installs the template and index, and is idempotent', async () => {
-    const first = await installAlertTemplate(client, index);
-    const second = await installAlertTemplate(client, index);
+  it('installs a data stream template with ECS types and lifecycle, and is idempotent', async () => {
+    const first = await installAlertTemplate(client, settings);
+    const second = await installAlertTemplate(client, settings);
     expect(second).toEqual(first);
-    const mapping = await client.indices.getMapping({ index });
-    const properties = (mapping[index]?.mappings.properties ?? {}) as Record<string, { properties?: Record<string, { type?: string }> }>;
-    expect(properties['process']?.properties?.['pid']?.type).toBe('long');
-    expect(properties['event']?.properties?.['created']?.type).toBe('date');
-    const commandLine = properties['process']?.properties?.['command_line']?.type;
-    expect(commandLine).toBe(first.wildcardSupported ? 'wildcard' : 'keyword');
+    const { index_templates: [template] } = await client.indices.getIndexTemplate({ name: dataStream });
+    expect(template?.index_template.data_stream).toBeDefined();
+    expect(template?.index_template.index_patterns).toEqual([dataStream]);
+    expect(template?.index_template.template?.lifecycle).toMatchObject({ enabled: true, data_retention: '30d' });
+    const mappings = template?.index_template.template?.mappings?.properties as Record<string, { properties?: Record<string, { type?: string }> }>;
+    expect(mappings['process']?.properties?.['pid']?.type).toBe('long');
+    expect(mappings['event']?.properties?.['ingested']?.type).toBe('date');
+    expect(mappings['event']?.properties?.['severity']?.type).toBe('long');
+    expect(mappings['event']?.properties?.['risk_score']?.type).toBe('float');
+    expect(mappings['event']?.properties?.['reason']?.type).toBe('text');
+    expect(mappings['process']?.properties?.['command_line']?.type).toBe(first.wildcardSupported ? 'wildcard' : 'keyword');
+  });
+
+  it('refuses, without retrying, a name that an ordinary index already holds', async () => {
+    await client.indices.create({ index: plainIndex });
+    const retries: number[] = [];
+    await expect(
+      installAlertTemplateWhenReachable(client, { dataStream: plainIndex, retention: undefined }, 10_000, (_error, attempt) => retries.push(attempt)),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/ALERTS_DATA_STREAM.*not a data stream/) });
+    expect(retries).toEqual([]);
   });
 });
 
@@ -35,7 +61,7 @@ describe('installAlertTemplateWhenReachable', () => {
     const unreachable = new Client({ node: 'http://127.0.0.1:9', requestTimeout: 300, maxRetries: 0 });
     const retries: number[] = [];
     const started = Date.now();
-    await expect(installAlertTemplateWhenReachable(unreachable, index, 2_000, (_error, attempt) => retries.push(attempt))).rejects.toMatchObject({
+    await expect(installAlertTemplateWhenReachable(unreachable, settings, 2_000, (_error, attempt) => retries.push(attempt))).rejects.toMatchObject({
       code: 'SINK_TEMPLATE_FAILED',
     });
     expect(retries.length).toBeGreaterThanOrEqual(2);
@@ -43,17 +69,21 @@ describe('installAlertTemplateWhenReachable', () => {
     await unreachable.close();
   });
 
-  it('does not retry an answer that will not change, such as a refused index name', async () => {
+  it('does not retry an answer that will not change, such as a refused name', async () => {
     const retries: number[] = [];
-    await expect(installAlertTemplateWhenReachable(client, 'Not-A-Valid-Index', 10_000, (_error, attempt) => retries.push(attempt))).rejects.toMatchObject({
-      code: 'SINK_TEMPLATE_FAILED',
-    });
+    await expect(
+      installAlertTemplateWhenReachable(client, { dataStream: 'Not-A-Valid-Index', retention: undefined }, 10_000, (_error, attempt) => retries.push(attempt)),
+    ).rejects.toMatchObject({ code: 'SINK_TEMPLATE_FAILED' });
     expect(retries).toEqual([]);
   });
 });
 
 describe('BulkAlertWriter', () => {
-  const writer = new BulkAlertWriter(client, { index, maxBackoffMs: 100, initialBackoffMs: 10 });
+  const writer = new BulkAlertWriter(client, { dataStream, maxBackoffMs: 100, initialBackoffMs: 10 });
+  const count = async (id?: string) => {
+    await client.indices.refresh({ index: dataStream });
+    return (await client.count({ index: dataStream, ...(id === undefined ? {} : { query: { ids: { values: [id] } } }) })).count;
+  };
   const alert = (id: string, document: Record<string, unknown> = {}) => ({
     id,
     vendor: 'elastic-defend',
@@ -68,8 +98,39 @@ describe('BulkAlertWriter', () => {
       ['a-1', 'duplicate'],
       ['a-3', 'created'],
     ]);
-    await client.indices.refresh({ index });
-    expect((await client.count({ index })).count).toBe(3);
+    expect(await count()).toBe(3);
+  });
+
+  it('stamps event.ingested with the time of sending and names the data stream in data_stream.*', async () => {
+    const sentAt = new Date('2026-05-01T12:00:00.000Z');
+    const stamping = new BulkAlertWriter(client, { dataStream, maxBackoffMs: 100, now: () => sentAt });
+    await stamping.write([alert('stamped', { event: { kind: 'alert', ingested: '2020-01-01T00:00:00.000Z' } })]);
+    await client.indices.refresh({ index: dataStream });
+    const hit = (await client.search<Record<string, any>>({ index: dataStream, query: { ids: { values: ['stamped'] } } })).hits.hits[0];
+    expect(hit?._source?.event).toEqual({ kind: 'alert', ingested: '2026-05-01T12:00:00.000Z' });
+    expect(hit?._source?.data_stream).toEqual({ type: 'logs', dataset: 'edr_test.alert', namespace: 'bulk_writer' });
+    expect(hit?._index).toMatch(/^\.ds-logs-edr_test\.alert-bulk_writer-/);
+  });
+
+  it('never stores an alert twice across rollovers: found in an earlier backing index, it is a duplicate', async () => {
+    expect((await writer.write([alert('rolled')]))[0]?.outcome).toBe('created');
+    // The writer still believes the old write index is current: the copy it makes in the new one is taken back.
+    await client.indices.rollover({ alias: dataStream });
+    expect((await writer.write([alert('rolled'), alert('after-rollover')])).map((o) => [o.alert.id, o.outcome])).toEqual([
+      ['rolled', 'duplicate'],
+      ['after-rollover', 'created'],
+    ]);
+    // A writer that already knows the backing indices looks the id up before writing, in the newest
+    // earlier index (realtime get) and in older ones (search).
+    await client.indices.rollover({ alias: dataStream });
+    const fresh = new BulkAlertWriter(client, { dataStream, maxBackoffMs: 100 });
+    expect((await fresh.write([alert('rolled'), alert('after-rollover'), alert('third')])).map((o) => [o.alert.id, o.outcome])).toEqual([
+      ['rolled', 'duplicate'],
+      ['after-rollover', 'duplicate'],
+      ['third', 'created'],
+    ]);
+    expect((await backingIndices()).length).toBeGreaterThanOrEqual(3);
+    for (const id of ['rolled', 'after-rollover', 'third']) expect(await count(id), id).toBe(1);
   });
 
   it('reports an alert Elasticsearch refuses for good as failed, with its reason, without retrying', async () => {
@@ -85,7 +146,7 @@ describe('BulkAlertWriter', () => {
     const unreachable = new Client({ node: 'http://127.0.0.1:9', requestTimeout: 500, maxRetries: 0 });
     const backedUp: number[] = [];
     const stopper = new AbortController();
-    const down = new BulkAlertWriter(unreachable, { index, maxBackoffMs: 50, initialBackoffMs: 5 });
+    const down = new BulkAlertWriter(unreachable, { dataStream, maxBackoffMs: 50, initialBackoffMs: 5 });
     const writing = down.write([alert('never')], {
       signal: stopper.signal,
       hooks: { onBackedUp: (_reason, attempt) => { backedUp.push(attempt); if (attempt >= 3) stopper.abort(); } },

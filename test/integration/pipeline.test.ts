@@ -34,15 +34,19 @@ function poisonRecords(format: Format, validBody: Buffer): Poison[] {
 
 /** The alert must carry the mapped event unchanged, apart from the fields the alert itself owns. */
 function expectCarriesEvent(alert: Record<string, unknown>, fixture: Fixture): void {
-  // `message` and `tags` belong to the alert (its reason, the rule's tags); `@timestamp` is checked by the caller.
-  const { event: expectedEvent, tags: _tags, message: _message, '@timestamp': _time, ...rest } = fixture.expected as Record<string, unknown> & {
+  // `message` and `tags` belong to the alert (its rule's name and tags), `data_stream` to the alerts
+  // stream it was written to; `@timestamp` is checked by the caller.
+  const { event: expectedEvent, tags: _tags, message: _message, data_stream: _stream, '@timestamp': _time, ...rest } = fixture.expected as Record<string, unknown> & {
     event?: Record<string, unknown>;
   };
   for (const [key, value] of Object.entries(rest)) expect(alert[key], `${fixture.file}: ${key}`).toEqual(value);
-  const { kind: _kind, created: _created, ingested: _ingested, ...eventFields } = expectedEvent ?? {};
+  const { kind: _kind, created: _created, ingested: _ingested, module, dataset, ...eventFields } = expectedEvent ?? {};
   const alertEvent = alert.event as Record<string, unknown>;
   for (const [key, value] of Object.entries(eventFields)) expect(alertEvent[key], `${fixture.file}: event.${key}`).toEqual(value);
   expect(alertEvent.kind).toBe('alert');
+  // The alert's own module and dataset; the source event's stay recognisable beside its vendor.
+  expect(alertEvent).toMatchObject({ module: 'edr_dbdump_detector', dataset: 'edr_dbdump_detector.alert' });
+  expect(alert.edr).toMatchObject({ source: { module, dataset } });
 }
 
 function fixtureKey(vendor: string, fixture: { expected: unknown }): string {
@@ -104,10 +108,11 @@ describe.each<Format>(['confluent', 'raw'])('the detector end to end, %s values'
       const candidates = (fixtures.get(vendor) ?? []).filter(
         (f) => f.alert && isDeepStrictEqual(f.expected.process, source.process) && f.expected['@timestamp'] === eventTime,
       );
-      expect(candidates.length, `alert ${String(source.message)} matches a fixture`).toBeGreaterThanOrEqual(1);
+      expect(candidates.length, `alert ${JSON.stringify(source.process)} matches a fixture`).toBeGreaterThanOrEqual(1);
       const fixture = candidates[0] as Fixture;
       expectCarriesEvent(source, fixture);
-      expect(source.message).toMatch(/created low alert Potential Database Dumping Activity\.$/);
+      expect(source.message).toBe('Potential Database Dumping Activity');
+      expect((source.event as { reason: string }).reason).toMatch(/created low alert Potential Database Dumping Activity\.$/);
       expect((source.rule as { id: string }).id).toBe('47fdd8e9-2f53-4648-afbf-0c6dd52f3ce5');
       expect((source.event as { risk_score: number }).risk_score).toBe(21);
       expect(source.threat).toEqual([expect.objectContaining({ framework: 'MITRE ATT&CK', tactic: expect.objectContaining({ id: 'TA0010' }) })]);

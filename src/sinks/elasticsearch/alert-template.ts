@@ -1,4 +1,4 @@
-// The alerts index template: ECS types for every field an alert carries; unknown fields kept unindexed.
+// The alerts data stream template: ECS types for every field an alert carries, lifecycle; unknown fields unindexed.
 
 type Mapping = Record<string, unknown>;
 
@@ -56,6 +56,7 @@ export function alertMappings(wildcardSupported: boolean): Mapping {
         outcome: keyword,
         dataset: keyword,
         module: keyword,
+        reason: { type: 'text' },
         created: date,
         ingested: date,
         severity: long,
@@ -95,11 +96,14 @@ export function alertMappings(wildcardSupported: boolean): Mapping {
           subtechnique: object({ id: keyword, name: keyword, reference: keyword }),
         }),
       }),
+      data_stream: object({ type: keyword, dataset: keyword, namespace: keyword }),
       edr: object({
         alert: object({ severity: keyword, timestamp_source: keyword }),
         source: object({
           vendor: keyword,
           vendor_title: keyword,
+          module: keyword,
+          dataset: keyword,
           topic: keyword,
           partition: { type: 'integer' },
           offset: long,
@@ -110,14 +114,37 @@ export function alertMappings(wildcardSupported: boolean): Mapping {
   };
 }
 
-export function alertIndexTemplate(index: string, wildcardSupported: boolean): Record<string, unknown> {
+export interface DataStreamTemplateOptions {
+  wildcardSupported: boolean;
+  /** Data stream lifecycle retention (`90d`); undefined keeps alerts until deleted by hand. */
+  retention: string | undefined;
+}
+
+/**
+ * A composable template for exactly one data stream. Priority 200 beats the built-in `logs` template
+ * (`logs-*-*`, priority 100) of a full distribution, whose mappings we do not want. `<name>@custom`
+ * is composed in when it exists (Fleet's convention): where operators add an ILM policy or settings
+ * without touching ours.
+ */
+export function alertDataStreamTemplate(dataStream: string, options: DataStreamTemplateOptions): Record<string, unknown> {
   return {
-    index_patterns: [index, `${index}-*`],
+    index_patterns: [dataStream],
+    data_stream: {},
     priority: 200,
+    composed_of: [`${dataStream}@custom`],
+    ignore_missing_component_templates: [`${dataStream}@custom`],
     template: {
       settings: { number_of_shards: 1, 'index.mapping.total_fields.limit': 2000 },
-      mappings: alertMappings(wildcardSupported),
+      mappings: alertMappings(options.wildcardSupported),
+      lifecycle: options.retention === undefined ? { enabled: true } : { enabled: true, data_retention: options.retention },
     },
     _meta: { managed_by: 'edr-dbdump-detector', description: 'Alerts of the streaming database-dump detector' },
   };
+}
+
+/** `logs-<dataset>-<namespace>` split into the `data_stream.*` fields; other names give type and dataset only. */
+export function dataStreamFields(dataStream: string): { type: string; dataset: string; namespace: string } {
+  const [type = '', ...rest] = dataStream.split('-');
+  if (rest.length >= 2) return { type, dataset: rest.slice(0, -1).join('-'), namespace: rest.at(-1) as string };
+  return { type, dataset: rest.join('-'), namespace: 'default' };
 }

@@ -1,6 +1,8 @@
-// Writes alerts with bulk `create`, sorts each item's outcome, and retries only what can succeed later.
+// Writes alerts into the data stream with bulk `create`, sorts each item's outcome, retries what can succeed later.
 import { errors, type Client } from '@elastic/elasticsearch';
 import { DetectorError } from '../../errors.js';
+import { dataStreamFields } from './alert-template.js';
+import { EarlierGenerations } from './earlier-generations.js';
 
 export interface AlertToWrite {
   id: string;
@@ -24,12 +26,15 @@ export interface BulkWriterHooks {
 }
 
 export interface BulkWriterOptions {
-  index: string;
+  /** The alerts data stream (ALERTS_DATA_STREAM). */
+  dataStream: string;
   maxBackoffMs: number;
   initialBackoffMs?: number;
   hooks?: BulkWriterHooks;
   /** Sleeps; injectable so tests of the retry policy need not wait in real time. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The clock that stamps `event.ingested`; injectable for tests. */
+  now?: () => Date;
 }
 
 /** 409: the deterministic id already exists, so this alert was written before. */
@@ -56,16 +61,55 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 interface BulkItemResponse {
   status: number;
+  _index?: string;
   error?: { type?: string; reason?: string };
 }
 
 export class BulkAlertWriter {
   private readonly client: Client;
   private readonly options: Required<Omit<BulkWriterOptions, 'hooks'>> & { hooks: BulkWriterHooks };
+  private readonly generations: EarlierGenerations;
+  private readonly streamFields: ReturnType<typeof dataStreamFields>;
 
   constructor(client: Client, options: BulkWriterOptions) {
     this.client = client;
-    this.options = { initialBackoffMs: 200, sleep: defaultSleep, hooks: {}, ...options };
+    this.options = { initialBackoffMs: 200, sleep: defaultSleep, hooks: {}, now: () => new Date(), ...options };
+    this.generations = new EarlierGenerations(client, options.dataStream);
+    this.streamFields = dataStreamFields(options.dataStream);
+  }
+
+  /**
+   * The document as sent: `event.ingested` is the time of this attempt, because Elastic's External
+   * Alerts rule looks back only a few minutes on that field and an alert held up by an outage must
+   * still fall in its window; `data_stream.*` names the stream as Fleet's documents do.
+   */
+  private asSent(document: Record<string, unknown>, ingested: string): Record<string, unknown> {
+    const event = typeof document.event === 'object' && document.event !== null ? document.event : {};
+    return { ...document, event: { ...event, ingested }, data_stream: this.streamFields };
+  }
+
+  /**
+   * Alerts that were created in a write index we did not know (a rollover happened) but already
+   * existed in an earlier backing index: the new copy is removed and the alert counts as a duplicate.
+   * Best effort: should this look-up fail, the alerts stay created.
+   */
+  private async undoCrossGenerationCopies(created: Array<{ alert: AlertToWrite; index: string | undefined }>): Promise<Set<string>> {
+    const undone = new Set<string>();
+    if (!created.some(({ index }) => this.generations.isNewWriteIndex(index))) return undone;
+    try {
+      await this.generations.refresh();
+      const byIndex = new Map<string, string[]>();
+      for (const { alert, index } of created) if (index !== undefined) byIndex.set(index, [...(byIndex.get(index) ?? []), alert.id]);
+      for (const [index, ids] of byIndex) {
+        for (const id of await this.generations.storedBefore(ids, index)) {
+          await this.client.delete({ index, id, refresh: false });
+          undone.add(id);
+        }
+      }
+    } catch {
+      // The cost of failing here is one possible duplicate alert, never a lost one.
+    }
+    return undone;
   }
 
   /**
@@ -87,18 +131,27 @@ export class BulkAlertWriter {
       let failure = '';
       const started = performance.now();
       try {
+        await this.generations.refreshIfStale();
+        const stored = await this.generations.storedBefore(pending.map((alert) => alert.id));
+        for (const alert of pending) if (stored.has(alert.id)) outcomes.push({ alert, outcome: 'duplicate' });
+        pending = pending.filter((alert) => !stored.has(alert.id));
+        if (pending.length === 0) break;
+        const ingested = this.options.now().toISOString();
         const response = await this.client.bulk({
-          operations: pending.flatMap((alert) => [{ create: { _index: this.options.index, _id: alert.id } }, alert.document]),
+          operations: pending.flatMap((alert) => [{ create: { _index: this.options.dataStream, _id: alert.id } }, this.asSent(alert.document, ingested)]),
         });
         const items = response.items.map((item) => (item.create ?? Object.values(item)[0]) as BulkItemResponse);
+        const created: Array<{ alert: AlertToWrite; index: string | undefined }> = [];
         pending.forEach((alert, i) => {
           const item = items[i];
           const status = item?.status ?? 0;
-          if (status >= 200 && status < 300) outcomes.push({ alert, outcome: 'created' });
+          if (status >= 200 && status < 300) created.push({ alert, index: item?._index });
           else if (status === CONFLICT) outcomes.push({ alert, outcome: 'duplicate' });
           else if (isRetriableStatus(status) || !item) retry.push(alert);
           else outcomes.push({ alert, outcome: 'failed', status, reason: `${item.error?.type ?? 'error'}: ${item.error?.reason ?? 'no reason given'}` });
         });
+        const undone = await this.undoCrossGenerationCopies(created);
+        for (const { alert } of created) outcomes.push({ alert, outcome: undone.has(alert.id) ? 'duplicate' : 'created' });
         if (retry.length > 0) failure = `${retry.length} item(s) rejected with a retriable status`;
         hooks.onRequest?.(retry.length > 0 ? 'retried' : 'success', (performance.now() - started) / 1000);
       } catch (error) {

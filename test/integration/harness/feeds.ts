@@ -1,4 +1,4 @@
-// Test-scoped feeds: fresh topics, group, dead-letter topic and alerts index per suite, and clean-up.
+// Test-scoped feeds: fresh topics, group, dead-letter topic and an emptied alerts data stream per suite, and clean-up.
 import { randomUUID } from 'node:crypto';
 import { Client, type ClientOptions } from '@elastic/elasticsearch';
 import { Kafka, logLevel, type Admin, type IHeaders, type KafkaConfig } from 'kafkajs';
@@ -12,6 +12,7 @@ export interface TestFeeds {
   elasticsearch: Client;
   topicOf: Map<string, string>;
   dlqTopic: string;
+  /** The alerts data stream (ALERTS_DATA_STREAM), one per label, emptied when the feeds are created. */
   alertsIndex: string;
   groupId: string;
   /** Environment for startDetector that points the service at these topics and index. */
@@ -47,14 +48,15 @@ export async function createTestFeeds(
     waitForLeaders: true,
   });
   const elasticsearch = new Client({ node: TEST_STACK.elasticsearchUrl, ...options.elasticsearch });
-  const alertsIndex = `alerts-${suffix}`;
+  const alertsIndex = `logs-edr_test.alert-${label.replaceAll('-', '_')}`;
+  await resetAlertStream(elasticsearch, alertsIndex);
   const groupId = `detector-${suffix}`;
   const env: Record<string, string> = {
     KAFKA_BROKERS: Array.isArray(options.kafka?.brokers) ? options.kafka.brokers.join(',') : TEST_STACK.kafkaBroker,
     ELASTICSEARCH_URL: typeof options.elasticsearch?.node === 'string' ? options.elasticsearch.node : TEST_STACK.elasticsearchUrl,
     KAFKA_GROUP_ID: groupId,
     DLQ_TOPIC: dlqTopic,
-    ALERTS_INDEX: alertsIndex,
+    ALERTS_DATA_STREAM: alertsIndex,
   };
   for (const vendor of VENDORS) env[vendor.topicVariable] = topicOf.get(vendor.id) ?? '';
   return {
@@ -69,11 +71,30 @@ export async function createTestFeeds(
     async cleanup() {
       await admin.deleteTopics({ topics: [...topicOf.values(), dlqTopic] }).catch(() => undefined);
       await admin.disconnect();
-      await elasticsearch.indices.delete({ index: alertsIndex }, { ignore: [404] }).catch(() => undefined);
-      await elasticsearch.indices.deleteIndexTemplate({ name: alertsIndex }, { ignore: [404] }).catch(() => undefined);
+      await resetAlertStream(elasticsearch, alertsIndex).catch(() => undefined);
       await elasticsearch.close();
     },
   };
+}
+
+/**
+ * Empties a data stream. A full distribution deletes it; the integ-test one has no data stream API and
+ * refuses to delete a write index, so the stream is rolled over and every older backing index deleted.
+ * That is why data stream names are per label, not per run: each leaves at most one empty index behind.
+ */
+export async function resetAlertStream(elasticsearch: Client, name: string): Promise<void> {
+  const resolved = await elasticsearch.indices.resolveIndex({ name, expand_wildcards: 'all' }, { ignore: [404] });
+  if (!resolved.data_streams?.some((stream) => stream.name === name)) return;
+  try {
+    await elasticsearch.indices.deleteDataStream({ name });
+    return;
+  } catch {
+    // no data stream API here: fall through
+  }
+  const { new_index: writeIndex } = await elasticsearch.indices.rollover({ alias: name });
+  const stream = (await elasticsearch.indices.resolveIndex({ name, expand_wildcards: 'all' })).data_streams.find((candidate) => candidate.name === name);
+  const older = [stream?.backing_indices ?? []].flat().filter((index) => index !== writeIndex);
+  if (older.length > 0) await elasticsearch.indices.delete({ index: older.join(',') });
 }
 
 export async function alertDocuments(feeds: TestFeeds): Promise<Array<{ id: string; source: Record<string, unknown> }>> {

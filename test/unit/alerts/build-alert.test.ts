@@ -67,8 +67,9 @@ describe('buildAlert', () => {
       category: ['process'],
       type: ['start'],
       action: 'exec',
-      dataset: 'endpoint.events.process',
-      module: 'endpoint',
+      dataset: 'edr_dbdump_detector.alert',
+      module: 'edr_dbdump_detector',
+      reason: 'process event with process pg_dump, parent process bash, by postgres on db-7 created low alert Potential Database Dumping Activity.',
       created: '2026-03-20T10:00:01.250Z',
       ingested: '2026-03-20T10:00:01.250Z',
       severity: 21,
@@ -98,9 +99,21 @@ describe('buildAlert', () => {
       },
     ]);
     expect(document.tags).toEqual(RULE.tags);
-    expect(document.message).toBe(
-      'process event with process pg_dump, parent process bash, by postgres on db-7 created low alert Potential Database Dumping Activity.',
-    );
+  });
+
+  it('is named after its rule in `message`, which External Alerts uses as the promoted alert name', () => {
+    const { document } = buildAlert(input());
+    expect(document.message).toBe('Potential Database Dumping Activity');
+    expect(buildAlert(input({ rule: { ...RULE, name: 'Another rule' } })).document.message).toBe('Another rule');
+  });
+
+  it('never carries a module External Alerts skips, whatever the source module', () => {
+    for (const module of ['endpoint', 'endgame', 'cloud_defend', 'crowdstrike']) {
+      const source = { ...event(), event: { ...event().event, module } };
+      const { document } = buildAlert(input({ event: source }));
+      expect((document.event as { module: string }).module).toBe('edr_dbdump_detector');
+      expect((document.edr as { source: { module: string } }).source.module).toBe(module);
+    }
   });
 
   it('records where the record came from and the textual severity', () => {
@@ -108,6 +121,8 @@ describe('buildAlert', () => {
       source: {
         vendor: 'elastic-defend',
         vendor_title: 'Elastic Defend',
+        module: 'endpoint',
+        dataset: 'endpoint.events.process',
         topic: 'edr.elastic-defend',
         partition: 2,
         offset: '981',

@@ -22,7 +22,8 @@ describe('loadConfig', () => {
     expect(config.KAFKA_GROUP_ID).toBe('edr-dbdump-detector');
     expect(config.VALUE_FORMAT).toBe('confluent');
     expect(config.ELASTICSEARCH_URL).toBe('http://127.0.0.1:9200');
-    expect(config.ALERTS_INDEX).toBe('edr-alerts');
+    expect(config.ALERTS_DATA_STREAM).toBe('logs-edr_dbdump_detector.alert-default');
+    expect(config.ALERTS_RETENTION).toBeUndefined();
     expect(config.DLQ_TOPIC).toBe('edr.dead-letter');
     expect(config.METRICS_PORT).toBe(9464);
     expect(config.LOG_LEVEL).toBe('info');
@@ -57,11 +58,17 @@ describe('loadConfig', () => {
       METRICS_PORT: '70000',
       ELASTICSEARCH_URL: 'not a url',
       LOG_LEVEL: 'loud',
-      ALERTS_INDEX: 'Upper',
+      ALERTS_DATA_STREAM: 'Upper',
+      ALERTS_RETENTION: '3 months',
     });
-    for (const variable of ['KAFKA_BROKERS', 'VALUE_FORMAT', 'METRICS_PORT', 'ELASTICSEARCH_URL', 'LOG_LEVEL', 'ALERTS_INDEX']) {
+    for (const variable of ['KAFKA_BROKERS', 'VALUE_FORMAT', 'METRICS_PORT', 'ELASTICSEARCH_URL', 'LOG_LEVEL', 'ALERTS_DATA_STREAM', 'ALERTS_RETENTION']) {
       expect(problems.some((p) => p.startsWith(variable)), variable).toBe(true);
     }
+  });
+
+  it('takes a retention in Elasticsearch units and refuses the retired ALERTS_INDEX by name', () => {
+    expect(loadConfig({ ALERTS_RETENTION: '365d' }, VENDORS).ALERTS_RETENTION).toBe('365d');
+    expect(problemsOf({ ALERTS_INDEX: 'edr-alerts' })).toEqual([expect.stringMatching(/^ALERTS_INDEX is no longer read.*ALERTS_DATA_STREAM/)]);
   });
 
   it('rejects contradictions between variables', () => {
