@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, redactedConfig, type Config } from './config/load.js';
 import { loadRules, type LoadedRules } from './detect/load-rules.js';
+import { RuleLoadError } from './detect/rule-problems.js';
+import { refusals } from './detect/rule-set.js';
 import { isDetectorError } from './errors.js';
 import { packagePath } from './package-root.js';
 import { startService } from './service.js';
@@ -50,7 +52,26 @@ async function main(): Promise<void> {
     if (isDetectorError(error)) fail(error.message, EXIT_CONFIG);
     throw error;
   }
-  logger.info({ version, config: redactedConfig(config), rules: rules.rules.map((r) => ({ id: r.rule.id, name: r.rule.name, version: r.rule.version })), fieldsRead: rules.fieldsRead }, 'starting');
+  const refused = rules.verdicts.filter((verdict) => verdict.status !== 'loaded');
+  if (config.RULES_STRICT && refused.length > 0) {
+    fail(new RuleLoadError(refusals(rules), `RULES_STRICT=true and ${refused.length} rule file(s) in ${config.RULES_DIR} were refused`).message, EXIT_CONFIG);
+  }
+  if (rules.rules.length === 0) {
+    const why = refused.length === 0 ? 'no rule files found' : new RuleLoadError(refusals(rules), 'every rule was refused').message;
+    fail(`no rule loaded from RULES_DIR=${config.RULES_DIR}: ${why}`, EXIT_CONFIG);
+  }
+  for (const verdict of refused) {
+    logger.warn({ rule: { file: verdict.file, id: verdict.ruleId, name: verdict.name }, status: verdict.status, reasonCode: verdict.reasonCode, reason: verdict.reason }, 'rule refused; it will not run');
+  }
+  logger.info(
+    {
+      version,
+      config: redactedConfig(config),
+      rules: { loaded: rules.rules.length, refused: refused.length, notRules: rules.notRules.length },
+      fieldsRead: rules.fieldsRead,
+    },
+    'starting',
+  );
 
   let service;
   try {

@@ -4,7 +4,9 @@ import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import type { Config } from './config/load.js';
 import { createFeedDecoders } from './decode/feed-decoder.js';
+import { rulesForFeed } from './detect/feed-applicability.js';
 import type { LoadedRules } from './detect/load-rules.js';
+import { refusedByReason } from './detect/rule-set.js';
 import { DetectorError } from './errors.js';
 import { createKafka } from './kafka/client.js';
 import { DeadLetterPublisher } from './kafka/dead-letter.js';
@@ -162,6 +164,14 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
   }
   const lagMonitor = new LagMonitor(admin, config.KAFKA_GROUP_ID, topics, metrics, logger);
 
+  const rulesByVendor = new Map(config.feeds.map((feed) => [feed.vendor.id, rulesForFeed(rules.rules, feed.vendor)]));
+  const active = new Set([...rulesByVendor.values()].flat());
+  events.rulesReady({
+    loaded: rules.rules.length,
+    activeByVendor: new Map([...rulesByVendor].map(([vendor, list]) => [vendor, list.length])),
+    refusedByReason: refusedByReason(rules),
+    idle: rules.rules.filter((rule) => !active.has(rule)).map(({ rule }) => ({ id: rule.id, name: rule.name })),
+  });
   const decoders = createFeedDecoders(
     config.feeds.map((feed) => feed.vendor),
     {
@@ -169,13 +179,13 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
       registryUrl: config.SCHEMA_REGISTRY_URL,
       registryUsername: config.SCHEMA_REGISTRY_USERNAME,
       registryPassword: config.SCHEMA_REGISTRY_PASSWORD,
-      fieldsRead: rules.fieldsRead,
+      fieldsRead: [...new Set([...active].flatMap((rule) => rule.fieldsRead))].sort(),
     },
   );
   const runtimes = new Map<string, FeedRuntime>();
   for (const feed of config.feeds) {
     const decoder = decoders.get(feed.vendor.id);
-    if (decoder) runtimes.set(feed.topic, { vendor: feed.vendor, topic: feed.topic, decoder, rules: rules.rules });
+    if (decoder) runtimes.set(feed.topic, { vendor: feed.vendor, topic: feed.topic, decoder, rules: rulesByVendor.get(feed.vendor.id) ?? [] });
   }
 
   const shutdownAbort = new AbortController();
@@ -199,7 +209,7 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
 
   await consumer.start(handler);
   lagMonitor.start();
-  logger.info({ topics, groupId: config.KAFKA_GROUP_ID, rules: rules.rules.map((r) => r.rule.name) }, 'consuming');
+  logger.info({ topics, groupId: config.KAFKA_GROUP_ID, rules: active.size }, 'consuming');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>

@@ -55,6 +55,8 @@ export const environmentSchema = z.object({
     .default('edr-alerts'),
   DLQ_TOPIC: topicSchema.min(1).default('edr.dead-letter'),
   RULES_DIR: z.string().min(1).optional(),
+  // false: refused rules (unsupported or invalid) are reported once and the rest run; true: any refusal stops start-up.
+  RULES_STRICT: boolean.default(false),
   // 0 lets the system pick a free port (tests run several instances side by side).
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   METRICS_HOST: z.string().min(1).default('0.0.0.0'),

@@ -12,19 +12,26 @@ export interface CompiledQuery {
   readonly fieldsRead: readonly string[];
 }
 
-/** EQL's `<category> where` is a filter on `event.category`, which is an array in ECS. */
-const CATEGORY_FIELD: FieldRef = { path: ['event', 'category'], name: 'event.category', at: { offset: 0, line: 1, column: 1 } };
-
-export function compileEql(text: string): CompiledQuery {
-  return compileQuery(parseEql(text));
+export interface CompileOptions {
+  /**
+   * The field `<category> where` tests: `event.category` (an array in ECS) unless the rule sets
+   * `event_category_override`.
+   */
+  readonly categoryField?: string;
 }
 
-export function compileQuery(query: EqlQuery): CompiledQuery {
+export function compileEql(text: string, options: CompileOptions = {}): CompiledQuery {
+  return compileQuery(parseEql(text), options);
+}
+
+export function compileQuery(query: EqlQuery, options: CompileOptions = {}): CompiledQuery {
   const fields = new Set<string>();
   let condition = compileExpr(query.condition, fields);
   if (query.category !== undefined) {
-    fields.add(CATEGORY_FIELD.name);
-    const inCategory = compileEquals(CATEGORY_FIELD, [query.category], false);
+    const name = options.categoryField ?? 'event.category';
+    const categoryField: FieldRef = { path: name.split('.'), name, at: { offset: 0, line: 1, column: 1 } };
+    fields.add(categoryField.name);
+    const inCategory = compileEquals(categoryField, [query.category], false);
     const where = condition;
     condition = (event) => inCategory(event) && where(event);
   }

@@ -17,6 +17,9 @@ export interface LatencySample {
   kafkaTimeMs: number | undefined;
 }
 
+/** Names of idle rules put in the start-up log line; the rest are counted. */
+const IDLE_RULES_LOGGED = 20;
+
 export function createEvents(metrics: Metrics, logger: Logger) {
   return {
     recordsConsumed(vendor: string, topic: string, count: number): void {
@@ -30,6 +33,16 @@ export function createEvents(metrics: Metrics, logger: Logger) {
 
     deadLettered(vendor: string, code: string, count = 1): void {
       metrics.deadLetters.inc({ vendor, error_code: code }, count);
+    },
+
+    rulesReady(summary: { loaded: number; activeByVendor: ReadonlyMap<string, number>; refusedByReason: ReadonlyMap<string, number>; idle: readonly { id: string; name: string }[] }): void {
+      metrics.rulesLoaded.set(summary.loaded);
+      for (const [vendor, count] of summary.activeByVendor) metrics.rulesActive.set({ vendor }, count);
+      for (const [reason, count] of summary.refusedByReason) metrics.rulesRefused.set({ reason }, count);
+      if (summary.idle.length > 0) {
+        const names = summary.idle.slice(0, IDLE_RULES_LOGGED).map((rule) => rule.name);
+        logger.info({ idleRules: summary.idle.length, examples: names }, 'some loaded rules match no enabled feed\'s index patterns and run nowhere (npm run rules -- check lists them)');
+      }
     },
 
     ruleMatched(vendor: string, ruleId: string, count: number): void {

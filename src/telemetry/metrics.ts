@@ -109,6 +109,23 @@ export function createMetrics(registry: Registry, build: { version: string }) {
       buckets: LATENCY_BUCKETS_S,
       registers,
     }),
+    rulesLoaded: new Gauge({
+      name: `${prefix}rules_loaded`,
+      help: 'Detection rules loaded at start-up (whether or not an enabled feed matches their index patterns).',
+      registers,
+    }),
+    rulesActive: new Gauge({
+      name: `${prefix}rules_active`,
+      help: 'Loaded rules running on each enabled feed (their index patterns match the feed\'s Elastic index).',
+      labelNames: ['vendor'] as const,
+      registers,
+    }),
+    rulesRefused: new Gauge({
+      name: `${prefix}rules_refused`,
+      help: 'Rule files refused at start-up, by reason (invalid_*, duplicate_rule_id, rule_type, deprecated, setting, eql_*).',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
     batchDuration: new Histogram({
       name: `${prefix}batch_duration_seconds`,
       help: 'Processing time of one Kafka batch: decode, map, match, alerts acknowledged.',
