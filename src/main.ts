@@ -1,11 +1,10 @@
-// Composition root: configuration -> rules -> service -> signals -> graceful stop.
+// Composition root: configuration -> detection set -> service -> signals (SIGHUP reloads) -> graceful stop.
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, redactedConfig, type Config } from './config/load.js';
-import { loadRules, type LoadedRules } from './detect/load-rules.js';
-import { RuleLoadError } from './detect/rule-problems.js';
-import { refusals } from './detect/rule-set.js';
 import { isDetectorError } from './errors.js';
 import { packagePath } from './package-root.js';
+import type { DetectionSet } from './ruleset/detection-set.js';
+import { loadDetectionSet } from './ruleset/load-detection-set.js';
 import { startService } from './service.js';
 import { createLogger } from './telemetry/logger.js';
 import { VENDORS } from './vendors/index.js';
@@ -45,21 +44,15 @@ async function main(): Promise<void> {
   routeProcessWarnings(logger);
   const version = (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
 
-  let rules: LoadedRules;
+  let detection: DetectionSet;
   try {
-    rules = await loadRules(config.RULES_DIR);
+    detection = await loadDetectionSet(config);
   } catch (error) {
     if (isDetectorError(error)) fail(error.message, EXIT_CONFIG);
     throw error;
   }
+  const rules = detection.loaded;
   const refused = rules.verdicts.filter((verdict) => verdict.status !== 'loaded');
-  if (config.RULES_STRICT && refused.length > 0) {
-    fail(new RuleLoadError(refusals(rules), `RULES_STRICT=true and ${refused.length} rule file(s) in ${config.RULES_DIR} were refused`).message, EXIT_CONFIG);
-  }
-  if (rules.rules.length === 0) {
-    const why = refused.length === 0 ? 'no rule files found' : new RuleLoadError(refusals(rules), 'every rule was refused').message;
-    fail(`no rule loaded from RULES_DIR=${config.RULES_DIR}: ${why}`, EXIT_CONFIG);
-  }
   for (const verdict of refused) {
     logger.warn({ rule: { file: verdict.file, id: verdict.ruleId, name: verdict.name }, status: verdict.status, reasonCode: verdict.reasonCode, reason: verdict.reason }, 'rule refused; it will not run');
   }
@@ -69,13 +62,15 @@ async function main(): Promise<void> {
       config: redactedConfig(config),
       rules: { loaded: rules.rules.length, refused: refused.length, notRules: rules.notRules.length },
       fieldsRead: rules.fieldsRead,
+      exceptionLists: detection.exceptions.lists.size,
+      fingerprint: detection.fingerprint,
     },
     'starting',
   );
 
   let service;
   try {
-    service = await startService(config, rules, logger, { version });
+    service = await startService(config, detection, logger, { version });
   } catch (error) {
     logger.fatal({ error }, 'start-up failed');
     const code = isDetectorError(error) && error.code === 'CONFIG_INVALID' ? EXIT_CONFIG : EXIT_RUNTIME;
@@ -97,6 +92,10 @@ async function main(): Promise<void> {
     deadline.unref();
     void service.stop().then(() => process.exit(0));
   };
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: reloading rules, exceptions and suppression settings');
+    void service.reload('SIGHUP');
+  });
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 }

@@ -39,8 +39,6 @@ export const STREAM_SETTINGS: Readonly<Record<string, string>> = {
 /** Settings that change what matches or what is alerted, which we do not evaluate (yet). */
 export const UNSUPPORTED_SETTINGS: Readonly<Record<string, string>> = {
   filters: 'query filters are not evaluated',
-  exceptions_list: 'exception lists are not evaluated',
-  alert_suppression: 'alert suppression is not implemented',
   risk_score_mapping: 'risk scores taken from event fields are not implemented',
   severity_mapping: 'severities taken from event fields are not implemented',
   rule_name_override: 'rule names taken from event fields are not implemented',
@@ -55,6 +53,8 @@ export const HONOURED_SETTINGS: ReadonlySet<string> = new Set([
   'building_block_type',
   'description',
   'event_category_override',
+  'exceptions_list',
+  'alert_suppression',
   'index',
   'language',
   'license',

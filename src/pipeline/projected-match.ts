@@ -15,8 +15,8 @@ const MEMO_WINDOW = 1_024;
 const MEMO_PAUSE = 65_536;
 const NO_MATCH: readonly CompiledRule[] = Object.freeze([]);
 
-export function matchingRules(rules: readonly CompiledRule[], event: EcsEvent): CompiledRule[] | undefined {
-  let matched: CompiledRule[] | undefined;
+export function matchingRules<Rule extends CompiledRule>(rules: readonly Rule[], event: EcsEvent): Rule[] | undefined {
+  let matched: Rule[] | undefined;
   for (const rule of rules) {
     if (rule.matches(event)) (matched ??= []).push(rule);
   }

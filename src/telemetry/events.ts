@@ -49,6 +49,29 @@ export function createEvents(metrics: Metrics, logger: Logger) {
       metrics.ruleMatches.inc({ vendor, rule_id: ruleId }, count);
     },
 
+    exceptionApplied(vendor: string, ruleId: string, count: number): void {
+      metrics.exceptedEvents.inc({ vendor, rule_id: ruleId }, count);
+      logger.debug({ vendor, ruleId, count }, 'matches silenced by an exception item');
+    },
+
+    detectionSetLoaded(set: { fingerprint: string; loadedAtMs: number; rules: number; exceptionLists: number }, previousFingerprint: string | undefined, trigger: string): void {
+      if (previousFingerprint !== undefined) metrics.detectionSetInfo.remove({ fingerprint: previousFingerprint });
+      metrics.detectionSetInfo.set({ fingerprint: set.fingerprint }, 1);
+      metrics.detectionSetLoadedTime.set(set.loadedAtMs / 1000);
+      if (trigger !== 'start-up') metrics.detectionSetReloads.inc({ outcome: previousFingerprint === set.fingerprint ? 'unchanged' : 'success' });
+      logger.info({ fingerprint: set.fingerprint, previousFingerprint, trigger, rules: set.rules, exceptionLists: set.exceptionLists }, 'detection set active');
+    },
+
+    detectionSetRefused(error: Error, activeFingerprint: string, trigger: string): void {
+      metrics.detectionSetReloads.inc({ outcome: 'failed' });
+      metrics.detectionSetLastReloadFailed.set(1);
+      logger.error({ trigger, activeFingerprint, error: { message: error.message } }, 'new rules/exceptions refused; the previous detection set stays active');
+    },
+
+    detectionSetReloadSucceeded(): void {
+      metrics.detectionSetLastReloadFailed.set(0);
+    },
+
     alertsPending(delta: number): void {
       metrics.pendingAlerts.inc(delta);
     },
@@ -66,6 +89,7 @@ export function createEvents(metrics: Metrics, logger: Logger) {
         metrics.alertLatencyFromKafka.observe({ vendor: latency.vendor }, Math.max(0, ackedAtMs - latency.kafkaTimeMs) / 1000);
       }
       if (outcome.outcome === 'created') logger.info({ alertId: outcome.alert.id, vendor: outcome.alert.vendor }, 'alert written');
+      else if (outcome.outcome === 'suppressed') logger.debug({ alertId: outcome.alert.id }, 'match counted into its suppressed alert');
       else logger.debug({ alertId: outcome.alert.id }, 'alert already written (redelivered record)');
     },
 

@@ -94,15 +94,17 @@ query = "SELECT * FROM processes"
     expect(parsed).toMatchObject({ maxSignals: 1000, interval: '10m', from: 'now-9m', buildingBlockType: 'default', exceptionsList: [] });
   });
 
-  it('refuses a rule using exceptions or alert suppression, naming the setting', () => {
+  it('honours exceptions and alert suppression (issue 13): read into the rule, not refused', () => {
     const exceptions = 'exceptions_list = [{ id = "endpoint_list", list_id = "endpoint_list", namespace_type = "agnostic", type = "endpoint" }]';
-    expect(refusal(readRuleFile(upstreamRule(exceptions), 'r.toml'))).toEqual([
-      ['RULE_UNSUPPORTED', 'setting', 'rule.exceptions_list: exception lists are not evaluated'],
+    expect(rule(readRuleFile(upstreamRule(exceptions), 'r.toml')).exceptionsList).toEqual([
+      { id: 'endpoint_list', listId: 'endpoint_list', namespaceType: 'agnostic', type: 'endpoint' },
     ]);
     const suppression = '\n[rule.alert_suppression]\ngroup_by = ["host.id"]\nmissing_fields_strategy = "suppress"\n[rule.alert_suppression.duration]\nunit = "h"\nvalue = 1\n';
-    expect(refusal(readRuleFile(upstreamRule('', suppression), 'r.toml'))).toEqual([
-      ['RULE_UNSUPPORTED', 'setting', 'rule.alert_suppression: alert suppression is not implemented'],
-    ]);
+    expect(rule(readRuleFile(upstreamRule('', suppression), 'r.toml')).alertSuppression).toEqual({
+      groupBy: ['host.id'],
+      duration: { value: 1, unit: 'h' },
+      missingFieldsStrategy: 'suppress',
+    });
   });
 
   it('parses exceptions and suppression into typed fields (for the rule model issue 13 builds on)', () => {
