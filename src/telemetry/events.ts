@@ -65,7 +65,7 @@ export function createEvents(metrics: Metrics, logger: Logger) {
     detectionSetRefused(error: Error, activeFingerprint: string, trigger: string): void {
       metrics.detectionSetReloads.inc({ outcome: 'failed' });
       metrics.detectionSetLastReloadFailed.set(1);
-      logger.error({ trigger, activeFingerprint, error: { message: error.message } }, 'new rules/exceptions refused; the previous detection set stays active');
+      logger.error({ trigger, activeFingerprint, error }, 'new rules/exceptions refused; the previous detection set stays active');
     },
 
     detectionSetReloadSucceeded(): void {
