@@ -1,12 +1,14 @@
 // `npm run demo`: local stack up, topics created, the detector running, a mixed stream from all four
 // vendors produced, each alert printed as it lands in Elasticsearch, then a summary from the metrics.
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { encodeRecord } from '../src/decode/encoder.js';
 import { VENDORS } from '../src/vendors/index.js';
 import { metricValue, sleep, startDetector } from '../test/integration/harness/detector.js';
 import { mulberry32, SampleStream } from './samples/sample-stream.js';
+import { editableRulesDir, socScenario } from './demo-soc.js';
 import { ensureTopics } from './topics.js';
 
 const SECONDS = Number(process.env.DEMO_SECONDS ?? 20);
@@ -16,17 +18,21 @@ const ALERTS_INDEX = 'edr-alerts';
 
 async function main(): Promise<void> {
   execFileSync('bash', ['scripts/stack/up.sh'], { stdio: 'inherit' });
-  const kafka = new Kafka({ clientId: 'edr-demo', brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING });
+  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const kafka = new Kafka({ clientId: 'edr-demo', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, [...VENDORS.map((vendor) => vendor.defaultTopic), DLQ_TOPIC]);
   await admin.disconnect();
 
   console.log('\n== starting the detector (npm start) ==');
-  const detector = await startDetector({ LOG_LEVEL: 'warn', METRICS_PORT: process.env.METRICS_PORT ?? '9464' });
+  const rulesDir = editableRulesDir();
+  const metricsPort = process.env.METRICS_PORT ?? '9464';
+  // With port 0 the harness learns the chosen port from the info-level start-up line.
+  const detector = await startDetector({ LOG_LEVEL: metricsPort === '0' ? 'info' : 'warn', METRICS_PORT: metricsPort, RULES_DIR: rulesDir, RELOAD_DEBOUNCE_MS: '500' });
   console.log(`detector ready; metrics at ${detector.metricsUrl}/metrics\n`);
 
-  const es = new Client({ node: 'http://127.0.0.1:9200' });
+  const es = new Client({ node: process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200' });
   const startedAt = new Date();
   const producer = kafka.producer();
   await producer.connect();
@@ -62,6 +68,8 @@ async function main(): Promise<void> {
     await sleep(500);
   }
 
+  const soc = await socScenario(kafka, es, detector, rulesDir, ALERTS_INDEX, VENDORS.find((vendor) => vendor.id === 'elastic-defend')!.defaultTopic);
+
   console.log('\n== summary (from the detector\'s /metrics) ==');
   const m = (name: string, labels: Record<string, string> = {}) => metricValue(detector.metricsUrl, name, labels);
   for (const vendor of VENDORS) {
@@ -77,8 +85,10 @@ async function main(): Promise<void> {
   const latencySum = await m('edr_detector_alert_latency_from_kafka_seconds_sum');
   console.log(`produced ${produced} records; ${expected} dump-tool runs among them`);
   console.log(`alerts: ${seen.size} seen in Elasticsearch this run, ${created} created, ${duplicate} already present`);
+  for (const line of soc) console.log(line);
   if (latencyCount > 0) console.log(`mean latency Kafka timestamp -> alert acknowledged: ${((latencySum / latencyCount) * 1000).toFixed(0)} ms`);
   await detector.stop();
+  rmSync(rulesDir, { recursive: true, force: true });
   await es.close();
   console.log('\ndetector stopped; the stack keeps running (npm run stack:down stops it).');
   if (seen.size < expected) process.exitCode = 1;
