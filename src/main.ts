@@ -68,7 +68,12 @@ async function main(): Promise<void> {
     'starting',
   );
 
-  let service;
+  let service: Awaited<ReturnType<typeof startService>> | undefined;
+  // Registered before start-up: Node's default for SIGHUP is to exit, which a reload must never do.
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: reloading rules, exceptions and suppression settings');
+    void service?.reload('SIGHUP');
+  });
   try {
     service = await startService(config, detection, logger, { version });
   } catch (error) {
@@ -92,10 +97,6 @@ async function main(): Promise<void> {
     deadline.unref();
     void service.stop().then(() => process.exit(0));
   };
-  process.on('SIGHUP', () => {
-    logger.info('SIGHUP: reloading rules, exceptions and suppression settings');
-    void service.reload('SIGHUP');
-  });
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 }
