@@ -1,6 +1,6 @@
 // The demo's SOC part: the backup job silenced by the shipped exception list, then suppression switched
 // on by editing the rule file (a reload, no restart) and a burst of one dump tool counted into one alert.
-import { appendFileSync, cpSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
@@ -12,10 +12,18 @@ import { eventually, metricValue, type RunningDetector } from '../test/integrati
 const RULE_FILE = 'potential_database_dumping_activity.toml';
 const BURST = 30;
 
-/** A copy of the bundled rules the demo can edit while the detector runs on it. */
+/** The shipped example list: mysqldump by "backup" under backup-shop.sh (exceptions/database-backup-jobs.ndjson). */
+export const BACKUP_LIST_REFERENCE = '{ id = "1c2f3a40-9b1e-11ef-8a6c-2b1d3f4e5a60", list_id = "database-backup-jobs", namespace_type = "single", type = "detection" }';
+
+/**
+ * A copy of the bundled rules the demo (and tests) can edit while the detector runs on it, its rule
+ * referencing the example exception list, as an analyst would after adding the exception in Kibana.
+ */
 export function editableRulesDir(): string {
   const directory = mkdtempSync(join(tmpdir(), 'edr-demo-rules-'));
   cpSync(packagePath('rules'), directory, { recursive: true });
+  const path = join(directory, RULE_FILE);
+  writeFileSync(path, readFileSync(path, 'utf8').replace(/^from = /m, `exceptions_list = [${BACKUP_LIST_REFERENCE}]\nfrom = `));
   return directory;
 }
 

@@ -1,10 +1,10 @@
 // Exceptions and reload against the real servers: excepted and expired items, a file change taking
 // effect without a restart, and a broken file refused while the old set keeps running.
-import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packagePath } from '../../src/package-root.js';
+import { editableRulesDir } from '../../scripts/demo-soc.js';
 import { groupLag } from './harness/alert-census.js';
 import { defendRecord, DEFEND_VENDOR_ID, type DefendVariant } from './harness/defend-records.js';
 import { eventually, metricValue, startDetector, type RunningDetector } from './harness/detector.js';
@@ -60,9 +60,8 @@ describe('exceptions and reload, end to end', () => {
 
   beforeAll(async () => {
     feeds = await createTestFeeds('soc-exceptions');
-    rulesDir = mkdtempSync(join(tmpdir(), 'edr-rules-'));
+    rulesDir = editableRulesDir();
     exceptionsDir = mkdtempSync(join(tmpdir(), 'edr-exceptions-'));
-    cpSync(packagePath('rules'), rulesDir, { recursive: true });
     writeExceptions('backups.ndjson', exportOf(item('backup-user', 'backup'), item('old-dba', 'olddba', { expire_time: '2026-01-01T00:00:00.000Z' })));
     detector = await startDetector({ ...feeds.env, RULES_DIR: rulesDir, EXCEPTIONS_DIR: exceptionsDir, RELOAD_DEBOUNCE_MS: '200' });
   });

@@ -10,10 +10,11 @@ import { loadDetectionSet, type DetectionConfig } from '../../../src/ruleset/loa
 import { packagePath } from '../../../src/package-root.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import { defendRecord } from '../../integration/harness/defend-records.js';
+import { editableRulesDir } from '../../../scripts/demo-soc.js';
 
 const DEFEND = VENDORS.find((vendor) => vendor.id === 'elastic-defend')!;
 const CONFIG: DetectionConfig = {
-  RULES_DIR: packagePath('rules'),
+  RULES_DIR: editableRulesDir(),
   RULES_STRICT: true,
   EXCEPTIONS_DIR: packagePath('exceptions'),
   SUPPRESSION_GROUP_BY: [],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadDetectionSet, type DetectionConfig } from '../../../src/ruleset/load-detection-set.js';
+import { editableRulesDir } from '../../../scripts/demo-soc.js';
 
 const RULES = fileURLToPath(new URL('../../../rules/', import.meta.url));
 const EXCEPTIONS = fileURLToPath(new URL('../../../exceptions/', import.meta.url));
@@ -43,14 +44,21 @@ async function problemsOf(settings: DetectionConfig): Promise<string> {
 }
 
 describe('loadDetectionSet', () => {
-  it('joins the shipped rule to the shipped exception list, with no suppression by default', async () => {
+  it('runs the shipped rule plain: no exception list, no suppression by default', async () => {
     const set = await loadDetectionSet(config());
     expect(set.rules).toHaveLength(1);
-    const [rule] = set.rules;
-    expect(rule!.exceptions).toBeTypeOf('function');
-    expect(rule!.suppression).toBeUndefined();
+    expect(set.rules[0]!.exceptions).toBeUndefined();
+    expect(set.rules[0]!.suppression).toBeUndefined();
     expect(set.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect((await loadDetectionSet(config())).fingerprint).toBe(set.fingerprint);
+  });
+
+  it('joins a rule to the exception list it references, and the fingerprint follows', async () => {
+    const rules = editableRulesDir();
+    directories.push(rules);
+    const set = await loadDetectionSet(config({ RULES_DIR: rules }));
+    expect(set.rules[0]!.exceptions).toBeTypeOf('function');
+    expect(set.fingerprint).not.toBe((await loadDetectionSet(config())).fingerprint);
   });
 
   it('applies the deployment default suppression to rules without their own', async () => {
@@ -71,7 +79,9 @@ describe('loadDetectionSet', () => {
   it('refuses a rule whose exception list is missing, naming the rule file and the list', async () => {
     const empty = copyOf(EXCEPTIONS);
     rmSync(join(empty, 'database-backup-jobs.ndjson'));
-    expect(await problemsOf(config({ EXCEPTIONS_DIR: empty }))).toMatch(
+    const rules = editableRulesDir();
+    directories.push(rules);
+    expect(await problemsOf(config({ RULES_DIR: rules, EXCEPTIONS_DIR: empty }))).toMatch(
       /potential_database_dumping_activity\.toml \(rule "Potential Database Dumping Activity"\): exceptions_list: list "database-backup-jobs" is not in EXCEPTIONS_DIR/,
     );
   });
