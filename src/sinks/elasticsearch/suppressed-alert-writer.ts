@@ -76,8 +76,12 @@ export class SuppressedAlertWriter {
       if (pending.length > 0 && (backOff || round >= FAST_CONFLICT_ROUNDS)) {
         const delay = backoffMs(round, this.options.initialBackoffMs ?? 200, this.options.maxBackoffMs);
         this.options.hooks?.onBackedUp?.(`${pending.length} suppression group(s) not yet written`, round + 1, delay);
-        await (this.options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))))(delay);
-        await this.options.hooks?.onWaiting?.();
+        // In slices, so the Kafka session's heartbeats go on through a long outage.
+        const sleep = this.options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        for (let waited = 0; waited < delay && !call.signal?.aborted; waited += 1_000) {
+          await sleep(Math.min(1_000, delay - waited));
+          await this.options.hooks?.onWaiting?.();
+        }
       }
     }
     return outcomes;
