@@ -27,7 +27,8 @@ export type PatternOperator = 'like' | 'regex' | 'seq';
 export type Expr =
   | { readonly kind: 'and' | 'or'; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'not'; readonly operand: Expr }
-  | { readonly kind: 'literal'; readonly value: Literal }
+  /** `float`: a number written with a fraction or exponent (`4.0`), which keeps division fractional. */
+  | { readonly kind: 'literal'; readonly value: Literal; readonly float?: boolean }
   | { readonly kind: 'field'; readonly field: FieldRef }
   | { readonly kind: 'call'; readonly name: string; readonly caseInsensitive: boolean; readonly args: readonly Expr[]; readonly at: EqlPosition }
   | { readonly kind: 'arith'; readonly op: ArithmeticOperator; readonly left: Expr; readonly right: Expr }

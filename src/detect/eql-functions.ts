@@ -42,10 +42,14 @@ function stringTest(test: (source: string, part: string) => boolean): EqlFunctio
   };
 }
 
-/** Java's integer division truncates; a zero divisor is an error in Elasticsearch and null here. */
-export function divide(a: number, b: number): number | null {
+/**
+ * Integer operands (integral values of integer-typed expressions: `integer` false only when one
+ * side is written or typed as a float) divide as Java's integers do, truncating; a zero divisor is
+ * an error in Elasticsearch and null here.
+ */
+export function divide(a: number, b: number, integer = true): number | null {
   if (b === 0) return null;
-  return Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b;
+  return integer && Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b;
 }
 
 export function modulo(a: number, b: number): number | null {

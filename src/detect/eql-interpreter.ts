@@ -62,8 +62,9 @@ export function values(expr: Expr, event: object): Scalar[] {
     case 'call': {
       const spec = EQL_FUNCTIONS[expr.name]!;
       const results: Scalar[] = [];
+      const integer = expr.name !== 'divide' || !expr.args.some(isFloat);
       for (const args of combinations(expr.args.map((arg) => values(arg, event)))) {
-        const result = spec.run(args, expr.caseInsensitive);
+        const result = integer ? spec.run(args, expr.caseInsensitive) : divideFloats(args);
         if (result !== null) results.push(result);
       }
       return results;
@@ -72,7 +73,8 @@ export function values(expr: Expr, event: object): Scalar[] {
       const results: Scalar[] = [];
       for (const [a, b] of combinations([values(expr.left, event), values(expr.right, event)])) {
         if (typeof a !== 'number' || typeof b !== 'number') continue;
-        const result = expr.op === '+' ? a + b : expr.op === '-' ? a - b : expr.op === '*' ? a * b : expr.op === '/' ? divide(a, b) : modulo(a, b);
+        const integer = !isFloat(expr.left) && !isFloat(expr.right);
+        const result = expr.op === '+' ? a + b : expr.op === '-' ? a - b : expr.op === '*' ? a * b : expr.op === '/' ? divide(a, b, integer) : modulo(a, b);
         if (result !== null) results.push(result);
       }
       return results;
@@ -82,6 +84,28 @@ export function values(expr: Expr, event: object): Scalar[] {
     default:
       return [truth(expr, event)];
   }
+}
+
+/** Whether an expression is a floating-point number by its form: a literal like 4.0, a double field, or arithmetic on one. */
+function isFloat(expr: Expr): boolean {
+  switch (expr.kind) {
+    case 'literal':
+      return expr.float === true;
+    case 'field':
+      return fieldType(expr.field.name) === 'double';
+    case 'arith':
+      return isFloat(expr.left) || isFloat(expr.right);
+    case 'negate':
+      return isFloat(expr.operand);
+    case 'call':
+      return ['add', 'subtract', 'multiply', 'divide', 'modulo'].includes(expr.name) && expr.args.some(isFloat);
+    default:
+      return false;
+  }
+}
+
+function divideFloats([a, b]: readonly (Scalar | null)[]): Scalar | null {
+  return typeof a === 'number' && typeof b === 'number' ? divide(a, b, false) : null;
 }
 
 /** Every combination of one value per argument; an argument without values takes null. */
@@ -111,15 +135,15 @@ function converted(list: readonly Scalar[], field: FieldRef): Scalar[] {
 
 function compare(op: ComparisonOperator, left: Expr, right: Expr, event: object): boolean {
   if (op === '!=') return !compare('==', left, right, event);
-  if (op === '==' && right.kind === 'literal' && right.value === null) return values(left, event).length === 0 && fieldsAbsent(left, event);
-  if (op === '==' && left.kind === 'literal' && left.value === null) return values(right, event).length === 0 && fieldsAbsent(right, event);
+  if (op === '==' && right.kind === 'literal' && right.value === null) return absent(left, event);
+  if (op === '==' && left.kind === 'literal' && left.value === null) return absent(right, event);
   const [l, r] = typedSides(left, right, event);
   return l.some((a) => r.some((b) => holds(op, compareScalars(a, b))));
 }
 
-/** For `field == null` the field's indexed values decide (a keyword past ignore_above is absent). */
-function fieldsAbsent(expr: Expr, event: object): boolean {
-  return expr.kind !== 'field' || fieldValues(expr.field, event, false).length === 0;
+/** `x == null`: for a field, its indexed values decide (a keyword past ignore_above, a malformed ip are absent). */
+function absent(expr: Expr, event: object): boolean {
+  return expr.kind === 'field' ? fieldValues(expr.field, event, false).length === 0 : values(expr, event).length === 0;
 }
 
 export function holds(op: ComparisonOperator, order: number | undefined): boolean {

@@ -99,7 +99,7 @@ class Parser {
   private unary(): Expr {
     if (this.acceptSymbol('-')) {
       const operand = this.unary();
-      return operand.kind === 'literal' && typeof operand.value === 'number' ? { kind: 'literal', value: -operand.value } : { kind: 'negate', operand };
+      return operand.kind === 'literal' && typeof operand.value === 'number' ? { ...operand, value: -operand.value } : { kind: 'negate', operand };
     }
     if (this.acceptSymbol('+')) return this.unary();
     return this.predicate(this.primary());
@@ -167,9 +167,13 @@ class Parser {
       this.expectSymbol(')');
       return inner;
     }
-    if (token.type === 'string' || token.type === 'number') {
+    if (token.type === 'string') {
       this.index++;
       return { kind: 'literal', value: token.value };
+    }
+    if (token.type === 'number') {
+      this.index++;
+      return /[.eE]/.test(token.text) ? { kind: 'literal', value: token.value, float: true } : { kind: 'literal', value: token.value };
     }
     if (token.type === 'keyword' && (token.value === 'true' || token.value === 'false' || token.value === 'null')) {
       this.index++;
