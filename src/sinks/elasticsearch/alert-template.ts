@@ -96,7 +96,7 @@ export function alertMappings(wildcardSupported: boolean): Mapping {
         }),
       }),
       edr: object({
-        alert: object({ severity: keyword, timestamp_source: keyword }),
+        alert: object({ severity: keyword, timestamp_source: keyword, building_block_type: keyword }),
         source: object({
           vendor: keyword,
           vendor_title: keyword,
