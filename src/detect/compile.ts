@@ -7,7 +7,7 @@ import { parseEql } from './eql-parser.js';
 import { compareScalars, indexedValue, lower, queryValue, type Scalar } from './eql-values.js';
 import { hasValue, walkerFor, type Leaf, type LeafTest } from './field-values.js';
 import { luceneRegExp, RegexTranslationError } from './lucene-regex.js';
-import { hasWildcard, wildcardsToRegExp } from './wildcard.js';
+import { wildcardMatcher } from './wildcard.js';
 
 export type EventMatcher = (event: object) => boolean;
 
@@ -157,23 +157,19 @@ function compileEquals(field: FieldRef, literals: readonly Literal[], caseInsens
   return (event) => walk(event, path, 0, test) || !hasValue(walk, event, path, indexedOnly);
 }
 
-/**
- * `:` / `like` / `like~` / `regex` / `regex~` against a field. Wildcard patterns without wildcards go
- * into a Set; the rest share one anchored RegExp. Only string values can match a pattern.
- */
+/** `:` / `like` / `like~` / `regex` / `regex~` against a field (wildcardMatcher, one RegExp). Only strings match a pattern. */
 function compilePattern(field: FieldRef, op: 'like' | 'regex' | 'seq', patterns: readonly string[], caseInsensitive: boolean): EventMatcher {
   const path = field.path;
   const walk = walkerFor(path);
   const type = fieldType(field.name);
-  const exactPatterns = op === 'regex' ? [] : patterns.filter((pattern) => !hasWildcard(pattern));
-  const otherPatterns = op === 'regex' ? patterns : patterns.filter(hasWildcard);
-  const exact = new Set<string>(caseInsensitive ? exactPatterns.map((p) => p.toLowerCase()) : exactPatterns);
-  const regExp =
-    otherPatterns.length === 0 ? undefined : op === 'regex' ? luceneRegExp(otherPatterns, caseInsensitive) : wildcardsToRegExp(otherPatterns, caseInsensitive);
-  const stringTest = (text: string): boolean => (exact.size > 0 && exact.has(caseInsensitive ? text.toLowerCase() : text)) || (regExp !== undefined && regExp.test(text));
+  const stringTest = op === 'regex' ? regExpTest(luceneRegExp(patterns, caseInsensitive)) : wildcardMatcher(patterns, caseInsensitive);
   const test: LeafTest = (value: Leaf) => {
     const indexed = typeof value === 'string' && type === 'keyword' ? (value.length <= KEYWORD_IGNORE_ABOVE ? value : undefined) : indexedValue(value, type);
     return typeof indexed === 'string' && stringTest(indexed);
   };
   return (event) => walk(event, path, 0, test);
+}
+
+function regExpTest(regExp: RegExp): (text: string) => boolean {
+  return (text) => regExp.test(text);
 }

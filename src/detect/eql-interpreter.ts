@@ -181,13 +181,15 @@ function inList(expr: Extract<Expr, { kind: 'in' }>, event: object): boolean {
 
 const patternCache = new WeakMap<object, RegExp>();
 
+/** Wildcards as one anchored RegExp over lowercased text for the `~` forms; regex as Lucene's, translated. */
 function patternMatches(expr: Extract<Expr, { kind: 'pattern' }>, event: object): boolean {
+  const folded = expr.op !== 'regex' && expr.caseInsensitive;
   let regExp = patternCache.get(expr);
   if (regExp === undefined) {
-    regExp = expr.op === 'regex' ? luceneRegExp(expr.patterns, expr.caseInsensitive) : wildcardsToRegExp(expr.patterns, expr.caseInsensitive);
+    regExp = expr.op === 'regex' ? luceneRegExp(expr.patterns, expr.caseInsensitive) : wildcardsToRegExp(folded ? expr.patterns.map((p) => p.toLowerCase()) : expr.patterns, false);
     patternCache.set(expr, regExp);
   }
   const operand = expr.operand;
   const own = operand.kind === 'field' ? fieldValues(operand.field, event, false) : values(operand, event);
-  return own.some((value) => typeof value === 'string' && regExp.test(value));
+  return own.some((value) => typeof value === 'string' && regExp.test(folded ? value.toLowerCase() : value));
 }
