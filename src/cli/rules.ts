@@ -21,6 +21,8 @@ export interface VerdictRecord {
   version: number | null;
   version_source: string | null;
   building_block: boolean;
+  /** `[metadata] maturity`; deprecated rules load like any other, marked so. */
+  maturity: string | null;
   /** Ids of the feeds whose Elastic index the rule's patterns match; empty: it runs on no feed. */
   feeds: string[];
 }
@@ -38,6 +40,7 @@ export function verdictRecords(loaded: LoadedRules, root: string): VerdictRecord
       version: rule?.version ?? null,
       version_source: rule?.versionSource ?? null,
       building_block: rule?.buildingBlockType !== undefined,
+      maturity: rule?.maturity ?? null,
       feeds: rule === undefined ? [] : feedsOf(rule.index, VENDORS),
     };
   });
@@ -48,7 +51,8 @@ function textReport(records: readonly VerdictRecord[], loaded: LoadedRules): str
     const label = record.name ?? '(no name)';
     if (record.status === 'loaded') {
       const where = record.feeds.length > 0 ? `feeds: ${record.feeds.join(', ')}` : 'runs on no feed (no index pattern matches a feed)';
-      return `loaded       ${record.file}  ${label}  [${where}]`;
+      const deprecated = record.maturity === 'deprecated' ? ' (deprecated upstream)' : '';
+      return `loaded       ${record.file}  ${label}${deprecated}  [${where}]`;
     }
     return `${record.status.padEnd(12)} ${record.file}  ${label}: ${record.reason}`;
   });

@@ -1,7 +1,9 @@
 // Turns a parsed rule into a ready matcher, refusing EQL constructs we cannot honour.
-import { compileEql, type EventMatcher } from './compile.js';
+import { compileQuery, type EventMatcher } from './compile.js';
 import type { DetectionRule } from './detection-rule.js';
 import { EqlError } from './eql-error.js';
+import { parseEql } from './eql-parser.js';
+import { requirementsOf, type Requirement } from './rule-index.js';
 import { RuleLoadError, type RefusalReason } from './rule-problems.js';
 import { ruleProblem } from './rule-file.js';
 
@@ -11,6 +13,8 @@ export interface CompiledRule {
   readonly matches: EventMatcher;
   /** Dotted ECS paths the rule's query reads. */
   readonly fieldsRead: readonly string[];
+  /** Keyword values the query requires (top-level `and` chain), for the rule index. */
+  readonly requirements: readonly Requirement[];
 }
 
 /** Queries over several events: they need state across events, which a per-event matcher does not keep. */
@@ -18,8 +22,10 @@ const MULTI_EVENT_CONSTRUCTS: ReadonlySet<string> = new Set(['`sequence`', '`sam
 
 export function compileRule(rule: DetectionRule): CompiledRule {
   try {
-    const { matches, fieldsRead } = compileEql(rule.query, { categoryField: rule.eventCategoryOverride ?? 'event.category' });
-    return { rule, matches, fieldsRead };
+    const categoryField = rule.eventCategoryOverride ?? 'event.category';
+    const query = parseEql(rule.query);
+    const { matches, fieldsRead } = compileQuery(query, { categoryField });
+    return { rule, matches, fieldsRead, requirements: requirementsOf(query, categoryField) };
   } catch (error) {
     if (!(error instanceof EqlError)) throw error;
     const reason: RefusalReason =

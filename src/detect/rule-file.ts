@@ -50,9 +50,6 @@ export function readRuleFile(text: string, file: string, options: RuleFileOption
     const found = `type ${show(type)}${language === undefined ? '' : ` / language ${show(language)}`}`;
     return refused(ruleId, name, [at('rule_type', `rule.type: ${found} is not supported; only EQL rules (type and language "eql") are`)]);
   }
-  if (metadata.maturity === 'deprecated') {
-    return refused(ruleId, name, [at('deprecated', 'metadata.maturity: deprecated; Elastic no longer ships this rule')]);
-  }
 
   const problems: RuleProblem[] = [];
   for (const table of Object.keys(document)) {

@@ -10,7 +10,6 @@ export const REFUSAL_REASONS = [
   'invalid_query',
   'duplicate_rule_id',
   'rule_type',
-  'deprecated',
   'setting',
   'eql_multi_event',
   'eql_construct',

@@ -16,6 +16,7 @@ export const INFORMATIONAL_SETTINGS: ReadonlySet<string> = new Set([
   'required_fields',
   'revision',
   'setup',
+  'threat_mappings',
   'throttle',
   'timeline_id',
   'timeline_title',

@@ -17,10 +17,23 @@ export interface LatencySample {
   kafkaTimeMs: number | undefined;
 }
 
+/** Distinct rule_id label values of rule_matches_total, per process. */
+export const MAX_RULE_LABELS = 200;
+export const OTHER_RULES = 'other';
+
 /** Names of idle rules put in the start-up log line; the rest are counted. */
 const IDLE_RULES_LOGGED = 20;
 
 export function createEvents(metrics: Metrics, logger: Logger) {
+  // With a whole rules tree loaded, rule_id labels stay bounded: the first MAX_RULE_LABELS rules to
+  // match keep their own series, later ones share "other" (their alerts still name them).
+  const labelledRules = new Set<string>();
+  const ruleLabel = (ruleId: string): string => {
+    if (labelledRules.has(ruleId)) return ruleId;
+    if (labelledRules.size >= MAX_RULE_LABELS) return OTHER_RULES;
+    labelledRules.add(ruleId);
+    return ruleId;
+  };
   return {
     recordsConsumed(vendor: string, topic: string, count: number): void {
       metrics.recordsConsumed.inc({ vendor, topic }, count);
@@ -46,7 +59,7 @@ export function createEvents(metrics: Metrics, logger: Logger) {
     },
 
     ruleMatched(vendor: string, ruleId: string, count: number): void {
-      metrics.ruleMatches.inc({ vendor, rule_id: ruleId }, count);
+      metrics.ruleMatches.inc({ vendor, rule_id: ruleLabel(ruleId) }, count);
     },
 
     exceptionApplied(vendor: string, ruleId: string, count: number): void {

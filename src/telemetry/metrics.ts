@@ -150,7 +150,7 @@ export function createMetrics(registry: Registry, build: { version: string }) {
     }),
     rulesRefused: new Gauge({
       name: `${prefix}rules_refused`,
-      help: 'Rule files refused at start-up, by reason (invalid_*, duplicate_rule_id, rule_type, deprecated, setting, eql_*).',
+      help: 'Rule files refused at start-up, by reason (invalid_*, duplicate_rule_id, rule_type, setting, eql_*).',
       labelNames: ['reason'] as const,
       registers,
     }),

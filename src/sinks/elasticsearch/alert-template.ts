@@ -108,7 +108,7 @@ export function alertMappings(wildcardSupported: boolean): Mapping {
         }),
       }),
       edr: object({
-        alert: object({ severity: keyword, timestamp_source: keyword }),
+        alert: object({ severity: keyword, timestamp_source: keyword, building_block_type: keyword }),
         // positions: highest Kafka offset counted per topic/partition; bookkeeping, not searched.
         suppression: { properties: { window_start: date, window_end: date, positions: { type: 'object', enabled: false } } },
         source: object({

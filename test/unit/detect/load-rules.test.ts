@@ -91,7 +91,7 @@ describe('loadRules', () => {
     const reasons = Object.fromEntries(loaded.verdicts.map((verdict) => [verdict.file.slice(directory.length + 1), verdict.reason]));
     expect(reasons['2-sequence.toml']).toContain('query: unsupported EQL construct `sequence`');
     expect(reasons['3-pipe.toml']).toContain('query: unsupported EQL construct pipe `| head`');
-    expect(reasons['4-syntax.toml']).toMatch(/query: EQL syntax error: expected a condition, found `and` \(line 1, column 39\)/);
+    expect(reasons['4-syntax.toml']).toMatch(/query: EQL syntax error: expected a condition or a value, found `and` \(line 1, column 39\)/);
     expect(reasons['6-missing.toml']).toBe('rule.risk_score: is missing');
     expect(reasons['8-duplicate.toml']).toMatch(/rule_id 47fdd8e9-.* is also used by .*1-good\.toml/);
     expect(refusedByReason(loaded).get('invalid_file')).toBe(2);
@@ -110,11 +110,12 @@ describe('loadRules', () => {
     });
     const loaded = await loadRules(directory);
     expect(loaded.rules.map(({ rule }) => [rule.name, rule.version, rule.versionSource, rule.buildingBlockType])).toEqual([
+      ['Old', 1, 'rule', undefined],
       ['Potential Database Dumping Activity', 105, 'lock', undefined],
       ['Block', 1, 'rule', 'default'],
     ]);
     expect(loaded.verdicts.map((verdict) => [verdict.file.slice(directory.length + 1), verdict.status])).toEqual([
-      ['rules/_deprecated/old.toml', 'unsupported'],
+      ['rules/_deprecated/old.toml', 'loaded'],
       ['rules/linux/a.toml', 'loaded'],
       ['rules_building_block/b.toml', 'loaded'],
     ]);

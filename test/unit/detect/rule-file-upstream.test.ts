@@ -128,15 +128,16 @@ query = "SELECT * FROM processes"
     ]);
   });
 
-  it('refuses other rule types and deprecated rules by that reason alone', () => {
+  it('refuses other rule types by that reason alone', () => {
     const query = upstreamRule().replace('language = "eql"', 'language = "kuery"').replace('type = "eql"', 'type = "query"');
     expect(refusal(readRuleFile(query, 'r.toml'))).toEqual([
       ['RULE_UNSUPPORTED', 'rule_type', 'rule.type: type "query" / language "kuery" is not supported; only EQL rules (type and language "eql") are'],
     ]);
+  });
+
+  it('loads a deprecated rule like any other, keeping its maturity', () => {
     const deprecated = upstreamRule('', '', 'maturity = "deprecated"\ndeprecation_date = "2025/03/04"');
-    expect(refusal(readRuleFile(deprecated, 'r.toml'))).toEqual([
-      ['RULE_UNSUPPORTED', 'deprecated', 'metadata.maturity: deprecated; Elastic no longer ships this rule'],
-    ]);
+    expect(rule(readRuleFile(deprecated, 'r.toml')).maturity).toBe('deprecated');
   });
 
   it('tells a TOML file that holds no rule from a broken rule file', () => {
