@@ -85,4 +85,24 @@ describe('SuppressedAlertWriter', () => {
     const alerts = await alertsFor('db-4');
     expect(alerts.map((alert) => alert['kibana']['alert']['suppression']['docs_count'])).toEqual([0, 0]);
   });
+
+  it('keeps retrying an unreachable Elasticsearch, pausing the input, until the caller gives up', async () => {
+    const unreachable = new Client({ node: 'http://127.0.0.1:9', requestTimeout: 300, maxRetries: 0 });
+    const controller = new AbortController();
+    const attempts: number[] = [];
+    const stalled = new SuppressedAlertWriter(unreachable, {
+      index,
+      maxBackoffMs: 50,
+      initialBackoffMs: 10,
+      hooks: {
+        onBackedUp: (_reason, attempt) => {
+          attempts.push(attempt);
+          if (attempt >= 3) controller.abort();
+        },
+      },
+    });
+    await expect(stalled.write([match('db-5', 0, 1)], { signal: controller.signal })).rejects.toMatchObject({ code: 'SINK_UNAVAILABLE', retriable: true });
+    expect(attempts).toEqual([1, 2, 3]);
+    await unreachable.close();
+  });
 });
