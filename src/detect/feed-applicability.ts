@@ -19,13 +19,21 @@ export function elasticIndexOf(feed: { readonly id: string; readonly dataset: st
 }
 
 /**
+ * Kibana's default index patterns (the `securitySolution:defaultIndex` advanced setting), which a
+ * rule without `index` (and without a data view) searches.
+ */
+export const KIBANA_DEFAULT_INDEX: readonly string[] = [
+  'apm-*-transaction*', 'auditbeat-*', 'endgame-*', 'filebeat-*', 'logs-*', 'packetbeat-*', 'traces-apm*', 'winlogbeat-*', '-*elastic-cloud-logs-*',
+];
+
+/**
  * Kibana's reading of a rule's `index`: each entry may itself be a comma-separated list; `*` matches
  * any run of characters; an entry starting with `-` excludes what it matches; `cluster:pattern`
  * names a remote cluster, which a local feed never is.
  */
 export function indexPatternsMatch(patterns: readonly string[], index: string): boolean {
   let included = false;
-  for (const entry of patterns.flatMap((value) => value.split(','))) {
+  for (const entry of (patterns.length === 0 ? KIBANA_DEFAULT_INDEX : patterns).flatMap((value) => value.split(','))) {
     const pattern = entry.trim();
     if (pattern === '' || pattern.includes(':')) continue;
     if (pattern.startsWith('-')) {

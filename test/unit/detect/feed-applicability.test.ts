@@ -19,7 +19,8 @@ describe('which feeds a rule runs on', () => {
     expect(feedsOf(['logs-*'], VENDORS)).toEqual(['elastic-defend', 'crowdstrike-fdr', 'sentinelone-cloud-funnel']);
     expect(feedsOf(['auditbeat-*', 'logs-auditd_manager.auditd-*'], VENDORS)).toEqual([]);
     expect(feedsOf(['logs-endpoint.events.file-*', 'winlogbeat-*', 'logs-windows.sysmon_operational-*'], VENDORS)).toEqual([]);
-    expect(feedsOf([], VENDORS)).toEqual([]);
+    // No index at all: Kibana's default index patterns, which take in logs-* and endgame-*.
+    expect(feedsOf([], VENDORS)).toEqual(VENDORS.map((vendor) => vendor.id));
   });
 
   it('reads comma lists, exclusions and remote clusters as Kibana does', () => {
