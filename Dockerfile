@@ -52,6 +52,7 @@ COPY --from=build /app/dist/src ./dist/src
 COPY package.json ./
 COPY schemas ./schemas
 COPY rules ./rules
+COPY exceptions ./exceptions
 # The base image's `node` user (uid 1000); Kubernetes runAsNonRoot needs the numeric form to verify it.
 USER 1000:1000
 EXPOSE 9464

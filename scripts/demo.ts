@@ -1,14 +1,18 @@
 // `npm run demo`: local stack up, topics created, schemas registered, the detector running, a mixed stream
 // from all four vendors produced, each alert printed as it lands in Elasticsearch, then a metrics summary.
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { encodeRecord } from '../src/decode/encoder.js';
+import { loadExceptionDirectory } from '../src/exceptions/exception-set.js';
+import { packagePath } from '../src/package-root.js';
 import { VENDORS } from '../src/vendors/index.js';
 import { metricValue, sleep, startDetector } from '../test/integration/harness/detector.js';
 import { TEST_STACK } from '../test/integration/harness/stack.js';
 import { mulberry32, SampleStream } from './samples/sample-stream.js';
 import { RegistryAdmin } from './samples/schema-registry-admin.js';
+import { editableRulesDir, socScenario } from './demo-soc.js';
 import { ensureTopics } from './topics.js';
 
 const SECONDS = Number(process.env.DEMO_SECONDS ?? 20);
@@ -39,13 +43,23 @@ async function main(): Promise<void> {
   }
 
   console.log('\n== starting the detector (npm start) ==');
-  const detector = await startDetector({ LOG_LEVEL: 'warn', METRICS_PORT: process.env.METRICS_PORT ?? '9464', ...registryEnv });
+  const rulesDir = editableRulesDir();
+  const metricsPort = process.env.METRICS_PORT ?? '9464';
+  // With port 0 the harness learns the chosen port from the info-level start-up line.
+  const detector = await startDetector({
+    LOG_LEVEL: metricsPort === '0' ? 'info' : 'warn',
+    METRICS_PORT: metricsPort,
+    RULES_DIR: rulesDir,
+    RELOAD_DEBOUNCE_MS: '500',
+    ...registryEnv,
+  });
   console.log(`detector ready; metrics at ${detector.metricsUrl}/metrics\n`);
 
   const es = new Client({ node: TEST_STACK.elasticsearchUrl });
   const startedAt = new Date();
   const producer = kafka.producer();
   await producer.connect();
+  const backupJob = (await loadExceptionDirectory(packagePath('exceptions'))).matcherFor([{ listId: 'database-backup-jobs', namespaceType: 'single' }])!;
   const random = mulberry32(7);
   const streams = VENDORS.map((vendor) => new SampleStream(vendor, { dumpShare: 0.004, nearMissShare: 0.02 }, random));
   let expected = 0;
@@ -59,7 +73,8 @@ async function main(): Promise<void> {
       const messages: Message[] = [];
       for (let i = 0; i < RECORDS_PER_SECOND_PER_VENDOR; i++) {
         const sample = stream.next();
-        if (sample.expectAlert) expected++;
+        // The demo's rule references the backup-jobs list: a sample that is that job must not alert.
+        if (sample.expectAlert && backupJob(stream.vendor.toEcs(stream.vendor.fromNative(sample.native)), Date.now()) === undefined) expected++;
         const schemaId = schemaIdOf.get(stream.vendor.id);
         messages.push({ value: encodeRecord(stream.vendor, stream.vendor.fromNative(sample.native), { format: 'confluent', ...(schemaId !== undefined ? { schemaId } : {}) }) });
       }
@@ -79,6 +94,8 @@ async function main(): Promise<void> {
     await sleep(500);
   }
 
+  const soc = await socScenario(kafka, es, detector, rulesDir, ALERTS_DATA_STREAM, VENDORS.find((vendor) => vendor.id === 'elastic-defend')!.defaultTopic);
+
   console.log('\n== summary (from the detector\'s /metrics) ==');
   const m = (name: string, labels: Record<string, string> = {}) => metricValue(detector.metricsUrl, name, labels);
   for (const vendor of VENDORS) {
@@ -94,8 +111,10 @@ async function main(): Promise<void> {
   const latencySum = await m('edr_detector_alert_latency_from_kafka_seconds_sum');
   console.log(`produced ${produced} records; ${expected} dump-tool runs among them`);
   console.log(`alerts: ${seen.size} seen in Elasticsearch this run, ${created} created, ${duplicate} already present`);
+  for (const line of soc) console.log(line);
   if (latencyCount > 0) console.log(`mean latency Kafka timestamp -> alert acknowledged: ${((latencySum / latencyCount) * 1000).toFixed(0)} ms`);
   await detector.stop();
+  rmSync(rulesDir, { recursive: true, force: true });
   await es.close();
   console.log('\ndetector stopped; the stack keeps running (npm run stack:down stops it).');
   if (seen.size < expected) process.exitCode = 1;

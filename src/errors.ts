@@ -15,6 +15,10 @@ export const ERROR_CODES = {
   CONFIG_INVALID: { stage: 'config', retriable: false },
   RULE_INVALID: { stage: 'rules', retriable: false },
   RULE_UNSUPPORTED: { stage: 'rules', retriable: false },
+  EXCEPTION_INVALID: { stage: 'exceptions', retriable: false },
+  EXCEPTION_UNSUPPORTED: { stage: 'exceptions', retriable: false },
+  // suppression state in Elasticsearch: a concurrent writer changed the alert first; read and retry
+  SUPPRESSION_CONFLICT: { stage: 'sink', retriable: true },
   // Kafka connection at start-up (an unreachable broker heals; refused credentials are CONFIG_INVALID)
   KAFKA_UNAVAILABLE: { stage: 'kafka', retriable: true },
   // sink

@@ -1,9 +1,10 @@
-// Composition root: configuration -> rules -> service -> signals -> graceful stop.
+// Composition root: configuration -> detection set -> service -> signals (SIGHUP reloads) -> graceful stop.
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, redactedConfig, type Config } from './config/load.js';
-import { loadRules, type LoadedRules } from './detect/load-rules.js';
 import { isDetectorError } from './errors.js';
 import { packagePath } from './package-root.js';
+import type { DetectionSet } from './ruleset/detection-set.js';
+import { loadDetectionSet } from './ruleset/load-detection-set.js';
 import { startService } from './service.js';
 import { createLogger } from './telemetry/logger.js';
 import { VENDORS } from './vendors/index.js';
@@ -43,18 +44,38 @@ async function main(): Promise<void> {
   routeProcessWarnings(logger);
   const version = (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
 
-  let rules: LoadedRules;
+  let detection: DetectionSet;
   try {
-    rules = await loadRules(config.RULES_DIR);
+    detection = await loadDetectionSet(config);
   } catch (error) {
     if (isDetectorError(error)) fail(error.message, EXIT_CONFIG);
     throw error;
   }
-  logger.info({ version, config: redactedConfig(config), rules: rules.rules.map((r) => ({ id: r.rule.id, name: r.rule.name, version: r.rule.version })), fieldsRead: rules.fieldsRead }, 'starting');
+  const rules = detection.loaded;
+  const refused = rules.verdicts.filter((verdict) => verdict.status !== 'loaded');
+  for (const verdict of refused) {
+    logger.warn({ rule: { file: verdict.file, id: verdict.ruleId, name: verdict.name }, status: verdict.status, reasonCode: verdict.reasonCode, reason: verdict.reason }, 'rule refused; it will not run');
+  }
+  logger.info(
+    {
+      version,
+      config: redactedConfig(config),
+      rules: { loaded: rules.rules.length, refused: refused.length, notRules: rules.notRules.length },
+      fieldsRead: rules.fieldsRead,
+      exceptionLists: detection.exceptions.lists.size,
+      fingerprint: detection.fingerprint,
+    },
+    'starting',
+  );
 
-  let service;
+  let service: Awaited<ReturnType<typeof startService>> | undefined;
+  // Registered before start-up: Node's default for SIGHUP is to exit, which a reload must never do.
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: reloading rules, exceptions and suppression settings');
+    void service?.reload('SIGHUP');
+  });
   try {
-    service = await startService(config, rules, logger, { version });
+    service = await startService(config, detection, logger, { version });
   } catch (error) {
     logger.fatal({ error }, 'start-up failed');
     const code = isDetectorError(error) && error.code === 'CONFIG_INVALID' ? EXIT_CONFIG : EXIT_RUNTIME;

@@ -4,7 +4,8 @@ import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import type { Config } from './config/load.js';
 import { createFeedDecoders, registryClient } from './decode/feed-decoder.js';
-import type { LoadedRules } from './detect/load-rules.js';
+import { rulesForFeed } from './detect/feed-applicability.js';
+import { refusedByReason } from './detect/rule-set.js';
 import { DetectorError } from './errors.js';
 import { createKafka } from './kafka/client.js';
 import { DeadLetterPublisher } from './kafka/dead-letter.js';
@@ -13,7 +14,10 @@ import { LagMonitor } from './kafka/lag-monitor.js';
 import { createBatchHandler } from './pipeline/batch-handler.js';
 import type { FeedRuntime } from './pipeline/feed-runtime.js';
 import { liveness, readiness, type ServiceState } from './readiness.js';
-import { BulkAlertWriter } from './sinks/elasticsearch/bulk-writer.js';
+import type { DetectionSet } from './ruleset/detection-set.js';
+import { loadDetectionSet } from './ruleset/load-detection-set.js';
+import { Reloader } from './ruleset/reloader.js';
+import { AlertSink } from './sinks/elasticsearch/alert-sink.js';
 import { createElasticsearchClient } from './sinks/elasticsearch/client.js';
 import { installAlertTemplateWhenReachable } from './sinks/elasticsearch/install-template.js';
 import { createEvents } from './telemetry/events.js';
@@ -25,6 +29,8 @@ export interface RunningService {
   metricsPort: number;
   /** Finishes in-flight batches, commits, disconnects; resolves when everything is closed. */
   stop(): Promise<void>;
+  /** Reloads rules, exceptions and suppression now (SIGHUP); a bad set is refused and the old one kept. */
+  reload(trigger: string): Promise<void>;
 }
 
 const READINESS_POLL_MS = 5_000;
@@ -59,7 +65,7 @@ function isSaslRefusal(error: unknown): boolean {
   return error instanceof Error && error.name === 'KafkaJSSASLAuthenticationError';
 }
 
-export async function startService(config: Config, rules: LoadedRules, logger: Logger, build: { version: string }): Promise<RunningService> {
+export async function startService(config: Config, detection: DetectionSet, logger: Logger, build: { version: string }): Promise<RunningService> {
   const registry = new Registry();
   const metrics = createMetrics(registry, build);
   const events = createEvents(metrics, logger);
@@ -184,20 +190,51 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
   }
   const lagMonitor = new LagMonitor(admin, config.KAFKA_GROUP_ID, topics, metrics, logger);
 
-  const decoders = createFeedDecoders(
-    config.feeds.map((feed) => feed.vendor),
-    { ...registrySettings, registry: schemaRegistry, fieldsRead: rules.fieldsRead },
-  );
-  const runtimes = new Map<string, FeedRuntime>();
-  for (const feed of config.feeds) {
-    const decoder = decoders.get(feed.vendor.id);
-    if (decoder) runtimes.set(feed.topic, { vendor: feed.vendor, topic: feed.topic, decoder, rules: rules.rules });
-  }
+  // Everything that depends on the detection set is built here, at start-up and on every reload.
+  const buildRuntimes = (detection: DetectionSet): Map<string, FeedRuntime> => {
+    const { loaded } = detection;
+    const rulesByVendor = new Map(config.feeds.map((feed) => [feed.vendor.id, rulesForFeed(detection.rules, feed.vendor)]));
+    const active = new Set([...rulesByVendor.values()].flat());
+    events.rulesReady({
+      loaded: loaded.rules.length,
+      activeByVendor: new Map([...rulesByVendor].map(([vendor, list]) => [vendor, list.length])),
+      refusedByReason: refusedByReason(loaded),
+      idle: detection.rules.filter((rule) => !active.has(rule)).map(({ rule }) => ({ id: rule.id, name: rule.name })),
+    });
+    const decoders = createFeedDecoders(
+      config.feeds.map((feed) => feed.vendor),
+      { ...registrySettings, registry: schemaRegistry, fieldsRead: [...new Set([...active].flatMap((rule) => rule.fieldsRead))].sort() },
+    );
+    const runtimes = new Map<string, FeedRuntime>();
+    for (const feed of config.feeds) {
+      const decoder = decoders.get(feed.vendor.id);
+      if (decoder) runtimes.set(feed.topic, { vendor: feed.vendor, topic: feed.topic, decoder, rules: rulesByVendor.get(feed.vendor.id) ?? [] });
+    }
+    return runtimes;
+  };
+  let activeSet = detection;
+  let runtimes = buildRuntimes(detection);
+  const summary = (set: DetectionSet) => ({ fingerprint: set.fingerprint, loadedAtMs: set.loadedAtMs, rules: set.rules.length, exceptionLists: set.exceptions.lists.size });
+  events.detectionSetLoaded(summary(detection), undefined, 'start-up');
+  const reloader = new Reloader<DetectionSet>({
+    directories: [config.RULES_DIR, config.EXCEPTIONS_DIR],
+    debounceMs: config.RELOAD_DEBOUNCE_MS,
+    load: () => loadDetectionSet(config),
+    apply: (next, trigger) => {
+      // One assignment: the next batch of every partition runs on the new set, none on a mixture.
+      runtimes = next.fingerprint === activeSet.fingerprint ? runtimes : buildRuntimes(next);
+      events.detectionSetLoaded(summary(next), activeSet.fingerprint, trigger);
+      events.detectionSetReloadSucceeded();
+      activeSet = next;
+    },
+    refuse: (error, trigger) => events.detectionSetRefused(error, activeSet.fingerprint, trigger),
+    logger,
+  });
 
   const shutdownAbort = new AbortController();
-  const writer = new BulkAlertWriter(elasticsearch, { dataStream: config.ALERTS_DATA_STREAM, maxBackoffMs: config.ELASTICSEARCH_RETRY_MAX_BACKOFF_MS });
+  const writer = new AlertSink(elasticsearch, { dataStream: config.ALERTS_DATA_STREAM, maxBackoffMs: config.ELASTICSEARCH_RETRY_MAX_BACKOFF_MS });
   const handler = createBatchHandler({
-    runtimesByTopic: runtimes,
+    runtimesByTopic: { get: (topic) => runtimes.get(topic) },
     writer,
     deadLetters: new DeadLetterPublisher(producer, config.DLQ_TOPIC),
     events,
@@ -215,7 +252,8 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
 
   await consumer.start(handler);
   lagMonitor.start();
-  logger.info({ topics, groupId: config.KAFKA_GROUP_ID, rules: rules.rules.map((r) => r.rule.name) }, 'consuming');
+  reloader.start();
+  logger.info({ topics, groupId: config.KAFKA_GROUP_ID, rules: detection.rules.length, fingerprint: detection.fingerprint }, 'consuming');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -223,6 +261,7 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
       state.stopping = true;
       refreshState();
       clearInterval(reachability);
+      reloader.stop();
       // Give the in-flight batch most of the bound to finish normally, then give up on Elasticsearch:
       // the unacknowledged batch stays uncommitted and is read again after the restart.
       const abortTimer = setTimeout(() => shutdownAbort.abort(), Math.floor(config.SHUTDOWN_TIMEOUT_MS * 0.6));
@@ -235,5 +274,5 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
       logger.info('stopped');
     })());
 
-  return { metricsPort: server.port, stop };
+  return { metricsPort: server.port, stop, reload: (trigger) => reloader.reload(trigger) };
 }

@@ -58,7 +58,8 @@ const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[
  * - `threat` is an array with one object per [[rule.threat]] entry, so a second tactic is a rule
  *   file change only; Elasticsearch flattens it to `threat.tactic.id` etc.;
  * - `tags` = the rule's tags plus any the event already had;
- * - `edr.source.*` = where the record came from (vendor, topic, partition, offset, Kafka time).
+ * - `edr.source.*` = where the record came from (vendor, topic, partition, offset, Kafka time);
+ * - `edr.alert.building_block_type` = the rule's `building_block_type` ("default"), for building blocks only.
  */
 export function buildAlert(input: AlertInput): BuiltAlert {
   const { rule, vendor, source, detectedAt } = input;
@@ -114,6 +115,8 @@ export function buildAlert(input: AlertInput): BuiltAlert {
       alert: {
         severity: rule.severity,
         timestamp_source: hasEventTime ? 'event' : 'detection',
+        // A building block's alerts feed other rules and stay out of the default alerts view in Kibana.
+        ...(rule.buildingBlockType === undefined ? {} : { building_block_type: rule.buildingBlockType }),
       },
     },
   };

@@ -4,6 +4,8 @@ import type { PartitionWindow } from './window.js';
 export interface AlertCounts {
   created: number;
   duplicate: number;
+  /** Matches counted into an existing suppressed alert. */
+  suppressed: number;
   failed: number;
 }
 
@@ -12,7 +14,7 @@ export class BackfillProgress {
   readonly total: number;
   records = 0;
   undecodable = 0;
-  readonly alerts: AlertCounts = { created: 0, duplicate: 0, failed: 0 };
+  readonly alerts: AlertCounts = { created: 0, duplicate: 0, suppressed: 0, failed: 0 };
   /** Kafka record times seen, epoch milliseconds. */
   firstTimeMs: number | undefined;
   lastTimeMs: number | undefined;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { DetectorError } from '../errors.js';
 import { packagePath } from '../package-root.js';
+import { checkGroupBy } from '../suppression/suppression-settings.js';
 import type { VendorFeed } from '../vendors/types.js';
 import { environmentSchema, SECRET_VARIABLES, topicSchema, type Environment } from './schema.js';
 
@@ -10,8 +11,9 @@ export interface FeedConfig {
   topic: string;
 }
 
-export interface Config extends Omit<Environment, 'RULES_DIR'> {
+export interface Config extends Omit<Environment, 'RULES_DIR' | 'EXCEPTIONS_DIR'> {
   RULES_DIR: string;
+  EXCEPTIONS_DIR: string;
   /** The enabled feeds: each vendor whose topic variable is not empty. */
   feeds: FeedConfig[];
   /** CA certificates read from the *_CA_FILE settings. */
@@ -84,6 +86,7 @@ function crossFieldProblems(env: Environment, feeds: FeedConfig[]): string[] {
   if (!env.KAFKA_SASL_MECHANISM && (env.KAFKA_SASL_USERNAME || env.KAFKA_SASL_PASSWORD)) {
     problems.push('KAFKA_SASL_USERNAME/PASSWORD are set but KAFKA_SASL_MECHANISM is not');
   }
+  problems.push(...checkGroupBy(env.SUPPRESSION_GROUP_BY, 'SUPPRESSION_GROUP_BY').filter((problem) => env.SUPPRESSION_GROUP_BY.length > 0 || !problem.includes('1 to 3')));
   if (env.KAFKA_SSL_CA_FILE && !env.KAFKA_SSL) problems.push('KAFKA_SSL_CA_FILE is set but KAFKA_SSL is not true');
   if (env.ELASTICSEARCH_API_KEY && (env.ELASTICSEARCH_USERNAME || env.ELASTICSEARCH_PASSWORD)) {
     problems.push('ELASTICSEARCH_API_KEY and ELASTICSEARCH_USERNAME/PASSWORD are exclusive: choose one');
@@ -136,6 +139,7 @@ export function loadConfig(rawEnv: Env, vendors: readonly VendorFeed[]): Config 
   return {
     ...values,
     RULES_DIR: values.RULES_DIR ?? packagePath('rules'),
+    EXCEPTIONS_DIR: values.EXCEPTIONS_DIR ?? packagePath('exceptions'),
     feeds,
     ...(kafkaCa ? { kafkaCa } : {}),
     ...(elasticsearchCa ? { elasticsearchCa } : {}),

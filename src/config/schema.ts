@@ -62,6 +62,18 @@ export const environmentSchema = z.object({
     .optional(),
   DLQ_TOPIC: topicSchema.min(1).default('edr.dead-letter'),
   RULES_DIR: z.string().min(1).optional(),
+  // false: refused rules (unsupported or invalid) are reported once and the rest run; true: any refusal stops start-up.
+  RULES_STRICT: boolean.default(false),
+  EXCEPTIONS_DIR: z.string().min(1).optional(),
+  // Deployment-wide alert suppression for rules without [rule.alert_suppression]; empty group-by: off.
+  SUPPRESSION_GROUP_BY: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((field) => field.trim()).filter(Boolean)),
+  SUPPRESSION_DURATION_MS: positiveMs.default(300_000),
+  SUPPRESSION_MISSING_FIELDS_STRATEGY: z.enum(['suppress', 'doNotSuppress']).default('suppress'),
+  // Rules, exceptions and suppression reload when their directories change (after this quiet time) or on SIGHUP.
+  RELOAD_DEBOUNCE_MS: positiveMs.default(2_000),
   // 0 lets the system pick a free port (tests run several instances side by side).
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   METRICS_HOST: z.string().min(1).default('0.0.0.0'),

@@ -1,8 +1,11 @@
-// Turns a parsed rule into a ready matcher, refusing rule types and EQL constructs we cannot honour.
-import { compileEql, type EventMatcher } from './compile.js';
+// Turns a parsed rule into a ready matcher, refusing EQL constructs we cannot honour.
+import { compileQuery, type EventMatcher } from './compile.js';
 import type { DetectionRule } from './detection-rule.js';
 import { EqlError } from './eql-error.js';
-import { RuleLoadError, type RuleProblem } from './rule-problems.js';
+import { parseEql } from './eql-parser.js';
+import { requirementsOf, type Requirement } from './rule-index.js';
+import { RuleLoadError, type RefusalReason } from './rule-problems.js';
+import { ruleProblem } from './rule-file.js';
 
 export interface CompiledRule {
   readonly rule: DetectionRule;
@@ -10,20 +13,23 @@ export interface CompiledRule {
   readonly matches: EventMatcher;
   /** Dotted ECS paths the rule's query reads. */
   readonly fieldsRead: readonly string[];
+  /** Keyword values the query requires (top-level `and` chain), for the rule index. */
+  readonly requirements: readonly Requirement[];
 }
 
-export function compileRule(rule: DetectionRule): CompiledRule {
-  const problem = (code: RuleProblem['code'], message: string): RuleLoadError =>
-    new RuleLoadError([{ code, file: rule.sourceFile, rule: rule.name, message }]);
+/** Queries over several events: they need state across events, which a per-event matcher does not keep. */
+const MULTI_EVENT_CONSTRUCTS: ReadonlySet<string> = new Set(['`sequence`', '`sample`', '`join`']);
 
-  if (rule.type !== 'eql' || rule.language !== 'eql') {
-    throw problem('RULE_UNSUPPORTED', `rule type "${rule.type}" / language "${rule.language}" is not supported; only eql rules are`);
-  }
+export function compileRule(rule: DetectionRule): CompiledRule {
   try {
-    const { matches, fieldsRead } = compileEql(rule.query);
-    return { rule, matches, fieldsRead };
+    const categoryField = rule.eventCategoryOverride ?? 'event.category';
+    const query = parseEql(rule.query);
+    const { matches, fieldsRead } = compileQuery(query, { categoryField });
+    return { rule, matches, fieldsRead, requirements: requirementsOf(query, categoryField) };
   } catch (error) {
     if (!(error instanceof EqlError)) throw error;
-    throw problem(error.kind === 'unsupported' ? 'RULE_UNSUPPORTED' : 'RULE_INVALID', `query: ${error.message}`);
+    const reason: RefusalReason =
+      error.kind === 'syntax' ? 'invalid_query' : MULTI_EVENT_CONSTRUCTS.has(error.construct ?? '') ? 'eql_multi_event' : 'eql_construct';
+    throw new RuleLoadError([ruleProblem(reason, rule.sourceFile, rule.name, `query: ${error.message}`)]);
   }
 }

@@ -1,8 +1,13 @@
 // Compiles an EQL AST into a pure matcher over nested ECS objects: Set lookups and precompiled patterns.
-import type { EqlQuery, Expr, FieldRef, Literal } from './eql-ast.js';
+import { fieldType, KEYWORD_IGNORE_ABOVE } from './ecs-field-types.js';
+import { fieldsOf, type ComparisonOperator, type EqlQuery, type Expr, type FieldRef, type Literal } from './eql-ast.js';
+import { unsupported } from './eql-error.js';
+import { holds, truth } from './eql-interpreter.js';
 import { parseEql } from './eql-parser.js';
+import { compareScalars, indexedValue, lower, queryValue, type Scalar } from './eql-values.js';
 import { hasValue, walkerFor, type Leaf, type LeafTest } from './field-values.js';
-import { hasWildcard, wildcardsToRegExp } from './wildcard.js';
+import { luceneRegExp, RegexTranslationError } from './lucene-regex.js';
+import { wildcardMatcher } from './wildcard.js';
 
 export type EventMatcher = (event: object) => boolean;
 
@@ -12,95 +17,159 @@ export interface CompiledQuery {
   readonly fieldsRead: readonly string[];
 }
 
-/** EQL's `<category> where` is a filter on `event.category`, which is an array in ECS. */
-const CATEGORY_FIELD: FieldRef = { path: ['event', 'category'], name: 'event.category', at: { offset: 0, line: 1, column: 1 } };
-
-export function compileEql(text: string): CompiledQuery {
-  return compileQuery(parseEql(text));
+export interface CompileOptions {
+  /** The field `<category> where` tests: `event.category` (an array in ECS) unless the rule sets `event_category_override`. */
+  readonly categoryField?: string;
 }
 
-export function compileQuery(query: EqlQuery): CompiledQuery {
-  const fields = new Set<string>();
-  let condition = compileExpr(query.condition, fields);
+export function compileEql(text: string, options: CompileOptions = {}): CompiledQuery {
+  return compileQuery(parseEql(text), options);
+}
+
+/**
+ * The common shapes (a field against literals: `==`, `!=`, `in`, `:`, `like`, `regex`, ranges) become
+ * Set look-ups and one precompiled RegExp over a walk that allocates nothing; anything else
+ * (functions, arithmetic) runs the reference interpreter, which defines the semantics of both.
+ */
+export function compileQuery(query: EqlQuery, options: CompileOptions = {}): CompiledQuery {
+  const fields = new Set(fieldsOf(query.condition).keys());
+  let condition = compileExpr(query.condition);
   if (query.category !== undefined) {
-    fields.add(CATEGORY_FIELD.name);
-    const inCategory = compileEquals(CATEGORY_FIELD, [query.category], false);
+    const name = options.categoryField ?? 'event.category';
+    fields.add(name);
+    const inCategory = compileEquals({ path: name.split('.'), name, at: { offset: 0, line: 1, column: 1 } }, [query.category], false);
     const where = condition;
     condition = (event) => inCategory(event) && where(event);
   }
   return { matches: condition, fieldsRead: [...fields].sort() };
 }
 
-function compileExpr(expr: Expr, fields: Set<string>): EventMatcher {
+function compileExpr(expr: Expr): EventMatcher {
   switch (expr.kind) {
     case 'and': {
-      const left = compileExpr(expr.left, fields);
-      const right = compileExpr(expr.right, fields);
+      const left = compileExpr(expr.left);
+      const right = compileExpr(expr.right);
       return (event) => left(event) && right(event);
     }
     case 'or': {
-      const left = compileExpr(expr.left, fields);
-      const right = compileExpr(expr.right, fields);
+      const left = compileExpr(expr.left);
+      const right = compileExpr(expr.right);
       return (event) => left(event) || right(event);
     }
     case 'not': {
-      const operand = compileExpr(expr.operand, fields);
+      const operand = compileExpr(expr.operand);
       return (event) => !operand(event);
     }
-    case 'constant': {
-      const value = expr.value;
+    case 'literal': {
+      const value = expr.value === true;
       return () => value;
     }
-    case 'equals':
-      fields.add(expr.field.name);
-      return compileEquals(expr.field, expr.values, expr.caseInsensitive);
-    case 'like':
-      fields.add(expr.field.name);
-      return compileLike(expr.field, expr.patterns, expr.caseInsensitive);
+    case 'compare': {
+      const fast = compileComparison(expr.op, expr.left, expr.right);
+      if (fast) return fast;
+      break;
+    }
+    case 'in':
+      if (isPlainField(expr.operand) && expr.list.every((item) => item.kind === 'literal')) {
+        return compileEquals(expr.operand.field, expr.list.map((item) => (item as { value: Literal }).value), expr.caseInsensitive);
+      }
+      break;
+    case 'pattern':
+      if (expr.op === 'regex') checkRegex(expr.patterns, expr.caseInsensitive, expr.operand);
+      if (isPlainField(expr.operand)) return compilePattern(expr.operand.field, expr.op, expr.patterns, expr.caseInsensitive);
+      break;
+    default:
+      break;
+  }
+  return (event) => truth(expr, event);
+}
+
+function isPlainField(expr: Expr): expr is Extract<Expr, { kind: 'field' }> {
+  return expr.kind === 'field' && expr.field.dotted !== true;
+}
+
+function checkRegex(patterns: readonly string[], caseInsensitive: boolean, operand: Expr): void {
+  try {
+    luceneRegExp(patterns, caseInsensitive);
+  } catch (error) {
+    const at = operand.kind === 'field' ? operand.field.at : { offset: 0, line: 1, column: 1 };
+    if (error instanceof RegexTranslationError || error instanceof SyntaxError) throw unsupported('regular expression', at, error.message);
+    throw error;
   }
 }
 
-/**
- * `==` / `in` (exact, typed: "1" is not 1) and `in~` (strings compared lowercased). The literal list
- * becomes a Set once; each event value costs one hash lookup. `null` in the list means "no value".
- */
-function compileEquals(field: FieldRef, values: readonly Literal[], caseInsensitive: boolean): EventMatcher {
-  const path = field.path;
-  const walk = walkerFor(path);
-  const matchesMissing = values.includes(null);
-  const present = values.filter((value): value is Leaf => value !== null);
-  const set = new Set<Leaf>(caseInsensitive ? present.map(lowerIfString) : present);
-  const test: LeafTest = caseInsensitive
-    ? (value) => set.has(typeof value === 'string' ? value.toLowerCase() : value)
-    : (value) => set.has(value);
+const FLIPPED: Readonly<Record<ComparisonOperator, ComparisonOperator>> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
-  if (present.length === 0) return (event) => !hasValue(walk, event, path);
-  if (!matchesMissing) return (event) => walk(event, path, 0, test);
-  return (event) => walk(event, path, 0, test) || !hasValue(walk, event, path);
+/** A field compared with a literal, on either side. */
+function compileComparison(op: ComparisonOperator, left: Expr, right: Expr): EventMatcher | undefined {
+  if (isPlainField(left) && right.kind === 'literal') return fieldVersusLiteral(op, left.field, right.value);
+  if (isPlainField(right) && left.kind === 'literal') return fieldVersusLiteral(FLIPPED[op], right.field, left.value);
+  return undefined;
 }
 
-/**
- * `like` / `like~` / `:`. Patterns without wildcards go into a Set like `in`; the rest share one
- * anchored RegExp. Only string values can match a pattern.
- */
-function compileLike(field: FieldRef, patterns: readonly string[], caseInsensitive: boolean): EventMatcher {
+function fieldVersusLiteral(op: ComparisonOperator, field: FieldRef, literal: Literal): EventMatcher {
+  if (op === '==') return compileEquals(field, [literal], false);
+  if (op === '!=') {
+    const equals = compileEquals(field, [literal], false);
+    return (event) => !equals(event);
+  }
+  if (literal === null) return () => false;
+  const type = fieldType(field.name);
+  const bound = queryValue(literal, type);
+  if (bound === undefined) return () => false;
   const path = field.path;
   const walk = walkerFor(path);
-  const exactPatterns = patterns.filter((pattern) => !hasWildcard(pattern));
-  const wildcardPatterns = patterns.filter(hasWildcard);
-  const exact = new Set<string>(caseInsensitive ? exactPatterns.map((p) => p.toLowerCase()) : exactPatterns);
-  const regExp = wildcardPatterns.length > 0 ? wildcardsToRegExp(wildcardPatterns, caseInsensitive) : undefined;
-
-  const exactTest = caseInsensitive
-    ? (value: string) => exact.has(value.toLowerCase())
-    : (value: string) => exact.has(value);
-  let test: LeafTest;
-  if (regExp === undefined) test = (value) => typeof value === 'string' && exactTest(value);
-  else if (exact.size === 0) test = (value) => typeof value === 'string' && regExp.test(value);
-  else test = (value) => typeof value === 'string' && (exactTest(value) || regExp.test(value));
+  const test: LeafTest = (value) => {
+    const indexed = indexedValue(value, type);
+    return indexed !== undefined && holds(op, compareScalars(indexed, bound));
+  };
   return (event) => walk(event, path, 0, test);
 }
 
-function lowerIfString(value: Leaf): Leaf {
-  return typeof value === 'string' ? value.toLowerCase() : value;
+/**
+ * `==` / `in` / `in~` against literals: the literals, converted to the field's type once, go into a
+ * Set; each event value costs a conversion and a look-up. `null` in the list means "no value".
+ */
+function compileEquals(field: FieldRef, literals: readonly Literal[], caseInsensitive: boolean): EventMatcher {
+  const path = field.path;
+  const walk = walkerFor(path);
+  const type = fieldType(field.name);
+  const matchesMissing = literals.includes(null);
+  const set = new Set<Scalar>();
+  for (const literal of literals) {
+    if (literal === null) continue;
+    const converted = queryValue(literal, type);
+    if (converted !== undefined) set.add(caseInsensitive ? lower(converted) : converted);
+  }
+  let test: LeafTest;
+  if (type === 'keyword' && !caseInsensitive) {
+    // The hot path of nearly every rule: strings are looked up as they are.
+    test = (value) => (typeof value === 'string' ? value.length <= KEYWORD_IGNORE_ABOVE && set.has(value) : set.has(String(value)));
+  } else {
+    test = (value) => {
+      const indexed = indexedValue(value, type);
+      return indexed !== undefined && set.has(caseInsensitive ? lower(indexed) : indexed);
+    };
+  }
+  const indexedOnly: LeafTest = (value) => indexedValue(value, type) !== undefined;
+  if (!matchesMissing) return set.size === 0 ? () => false : (event) => walk(event, path, 0, test);
+  if (set.size === 0) return (event) => !hasValue(walk, event, path, indexedOnly);
+  return (event) => walk(event, path, 0, test) || !hasValue(walk, event, path, indexedOnly);
+}
+
+/** `:` / `like` / `like~` / `regex` / `regex~` against a field (wildcardMatcher, one RegExp). Only strings match a pattern. */
+function compilePattern(field: FieldRef, op: 'like' | 'regex' | 'seq', patterns: readonly string[], caseInsensitive: boolean): EventMatcher {
+  const path = field.path;
+  const walk = walkerFor(path);
+  const type = fieldType(field.name);
+  const stringTest = op === 'regex' ? regExpTest(luceneRegExp(patterns, caseInsensitive)) : wildcardMatcher(patterns, caseInsensitive);
+  const test: LeafTest = (value: Leaf) => {
+    const indexed = typeof value === 'string' && type === 'keyword' ? (value.length <= KEYWORD_IGNORE_ABOVE ? value : undefined) : indexedValue(value, type);
+    return typeof indexed === 'string' && stringTest(indexed);
+  };
+  return (event) => walk(event, path, 0, test);
+}
+
+function regExpTest(regExp: RegExp): (text: string) => boolean {
+  return (text) => regExp.test(text);
 }

@@ -1,8 +1,9 @@
 // Splits EQL query text into tokens, each with its position, decoding string escapes on the way.
-import { syntaxError, unsupported, type EqlPosition } from './eql-error.js';
+import { syntaxError, type EqlPosition } from './eql-error.js';
 
 export type Token =
-  | { readonly type: 'name'; readonly segments: readonly string[]; readonly text: string; readonly quoted: boolean; readonly at: EqlPosition }
+  /** `dotted`: a backticked segment held dots, so the name may also be stored under a dotted key. */
+  | { readonly type: 'name'; readonly segments: readonly string[]; readonly text: string; readonly quoted: boolean; readonly dotted: boolean; readonly at: EqlPosition }
   | { readonly type: 'keyword'; readonly value: Keyword; readonly at: EqlPosition }
   | { readonly type: 'string'; readonly value: string; readonly at: EqlPosition }
   | { readonly type: 'number'; readonly value: number; readonly text: string; readonly at: EqlPosition }
@@ -105,9 +106,6 @@ function readToken(text: string, start: number): { token: Token; end: number } {
   if (ch === '?' && text[i + 1] === '"') {
     throw syntaxError('use triple double quotes (""") for raw strings, not ?"', at(i));
   }
-  if (ch === '?' && i + 1 < text.length && (NAME_START.test(text[i + 1]!) || text[i + 1] === '`')) {
-    throw unsupported('optional field (?field)', at(i));
-  }
   if (DIGIT.test(ch)) {
     const numberText = NUMBER.exec(text.slice(i))![0];
     const after = text[i + numberText.length];
@@ -120,7 +118,11 @@ function readToken(text: string, start: number): { token: Token; end: number } {
     const { segments, quoted, next } = readName(text, i, at);
     const word = segments[0]!;
     if (quoted || segments.length > 1 || !KEYWORD_SET.has(word)) {
-      return { token: { type: 'name', segments, text: text.slice(i, next), quoted, at: at(i) }, end: next };
+      // Elasticsearch flattens object paths, so `a.b`.c names the same field as a.b.c.
+      const flat = segments.flatMap((segment) => segment.split('.'));
+      if (flat.some((segment) => segment === '')) throw syntaxError('empty segment in a field name', at(i));
+      const dotted = flat.length > segments.length;
+      return { token: { type: 'name', segments: flat, text: text.slice(i, next), quoted, dotted, at: at(i) }, end: next };
     }
     if (TILDE_KEYWORDS.has(word) && text[next] === '~') {
       return { token: { type: 'keyword', value: `${word}~` as Keyword, at: at(i) }, end: next + 1 };

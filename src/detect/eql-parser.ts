@@ -1,10 +1,11 @@
-// Parses the supported EQL subset into an AST; anything valid but unsupported is refused by name.
-import type { EqlQuery, Expr, FieldRef, Literal } from './eql-ast.js';
+// Parses single-event EQL (Elasticsearch's grammar) into an AST; valid EQL we cannot evaluate is refused by name.
+import { fieldsOf, type ComparisonOperator, type EqlQuery, type Expr, type FieldRef } from './eql-ast.js';
 import { syntaxError, unsupported } from './eql-error.js';
+import { EQL_FUNCTIONS } from './eql-functions.js';
 import { TokenStream, type Keyword, type SymbolText, type Token } from './eql-lexer.js';
 
-const UNSUPPORTED_COMPARISONS: ReadonlySet<string> = new Set(['<', '<=', '>', '>=']);
-const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%']);
+const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
+const LINEAGE: ReadonlySet<string> = new Set(['descendant', 'child', 'event']);
 
 export function parseEql(text: string): EqlQuery {
   return new Parser(new TokenStream(text)).query();
@@ -34,7 +35,7 @@ class Parser {
     const next = this.peek();
     if (isSymbol(next, '|')) {
       const command = this.tokens.get(this.index + 1);
-      const name = command?.type === 'name' ? command.text : command?.type === 'keyword' ? command.value : '';
+      const name = command.type === 'name' ? command.text : command.type === 'keyword' ? command.value : '';
       throw unsupported(`pipe \`| ${name}\``, next.at, 'pipes act on result sets, not on single events');
     }
     if (next.type === 'keyword' && (next.value === 'by' || next.value === 'with' || next.value === 'until')) {
@@ -58,95 +59,91 @@ class Parser {
 
   private notExpr(): Expr {
     if (this.acceptKeyword('not')) return { kind: 'not', operand: this.notExpr() };
-    return this.primary();
+    return this.comparison();
   }
 
-  private primary(): Expr {
+  /** `a op b` for one comparison operator; Elasticsearch does not chain them, nor compare two fields. */
+  private comparison(): Expr {
+    const left = this.additive();
     const token = this.peek();
-    if (isSymbol(token, '(')) {
-      this.index++;
-      const inner = this.orExpr();
-      this.expectSymbol(')');
-      return inner;
+    if (isSymbol(token, '=')) throw syntaxError('use == for equality', token.at);
+    if (token.type !== 'symbol' || !COMPARISONS.has(token.value)) return left;
+    this.index++;
+    const right = this.additive();
+    const after = this.peek();
+    if (after.type === 'symbol' && COMPARISONS.has(after.value)) throw syntaxError('comparisons cannot be chained; join them with `and`', after.at);
+    if (fieldsOf(left).size > 0 && fieldsOf(right).size > 0) {
+      throw unsupported('comparison of a field with another field', token.at, 'Elasticsearch EQL refuses it too');
     }
-    if (token.type === 'keyword' && (token.value === 'true' || token.value === 'false')) {
-      this.index++;
-      return { kind: 'constant', value: token.value === 'true' };
-    }
-    if (token.type === 'name') return this.comparison(token);
-    if (token.type === 'string' || token.type === 'number') {
-      throw unsupported('literal on the left of a comparison', token.at, 'write the field first');
-    }
-    throw syntaxError(`expected a condition, found ${describe(token)}`, token.at);
+    return { kind: 'compare', op: token.value as ComparisonOperator, left, right };
   }
 
-  private comparison(nameToken: Extract<Token, { type: 'name' }>): Expr {
-    this.index++;
-    const next = this.peek();
-    if (isSymbol(next, '(') || (isSymbol(next, '~') && isSymbol(this.tokens.get(this.index + 1), '('))) {
-      const tilde = isSymbol(next, '~') ? '~' : '';
-      throw unsupported(`function \`${nameToken.text}${tilde}()\``, nameToken.at, 'functions are not evaluated');
+  private additive(): Expr {
+    let left = this.multiplicative();
+    for (let token = this.peek(); token.type === 'symbol' && (token.value === '+' || token.value === '-'); token = this.peek()) {
+      this.index++;
+      left = { kind: 'arith', op: token.value, left, right: this.multiplicative() };
     }
-    if (isSymbol(next, '[')) throw unsupported(`array index \`${nameToken.text}[...]\``, next.at);
-    if (next.type === 'keyword' && next.value === 'of') throw unsupported(`lineage \`${nameToken.text} of\``, next.at);
-    const field: FieldRef = { path: nameToken.segments, name: nameToken.segments.join('.'), at: nameToken.at };
-    this.index++;
-
-    if (next.type === 'symbol') {
-      switch (next.value) {
-        case '==':
-          return { kind: 'equals', field, values: [this.literal()], caseInsensitive: false };
-        case '!=':
-          return { kind: 'not', operand: { kind: 'equals', field, values: [this.literal()], caseInsensitive: false } };
-        case ':':
-          return { kind: 'like', field, patterns: this.patterns(':'), caseInsensitive: true };
-        case '=':
-          throw syntaxError('use == for equality', next.at);
-        default:
-          if (UNSUPPORTED_COMPARISONS.has(next.value)) throw unsupported(`comparison \`${next.value}\``, next.at);
-          if (ARITHMETIC.has(next.value)) throw unsupported(`arithmetic \`${next.value}\``, next.at);
-      }
-    }
-    if (next.type === 'keyword') {
-      switch (next.value) {
-        case 'in':
-        case 'in~':
-          return { kind: 'equals', field, values: this.literalList(next.value), caseInsensitive: next.value === 'in~' };
-        case 'like':
-        case 'like~':
-          return { kind: 'like', field, patterns: this.patterns(next.value), caseInsensitive: next.value === 'like~' };
-        case 'regex':
-        case 'regex~':
-          throw unsupported(`\`${next.value}\``, next.at, 'Lucene regular expressions are not translated');
-        case 'not': {
-          const operator = this.peek();
-          if (operator.type === 'keyword' && (operator.value === 'in' || operator.value === 'in~')) {
-            this.index++;
-            const values = this.literalList(operator.value);
-            return { kind: 'not', operand: { kind: 'equals', field, values, caseInsensitive: operator.value === 'in~' } };
-          }
-          throw syntaxError(`expected \`in\` after \`${nameToken.text} not\`, found ${describe(operator)}`, operator.at);
-        }
-        default:
-          break;
-      }
-    }
-    if (next.type === 'eof' || next.type === 'keyword' || isSymbol(next, ')')) {
-      throw unsupported(`bare field \`${nameToken.text}\` as a condition`, nameToken.at, 'compare it to a value');
-    }
-    throw syntaxError(`expected a comparison operator after \`${nameToken.text}\`, found ${describe(next)}`, next.at);
+    return left;
   }
 
-  /** `( literal, ... )` for `in` / `in~`. */
-  private literalList(operator: string): Literal[] {
+  private multiplicative(): Expr {
+    let left = this.unary();
+    for (let token = this.peek(); token.type === 'symbol' && (token.value === '*' || token.value === '/' || token.value === '%'); token = this.peek()) {
+      this.index++;
+      left = { kind: 'arith', op: token.value, left, right: this.unary() };
+    }
+    return left;
+  }
+
+  private unary(): Expr {
+    if (this.acceptSymbol('-')) {
+      const operand = this.unary();
+      return operand.kind === 'literal' && typeof operand.value === 'number' ? { ...operand, value: -operand.value } : { kind: 'negate', operand };
+    }
+    if (this.acceptSymbol('+')) return this.unary();
+    return this.predicate(this.primary());
+  }
+
+  /** The suffixes of a value: `in`, `not in`, `:`, `like`, `regex` and their `~` forms. */
+  private predicate(operand: Expr): Expr {
+    const token = this.peek();
+    if (token.type === 'keyword' && token.value === 'not') {
+      const next = this.tokens.get(this.index + 1);
+      if (next.type === 'keyword' && (next.value === 'in' || next.value === 'in~')) {
+        this.index += 2;
+        return { kind: 'not', operand: this.inList(operand, next.value) };
+      }
+      return operand;
+    }
+    if (token.type === 'keyword' && (token.value === 'in' || token.value === 'in~')) {
+      this.index++;
+      return this.inList(operand, token.value);
+    }
+    if (isSymbol(token, ':')) {
+      this.index++;
+      return { kind: 'pattern', op: 'seq', operand, patterns: this.patterns(':'), caseInsensitive: true };
+    }
+    if (token.type === 'keyword' && (token.value === 'like' || token.value === 'like~' || token.value === 'regex' || token.value === 'regex~')) {
+      this.index++;
+      const op = token.value.startsWith('like') ? 'like' : 'regex';
+      return { kind: 'pattern', op, operand, patterns: this.patterns(token.value), caseInsensitive: token.value.endsWith('~') };
+    }
+    return operand;
+  }
+
+  private inList(operand: Expr, operator: 'in' | 'in~'): Expr {
     this.expectSymbol('(', `\`${operator}\` needs a parenthesised list`);
-    const values: Literal[] = [this.literal()];
-    while (this.acceptSymbol(',')) values.push(this.literal());
+    const list: Expr[] = [this.orExpr()];
+    while (this.acceptSymbol(',')) list.push(this.orExpr());
     this.expectSymbol(')');
-    return values;
+    if (fieldsOf(operand).size > 0 && list.some((item) => fieldsOf(item).size > 0)) {
+      throw unsupported('`in` list holding a field', operand.kind === 'field' ? operand.field.at : this.peek().at, 'Elasticsearch EQL refuses field-to-field comparisons');
+    }
+    return { kind: 'in', operand, list, caseInsensitive: operator === 'in~' };
   }
 
-  /** A single string or a parenthesised list of strings, for `:` / `like` / `like~`. */
+  /** A single string or a parenthesised list of strings, for `:` / `like` / `regex`. */
   private patterns(operator: string): string[] {
     if (!this.acceptSymbol('(')) return [this.stringLiteral(operator)];
     const patterns = [this.stringLiteral(operator)];
@@ -157,31 +154,70 @@ class Parser {
 
   private stringLiteral(operator: string): string {
     const token = this.peek();
-    if (token.type !== 'string') {
-      throw syntaxError(`\`${operator}\` needs a string pattern, found ${describe(token)}`, token.at);
-    }
+    if (token.type !== 'string') throw syntaxError(`\`${operator}\` needs a string pattern, found ${describe(token)}`, token.at);
     this.index++;
     return token.value;
   }
 
-  private literal(): Literal {
+  private primary(): Expr {
     const token = this.peek();
-    this.index++;
-    if (token.type === 'string' || token.type === 'number') return token.value;
-    if (token.type === 'keyword') {
-      if (token.value === 'true') return true;
-      if (token.value === 'false') return false;
-      if (token.value === 'null') return null;
+    if (isSymbol(token, '(')) {
+      this.index++;
+      const inner = this.orExpr();
+      this.expectSymbol(')');
+      return inner;
     }
-    if (isSymbol(token, '-')) {
-      const number = this.peek();
-      if (number.type === 'number') {
-        this.index++;
-        return -number.value;
+    if (token.type === 'string') {
+      this.index++;
+      return { kind: 'literal', value: token.value };
+    }
+    if (token.type === 'number') {
+      this.index++;
+      return /[.eE]/.test(token.text) ? { kind: 'literal', value: token.value, float: true } : { kind: 'literal', value: token.value };
+    }
+    if (token.type === 'keyword' && (token.value === 'true' || token.value === 'false' || token.value === 'null')) {
+      this.index++;
+      return { kind: 'literal', value: token.value === 'null' ? null : token.value === 'true' };
+    }
+    const optional = isSymbol(token, '?');
+    const nameToken = optional ? this.tokens.get(this.index + 1) : token;
+    if (nameToken.type !== 'name') throw syntaxError(`expected a condition or a value, found ${describe(nameToken)}`, nameToken.at);
+    this.index += optional ? 2 : 1;
+    const next = this.peek();
+    if (!optional && nameToken.segments.length === 1 && !nameToken.quoted) {
+      if (isSymbol(next, '(') || (isSymbol(next, '~') && isSymbol(this.tokens.get(this.index + 1), '('))) return this.call(nameToken, isSymbol(next, '~'));
+      if (next.type === 'keyword' && next.value === 'of' && LINEAGE.has(nameToken.text)) {
+        throw unsupported(`\`${nameToken.text} of\``, nameToken.at, 'lineage needs the state of earlier events');
       }
     }
-    if (token.type === 'name') throw unsupported(`field-to-field comparison with \`${token.text}\``, token.at);
-    throw syntaxError(`expected a value (string, number, true, false or null), found ${describe(token)}`, token.at);
+    if (isSymbol(next, '[')) throw unsupported(`array index \`${nameToken.text}[...]\``, next.at);
+    const field: FieldRef = {
+      path: nameToken.segments,
+      name: nameToken.segments.join('.'),
+      at: nameToken.at,
+      ...(optional ? { optional } : {}),
+      ...(nameToken.dotted ? { dotted: true } : {}),
+    };
+    return { kind: 'field', field };
+  }
+
+  private call(nameToken: Extract<Token, { type: 'name' }>, tilde: boolean): Expr {
+    const name = nameToken.text.toLowerCase();
+    const spec = EQL_FUNCTIONS[name];
+    if (spec === undefined) throw unsupported(`function \`${nameToken.text}${tilde ? '~' : ''}()\``, nameToken.at, 'not an Elasticsearch EQL function');
+    if (tilde && !spec.tilde) throw syntaxError(`function \`${nameToken.text}\` has no case-insensitive (~) form`, nameToken.at);
+    this.index += tilde ? 2 : 1;
+    const args: Expr[] = [];
+    if (!this.acceptSymbol(')')) {
+      do args.push(this.orExpr());
+      while (this.acceptSymbol(','));
+      this.expectSymbol(')');
+    }
+    if (args.length < spec.minArgs || args.length > spec.maxArgs) {
+      const range = spec.maxArgs === spec.minArgs ? `${spec.minArgs}` : spec.maxArgs === Number.POSITIVE_INFINITY ? `at least ${spec.minArgs}` : `${spec.minArgs} to ${spec.maxArgs}`;
+      throw syntaxError(`function \`${nameToken.text}\` takes ${range} arguments, got ${args.length}`, nameToken.at);
+    }
+    return { kind: 'call', name, caseInsensitive: tilde, args, at: nameToken.at };
   }
 
   private peek(): Token {
@@ -212,10 +248,7 @@ class Parser {
 
   private expectSymbol(value: SymbolText, hint?: string): void {
     const token = this.peek();
-    if (!this.acceptSymbol(value)) {
-      const prefix = hint === undefined ? '' : `${hint}: `;
-      throw syntaxError(`${prefix}expected \`${value}\`, found ${describe(token)}`, token.at);
-    }
+    if (!this.acceptSymbol(value)) throw syntaxError(`${hint === undefined ? '' : `${hint}: `}expected \`${value}\`, found ${describe(token)}`, token.at);
   }
 }
 

@@ -42,9 +42,9 @@ export function walkerFor(path: readonly string[]): ValueWalker {
 
 const ANY_VALUE: LeafTest = () => true;
 
-/** True when the field holds at least one value (what `field == null` negates). */
-export function hasValue(walk: ValueWalker, event: object, path: readonly string[]): boolean {
-  return walk(event, path, 0, ANY_VALUE);
+/** True when the field holds at least one value (that `indexed` accepts): what `field == null` negates. */
+export function hasValue(walk: ValueWalker, event: object, path: readonly string[], indexed: LeafTest = ANY_VALUE): boolean {
+  return walk(event, path, 0, indexed);
 }
 
 function someInArray(items: unknown[], path: readonly string[], depth: number, test: LeafTest, walk: ValueWalker): boolean {
@@ -59,4 +59,35 @@ function leafMatches(value: unknown, path: readonly string[], test: LeafTest, wa
   if (type === 'string' || type === 'number' || type === 'boolean') return test(value as Leaf);
   // An array of values (or of arrays, which Elasticsearch flattens): any element may satisfy.
   return Array.isArray(value) && someInArray(value, path, path.length, test, walk);
+}
+
+/** Every value at `path`, flattened; for the general evaluator (the matcher's fast paths use the walkers above). */
+export function collectValues(node: unknown, path: readonly string[], dotted: boolean): Leaf[] {
+  const out: Leaf[] = [];
+  collect(node, path, 0, dotted, out);
+  return out;
+}
+
+function collect(node: unknown, path: readonly string[], depth: number, dotted: boolean, out: Leaf[]): void {
+  if (node === null || node === undefined) return;
+  if (Array.isArray(node)) {
+    for (const item of node) collect(item, path, depth, dotted, out);
+    return;
+  }
+  if (depth === path.length) {
+    const type = typeof node;
+    if (type === 'string' || type === 'number' || type === 'boolean') out.push(node as Leaf);
+    return;
+  }
+  if (typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
+  const key = path[depth]!;
+  if (Object.hasOwn(record, key)) collect(record[key], path, depth + 1, dotted, out);
+  // Elasticsearch flattens objects, so `a.b` may also be one key holding dots; only for names written so.
+  if (dotted) {
+    for (let end = depth + 2; end <= path.length; end++) {
+      const joined = path.slice(depth, end).join('.');
+      if (Object.hasOwn(record, joined)) collect(record[joined], path, end, dotted, out);
+    }
+  }
 }

@@ -1,31 +1,35 @@
-// Loads every rule file in a directory at start-up; any problem in any file stops start-up, all listed.
+// Reads a rules directory tree (down to a whole detection-rules checkout) and hands the texts to loadRuleSet.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compileRule, type CompiledRule } from './compile-rule.js';
-import { parseRuleFile } from './rule-file.js';
-import { RuleLoadError, type RuleProblem } from './rule-problems.js';
+import { RuleLoadError } from './rule-problems.js';
+import { ruleProblem } from './rule-file.js';
+import { loadRuleSet, type LoadedRules, type RuleFileText } from './rule-set.js';
+import { parseVersionLock } from './version-lock.js';
 
-export interface LoadedRules {
-  readonly rules: readonly CompiledRule[];
-  /** Union of the ECS paths all rules read, sorted. */
-  readonly fieldsRead: readonly string[];
-}
+export type { LoadedRules } from './rule-set.js';
 
 const RULE_FILE = /\.toml$/;
+/** Never rules: version control, dependencies, caches. */
+const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set(['node_modules']);
+/**
+ * Where detection-rules keeps rule versions, relative to RULES_DIR: beside the rules, in a checkout's
+ * root, or one level up (RULES_DIR pointing at the checkout's `rules/`).
+ */
+const VERSION_LOCK_PLACES = ['version.lock.json', 'detection_rules/etc/version.lock.json', '../detection_rules/etc/version.lock.json'];
 
+/**
+ * Every `*.toml` under `directory`, recursively, sorted by path. Only an unreadable directory
+ * throws (RuleLoadError); each rule file gets its own verdict, so one bad file never hides the rest.
+ */
 export async function loadRules(directory: string): Promise<LoadedRules> {
-  let names: string[];
+  let paths: string[];
   try {
-    names = (await readdir(directory)).filter((name) => RULE_FILE.test(name)).sort();
+    paths = (await listRuleFiles(directory)).sort();
   } catch (error) {
-    throw new RuleLoadError([{ code: 'RULE_INVALID', file: directory, rule: undefined, message: `cannot list rule files: ${describe(error)}` }]);
-  }
-  if (names.length === 0) {
-    throw new RuleLoadError([{ code: 'RULE_INVALID', file: directory, rule: undefined, message: 'no *.toml rule files found' }]);
+    throw new RuleLoadError([ruleProblem('invalid_file', directory, undefined, `cannot list rule files: ${describe(error)}`)]);
   }
   const files = await Promise.all(
-    names.map(async (name) => {
-      const path = join(directory, name);
+    paths.map(async (path): Promise<RuleFileText> => {
       try {
         return { path, text: await readFile(path, 'utf8') };
       } catch (error) {
@@ -33,41 +37,42 @@ export async function loadRules(directory: string): Promise<LoadedRules> {
       }
     }),
   );
-  return compileRuleFiles(files);
+  const lockedVersions = await readVersionLock(directory);
+  return loadRuleSet(files, lockedVersions === undefined ? {} : { lockedVersions });
 }
 
-/** The pure part of loading: rule file texts in, compiled rules or one error with every problem out. */
-export function compileRuleFiles(files: readonly { path: string; text?: string; error?: unknown }[]): LoadedRules {
-  const problems: RuleProblem[] = [];
-  const rules: CompiledRule[] = [];
-  const filesById = new Map<string, string>();
-  for (const file of files) {
-    if (file.text === undefined) {
-      problems.push({ code: 'RULE_INVALID', file: file.path, rule: undefined, message: `cannot read: ${describe(file.error)}` });
+async function listRuleFiles(directory: string): Promise<string[]> {
+  const found: string[] = [];
+  const entries = await readdir(directory, { withFileTypes: true });
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRECTORIES.has(entry.name)) found.push(...(await listRuleFiles(path)));
+    } else if (entry.isFile() && RULE_FILE.test(entry.name)) {
+      found.push(path);
+    }
+  }
+  return found;
+}
+
+/** The first version lock found; a lock that cannot be read is a problem worth stopping for. */
+async function readVersionLock(directory: string): Promise<Map<string, number> | undefined> {
+  for (const place of VERSION_LOCK_PLACES) {
+    const path = join(directory, place);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
       continue;
     }
     try {
-      const compiled = compileRule(parseRuleFile(file.text, file.path));
-      const earlier = filesById.get(compiled.rule.id);
-      if (earlier !== undefined) {
-        problems.push({
-          code: 'RULE_INVALID',
-          file: file.path,
-          rule: compiled.rule.name,
-          message: `rule.rule_id ${compiled.rule.id} is also used by ${earlier}`,
-        });
-        continue;
-      }
-      filesById.set(compiled.rule.id, file.path);
-      rules.push(compiled);
+      return parseVersionLock(text, path);
     } catch (error) {
-      if (!(error instanceof RuleLoadError)) throw error;
-      problems.push(...error.problems);
+      throw new RuleLoadError([ruleProblem('invalid_file', path, undefined, describe(error))]);
     }
   }
-  if (problems.length > 0) throw new RuleLoadError(problems);
-  const fieldsRead = [...new Set(rules.flatMap((rule) => rule.fieldsRead))].sort();
-  return { rules, fieldsRead };
+  return undefined;
 }
 
 function describe(error: unknown): string {

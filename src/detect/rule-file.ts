@@ -1,191 +1,135 @@
-// Reads one rule file in the elastic/detection-rules TOML layout into a typed, validated DetectionRule.
+// Reads one rule file in the elastic/detection-rules TOML layout into a typed rule, or says why it cannot.
 import { parse, TomlError } from 'smol-toml';
-import { SEVERITIES, type DetectionRule, type Severity, type ThreatEntry, type ThreatReference, type ThreatTechnique } from './detection-rule.js';
-import { RuleLoadError, type RuleProblem } from './rule-problems.js';
-
-/** Rule settings that change what matches or what is alerted; silently ignoring them would mislead. */
-const UNSUPPORTED_SETTINGS: Readonly<Record<string, string>> = {
-  filters: 'query filters are not evaluated',
-  exceptions_list: 'exception lists are not evaluated',
-  event_category_override: 'only event.category selects the event category',
-  alert_suppression: 'alert suppression is not implemented',
-};
+import type { DetectionRule } from './detection-rule.js';
+import { RuleLoadError, type RefusalReason, type RuleProblem } from './rule-problems.js';
+import { describeIssues, eqlRuleSchema, show } from './rule-schema.js';
+import { HONOURED_SETTINGS, INFORMATIONAL_SETTINGS, INFORMATIONAL_TABLES, isUnset, STREAM_SETTINGS, UNSUPPORTED_SETTINGS } from './rule-settings.js';
 
 type Table = Record<string, unknown>;
 
+export interface RuleFileOptions {
+  /** Versions by rule_id from detection-rules' version.lock.json, for rules that carry none. */
+  readonly lockedVersions?: ReadonlyMap<string, number>;
+}
+
+/** What one TOML file is: a rule we can run, a rule we refuse (with every reason), or no rule at all. */
+export type RuleFileResult =
+  | { readonly kind: 'rule'; readonly rule: DetectionRule }
+  | { readonly kind: 'refused'; readonly ruleId: string | undefined; readonly name: string | undefined; readonly problems: readonly RuleProblem[] }
+  /** A TOML file with neither [rule] nor [metadata] (pyproject.toml, a hunting query): not ours to judge. */
+  | { readonly kind: 'not-a-rule' };
+
 /**
- * Parses and validates a rule file; throws RuleLoadError listing every problem in the file.
- *
- * `version`: detection-rules normally keeps versions in its version lock file (version.lock.json),
- * not in the rule. Repositories that bypass the lock carry `version` under `[rule]`; that is where we
- * read it, so the rule file alone defines the rule.
+ * Pure: the file's text in, its verdict out. Upstream files are read as they ship: `version` may be
+ * absent (detection-rules keeps it in version.lock.json; else 1), informational keys are read past,
+ * and any setting that would change matching but is not honoured refuses the rule by name.
  */
-export function parseRuleFile(text: string, sourceFile: string): DetectionRule {
+export function readRuleFile(text: string, file: string, options: RuleFileOptions = {}): RuleFileResult {
   let document: Table;
   try {
     document = parse(text) as Table;
   } catch (error) {
     const where = error instanceof TomlError ? ` at line ${error.line}, column ${error.column}` : '';
     const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    throw new RuleLoadError([{ code: 'RULE_INVALID', file: sourceFile, rule: undefined, message: `not valid TOML${where}: ${reason}` }]);
+    return refused(undefined, undefined, [problem('invalid_file', file, undefined, `not valid TOML${where}: ${reason}`)]);
+  }
+  const ruleTable = document.rule;
+  if (!isTable(ruleTable)) {
+    if (!isTable(document.metadata)) return { kind: 'not-a-rule' };
+    return refused(undefined, undefined, [problem('invalid_file', file, undefined, 'the [rule] table is missing')]);
+  }
+  const name = typeof ruleTable.name === 'string' && ruleTable.name.trim() !== '' ? ruleTable.name : undefined;
+  const ruleId = typeof ruleTable.rule_id === 'string' && ruleTable.rule_id.trim() !== '' ? ruleTable.rule_id : undefined;
+  const metadata = isTable(document.metadata) ? document.metadata : {};
+  const at = (reason: RefusalReason, message: string): RuleProblem => problem(reason, file, name, message);
+
+  // A rule of another type is judged by its type alone: its own settings are not ours to check.
+  const type = ruleTable.type;
+  const language = ruleTable.language;
+  if (type !== 'eql' || language !== 'eql') {
+    const found = `type ${show(type)}${language === undefined ? '' : ` / language ${show(language)}`}`;
+    return refused(ruleId, name, [at('rule_type', `rule.type: ${found} is not supported; only EQL rules (type and language "eql") are`)]);
   }
 
   const problems: RuleProblem[] = [];
-  const ruleTable = document.rule;
-  if (!isTable(ruleTable)) {
-    problems.push({ code: 'RULE_INVALID', file: sourceFile, rule: undefined, message: 'the [rule] table is missing' });
-    throw new RuleLoadError(problems);
+  for (const table of Object.keys(document)) {
+    if (table !== 'rule' && !INFORMATIONAL_TABLES.has(table)) problems.push(at('setting', `[${table}]: unknown table; its meaning is not honoured`));
   }
-  const name = typeof ruleTable.name === 'string' && ruleTable.name.trim() !== '' ? ruleTable.name : undefined;
-  const fields = new FieldReader(problems, sourceFile, name);
-
-  for (const [key, why] of Object.entries(UNSUPPORTED_SETTINGS)) {
-    const value = ruleTable[key];
-    const empty = value === undefined || (Array.isArray(value) && value.length === 0);
-    if (!empty) fields.report('RULE_UNSUPPORTED', `rule.${key}`, why);
+  for (const [key, value] of Object.entries(ruleTable)) {
+    if (HONOURED_SETTINGS.has(key) || INFORMATIONAL_SETTINGS.has(key) || key in STREAM_SETTINGS) continue;
+    const why = UNSUPPORTED_SETTINGS[key];
+    if (why === undefined) problems.push(at('setting', `rule.${key}: unknown setting; not honoured`));
+    else if (!isUnset(value)) problems.push(at('setting', `rule.${key}: ${why}`));
   }
 
+  const parsed = eqlRuleSchema.safeParse(ruleTable);
+  if (!parsed.success) {
+    problems.unshift(...describeIssues(parsed.error.issues, ruleTable).map((message) => at('invalid_file', message)));
+    return refused(ruleId, name, problems);
+  }
+  if (problems.length > 0) return refused(ruleId, name, problems);
+
+  const settings = parsed.data;
+  const locked = options.lockedVersions?.get(settings.rule_id);
   const rule: DetectionRule = {
-    id: fields.string(ruleTable, 'rule_id', 'rule'),
-    name: fields.string(ruleTable, 'name', 'rule'),
-    description: fields.string(ruleTable, 'description', 'rule').trim(),
-    version: fields.version(ruleTable),
-    author: fields.strings(ruleTable, 'author', 'rule', { required: true }),
-    license: fields.optionalString(ruleTable, 'license', 'rule') ?? '',
-    severity: fields.severity(ruleTable),
-    riskScore: fields.riskScore(ruleTable),
-    tags: fields.strings(ruleTable, 'tags', 'rule', { required: false }),
-    references: fields.strings(ruleTable, 'references', 'rule', { required: false }),
-    threat: fields.threat(ruleTable),
-    index: fields.strings(ruleTable, 'index', 'rule', { required: false }),
-    // Kibana's default look-back when a rule does not set one.
-    from: fields.optionalString(ruleTable, 'from', 'rule') ?? 'now-6m',
-    timestampOverride: fields.optionalString(ruleTable, 'timestamp_override', 'rule'),
-    note: fields.optionalString(ruleTable, 'note', 'rule') ?? '',
-    query: fields.string(ruleTable, 'query', 'rule'),
-    language: fields.string(ruleTable, 'language', 'rule'),
-    type: fields.string(ruleTable, 'type', 'rule'),
-    sourceFile,
+    id: settings.rule_id,
+    name: settings.name,
+    description: settings.description.trim(),
+    version: settings.version ?? locked ?? 1,
+    versionSource: settings.version !== undefined ? 'rule' : locked !== undefined ? 'lock' : 'default',
+    author: settings.author,
+    license: settings.license,
+    severity: settings.severity,
+    riskScore: settings.risk_score,
+    tags: settings.tags,
+    references: settings.references,
+    threat: settings.threat.map((entry) => ({
+      framework: entry.framework,
+      tactic: entry.tactic,
+      technique: entry.technique.map((technique) =>
+        technique.subtechnique === undefined || technique.subtechnique.length === 0
+          ? { id: technique.id, name: technique.name, reference: technique.reference }
+          : technique,
+      ),
+    })),
+    index: settings.index,
+    maturity: typeof metadata.maturity === 'string' ? metadata.maturity : undefined,
+    buildingBlockType: settings.building_block_type,
+    from: settings.from,
+    interval: settings.interval,
+    maxSignals: settings.max_signals,
+    timestampOverride: settings.timestamp_override,
+    eventCategoryOverride: settings.event_category_override,
+    exceptionsList: settings.exceptions_list,
+    alertSuppression: settings.alert_suppression,
+    note: settings.note,
+    query: settings.query,
+    language: settings.language,
+    type: settings.type,
+    sourceFile: file,
   };
-  if (problems.length > 0) throw new RuleLoadError(problems);
-  return rule;
+  return { kind: 'rule', rule };
 }
 
-class FieldReader {
-  constructor(
-    private readonly problems: RuleProblem[],
-    private readonly file: string,
-    private readonly ruleName: string | undefined,
-  ) {}
-
-  report(code: RuleProblem['code'], field: string, message: string): void {
-    this.problems.push({ code, file: this.file, rule: this.ruleName, message: `${field}: ${message}` });
-  }
-
-  string(table: Table, key: string, at: string): string {
-    const value = table[key];
-    if (value === undefined) this.report('RULE_INVALID', `${at}.${key}`, 'is missing');
-    else if (typeof value !== 'string' || value.trim() === '') this.report('RULE_INVALID', `${at}.${key}`, `must be a non-empty string, got ${show(value)}`);
-    else return value;
-    return '';
-  }
-
-  optionalString(table: Table, key: string, at: string): string | undefined {
-    const value = table[key];
-    if (value === undefined) return undefined;
-    if (typeof value === 'string') return value;
-    this.report('RULE_INVALID', `${at}.${key}`, `must be a string, got ${show(value)}`);
-    return undefined;
-  }
-
-  strings(table: Table, key: string, at: string, options: { required: boolean }): string[] {
-    const value = table[key];
-    if (value === undefined) {
-      if (options.required) this.report('RULE_INVALID', `${at}.${key}`, 'is missing');
-      return [];
-    }
-    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
-      this.report('RULE_INVALID', `${at}.${key}`, `must be an array of strings, got ${show(value)}`);
-      return [];
-    }
-    if (options.required && value.length === 0) this.report('RULE_INVALID', `${at}.${key}`, 'must not be empty');
-    return value as string[];
-  }
-
-  version(table: Table): number {
-    const value = table.version;
-    if (value === undefined) {
-      this.report('RULE_INVALID', 'rule.version', 'is missing (detection-rules keeps it in version.lock.json; add `version = N` under [rule])');
-    } else if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      this.report('RULE_INVALID', 'rule.version', `must be a positive integer, got ${show(value)}`);
-    } else {
-      return value;
-    }
-    return 0;
-  }
-
-  severity(table: Table): Severity {
-    const value = table.severity;
-    if (typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value)) return value as Severity;
-    const got = value === undefined ? 'is missing' : `got ${show(value)}`;
-    this.report('RULE_INVALID', 'rule.severity', `must be one of ${SEVERITIES.join(', ')}; ${got}`);
-    return 'low';
-  }
-
-  riskScore(table: Table): number {
-    const value = table.risk_score;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 100) return value;
-    const got = value === undefined ? 'is missing' : `got ${show(value)}`;
-    this.report('RULE_INVALID', 'rule.risk_score', `must be an integer from 0 to 100; ${got}`);
-    return 0;
-  }
-
-  threat(table: Table): ThreatEntry[] {
-    const value = table.threat;
-    if (value === undefined) return [];
-    if (!Array.isArray(value)) {
-      this.report('RULE_INVALID', 'rule.threat', 'must be an array of tables ([[rule.threat]])');
-      return [];
-    }
-    return value.map((entry: unknown, i) => {
-      const at = `rule.threat[${i}]`;
-      if (!isTable(entry)) {
-        this.report('RULE_INVALID', at, 'must be a table');
-        return { framework: '', tactic: { id: '', name: '', reference: '' }, technique: [] };
-      }
-      const framework = this.string(entry, 'framework', at);
-      const tactic = isTable(entry.tactic) ? this.reference(entry.tactic, `${at}.tactic`) : undefined;
-      if (tactic === undefined) this.report('RULE_INVALID', `${at}.tactic`, 'is missing');
-      const technique = this.tables(entry, 'technique', at).map((table, j): ThreatTechnique => {
-        const techniqueAt = `${at}.technique[${j}]`;
-        const reference = this.reference(table, techniqueAt);
-        const subtechniques = this.tables(table, 'subtechnique', techniqueAt).map((sub, k) =>
-          this.reference(sub, `${techniqueAt}.subtechnique[${k}]`),
-        );
-        return subtechniques.length > 0 ? { ...reference, subtechnique: subtechniques } : reference;
-      });
-      return { framework, tactic: tactic ?? { id: '', name: '', reference: '' }, technique };
-    });
-  }
-
-  private tables(table: Table, key: string, at: string): Table[] {
-    const value = table[key];
-    if (value === undefined) return [];
-    if (Array.isArray(value) && value.every(isTable)) return value;
-    this.report('RULE_INVALID', `${at}.${key}`, 'must be an array of tables');
-    return [];
-  }
-
-  private reference(table: Table, at: string): ThreatReference {
-    return { id: this.string(table, 'id', at), name: this.string(table, 'name', at), reference: this.string(table, 'reference', at) };
-  }
+/** The rule in the file, or a RuleLoadError listing every problem (a file without a rule is one). */
+export function parseRuleFile(text: string, file: string, options: RuleFileOptions = {}): DetectionRule {
+  const result = readRuleFile(text, file, options);
+  if (result.kind === 'rule') return result.rule;
+  if (result.kind === 'refused') throw new RuleLoadError(result.problems);
+  throw new RuleLoadError([problem('invalid_file', file, undefined, 'the [rule] table is missing')]);
 }
+
+function refused(ruleId: string | undefined, name: string | undefined, problems: RuleProblem[]): RuleFileResult {
+  return { kind: 'refused', ruleId, name, problems };
+}
+
+function problem(reason: RefusalReason, file: string, rule: string | undefined, message: string): RuleProblem {
+  const code = reason === 'invalid_file' || reason === 'invalid_query' || reason === 'duplicate_rule_id' ? 'RULE_INVALID' : 'RULE_UNSUPPORTED';
+  return { code, reason, file, rule, message };
+}
+
+export { problem as ruleProblem };
 
 function isTable(value: unknown): value is Table {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -21,3 +21,40 @@ export function wildcardsToRegExp(patterns: readonly string[], caseInsensitive: 
   });
   return new RegExp(`^(?:${alternatives.join('|')})$`, caseInsensitive ? 'iu' : 'u');
 }
+
+/**
+ * A matcher for a list of wildcard patterns, cheaper than one RegExp on long values: patterns without
+ * wildcards are a Set, `lit*` / `*lit` / `*lit*` are startsWith / endsWith / includes, the rest share
+ * one RegExp. Case-insensitive forms compare lowercased text with lowercased patterns.
+ */
+export function wildcardMatcher(patterns: readonly string[], caseInsensitive: boolean): (text: string) => boolean {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  const suffixes: string[] = [];
+  const infixes: string[] = [];
+  const others: string[] = [];
+  for (const raw of patterns) {
+    const pattern = caseInsensitive ? raw.toLowerCase() : raw;
+    if (!hasWildcard(pattern)) {
+      exact.add(pattern);
+      continue;
+    }
+    const leading = pattern.startsWith('*');
+    const trailing = pattern.length > 1 && pattern.endsWith('*');
+    const middle = pattern.slice(leading ? 1 : 0, trailing ? -1 : undefined);
+    if (hasWildcard(middle)) others.push(pattern);
+    else if (leading && trailing) infixes.push(middle);
+    else if (trailing) prefixes.push(middle);
+    else if (leading) suffixes.push(middle);
+    else others.push(pattern);
+  }
+  const regExp = others.length > 0 ? wildcardsToRegExp(others, false) : undefined;
+  return (text) => {
+    const value = caseInsensitive ? text.toLowerCase() : text;
+    if (exact.has(value)) return true;
+    for (const prefix of prefixes) if (value.startsWith(prefix)) return true;
+    for (const suffix of suffixes) if (value.endsWith(suffix)) return true;
+    for (const infix of infixes) if (value.includes(infix)) return true;
+    return regExp !== undefined && regExp.test(value);
+  };
+}

@@ -2,14 +2,16 @@
 import { DetectorError } from '../errors.js';
 import type { DeadLetter, DeadLetterPublisher } from '../kafka/dead-letter.js';
 import type { BatchHandler } from '../kafka/feed-consumer.js';
-import type { BulkAlertWriter, ItemOutcome } from '../sinks/elasticsearch/bulk-writer.js';
+import type { AlertWriter } from '../sinks/elasticsearch/alert-sink.js';
+import type { ItemOutcome } from '../sinks/elasticsearch/bulk-writer.js';
 import type { Events } from '../telemetry/events.js';
 import { evaluateBatch, type PendingAlert } from './evaluate-batch.js';
 import type { FeedRuntime } from './feed-runtime.js';
 
 export interface BatchHandlerDeps {
-  runtimesByTopic: ReadonlyMap<string, FeedRuntime>;
-  writer: BulkAlertWriter;
+  /** Read per batch: a reload swaps what it returns, and a batch runs wholly on one set. */
+  runtimesByTopic: Pick<ReadonlyMap<string, FeedRuntime>, 'get'>;
+  writer: AlertWriter;
   deadLetters: DeadLetterPublisher;
   events: Events;
   /** Aborted when shutdown can wait no longer for Elasticsearch. */
@@ -46,6 +48,7 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
     const letters = evaluation.deadLetters;
     for (const letter of letters) events.recordRejected({ vendor, topic: batch.topic, partition: batch.partition, offset: letter.source.offset }, letter.error);
     for (const [ruleId, count] of evaluation.matchesByRule) events.ruleMatched(vendor, ruleId, count);
+    for (const [ruleId, count] of evaluation.exceptedByRule) events.exceptionApplied(vendor, ruleId, count);
 
     if (evaluation.alerts.length > 0) {
       events.alertsPending(evaluation.alerts.length);

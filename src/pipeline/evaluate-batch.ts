@@ -4,6 +4,8 @@ import { buildAlert, type BuiltAlert } from '../alerts/build-alert.js';
 import { DetectorError, isDetectorError } from '../errors.js';
 import type { DeadLetter } from '../kafka/dead-letter.js';
 import type { FeedRuntime } from './feed-runtime.js';
+import { suppressionGroup, type SuppressionGroup } from '../suppression/suppression-group.js';
+import type { Contribution } from '../suppression/suppression-state.js';
 import { matchingRules, projectedMatch, toEcsOrThrow } from './projected-match.js';
 
 export interface PendingAlert extends BuiltAlert {
@@ -12,6 +14,8 @@ export interface PendingAlert extends BuiltAlert {
   /** For latency: the event's own time and the Kafka record time, epoch milliseconds. */
   eventTimeMs: number | undefined;
   kafkaTimeMs: number | undefined;
+  /** Set when the rule suppresses: the group and window this match is counted into. */
+  suppression?: { group: SuppressionGroup; contribution: Contribution };
 }
 
 export interface BatchEvaluation {
@@ -19,6 +23,8 @@ export interface BatchEvaluation {
   deadLetters: DeadLetter[];
   /** Matches per rule id, for metrics (one event may match several rules). */
   matchesByRule: Map<string, number>;
+  /** Matches an exception item silenced, per rule id. */
+  exceptedByRule: Map<string, number>;
 }
 
 function epochMs(value: unknown): number | undefined {
@@ -39,7 +45,7 @@ export function evaluateBatch(
   messages: readonly KafkaMessage[],
   detectedAt: Date,
 ): BatchEvaluation {
-  const result: BatchEvaluation = { alerts: [], deadLetters: [], matchesByRule: new Map() };
+  const result: BatchEvaluation = { alerts: [], deadLetters: [], matchesByRule: new Map(), exceptedByRule: new Map() };
   const { vendor, topic, decoder, rules } = runtime;
   const matchProjected = projectedMatch(runtime);
   for (const message of messages) {
@@ -52,6 +58,12 @@ export function evaluateBatch(
       if (!matched) continue;
       const eventIdentity = vendor.eventIdentity(record);
       for (const compiled of matched) {
+        result.matchesByRule.set(compiled.rule.id, (result.matchesByRule.get(compiled.rule.id) ?? 0) + 1);
+        // Exceptions are judged at detection time, as Kibana judges expire_time at the rule's run.
+        if (compiled.exceptions?.(event, detectedAt.getTime()) !== undefined) {
+          result.exceptedByRule.set(compiled.rule.id, (result.exceptedByRule.get(compiled.rule.id) ?? 0) + 1);
+          continue;
+        }
         const built = buildAlert({
           event,
           rule: compiled.rule,
@@ -61,14 +73,20 @@ export function evaluateBatch(
           detectedAt,
         });
         const kafkaTimeMs = Number(message.timestamp);
-        result.alerts.push({
+        const pending: PendingAlert = {
           ...built,
           vendor: vendor.id,
           ruleId: compiled.rule.id,
           eventTimeMs: epochMs(event['@timestamp']),
           kafkaTimeMs: Number.isFinite(kafkaTimeMs) ? kafkaTimeMs : undefined,
-        });
-        result.matchesByRule.set(compiled.rule.id, (result.matchesByRule.get(compiled.rule.id) ?? 0) + 1);
+        };
+        if (compiled.suppression !== undefined) {
+          // The event's own time places it in a window, so a replay lands in the same one.
+          const timeMs = pending.eventTimeMs ?? pending.kafkaTimeMs ?? detectedAt.getTime();
+          const group = suppressionGroup(compiled.rule.id, event, timeMs, compiled.suppression);
+          if (group !== undefined) pending.suppression = { group, contribution: { timeMs, topic, partition, offset: message.offset } };
+        }
+        result.alerts.push(pending);
       }
     } catch (error) {
       // A retriable failure (schema registry unreachable) is not the record's fault: the whole

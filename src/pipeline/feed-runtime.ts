@@ -1,5 +1,5 @@
 // What the pipeline knows about one enabled feed: vendor, topic, decoder and the rules it runs.
-import type { CompiledRule } from '../detect/compile-rule.js';
+import type { ActiveRule } from '../ruleset/detection-set.js';
 import type { AvroRecord, EcsFieldsMapping, VendorFeed } from '../vendors/types.js';
 
 /**
@@ -24,5 +24,5 @@ export interface FeedRuntime {
   vendor: VendorFeed;
   topic: string;
   decoder: FeedDecoder;
-  rules: readonly CompiledRule[];
+  rules: readonly ActiveRule[];
 }

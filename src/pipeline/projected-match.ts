@@ -1,5 +1,6 @@
 // Decides which rules a projected record matches, as cheaply as the vendor and the data allow.
 import type { CompiledRule } from '../detect/compile-rule.js';
+import { RuleIndex } from '../detect/rule-index.js';
 import type { EcsEvent } from '../ecs/event.js';
 import { DetectorError } from '../errors.js';
 import type { AvroRecord } from '../vendors/types.js';
@@ -15,8 +16,19 @@ const MEMO_WINDOW = 1_024;
 const MEMO_PAUSE = 65_536;
 const NO_MATCH: readonly CompiledRule[] = Object.freeze([]);
 
-export function matchingRules(rules: readonly CompiledRule[], event: EcsEvent): CompiledRule[] | undefined {
-  let matched: CompiledRule[] | undefined;
+/** Below this many rules a plain scan is as fast as the index's key look-up. */
+const INDEX_FROM_RULES = 16;
+const indexes = new WeakMap<readonly CompiledRule[], RuleIndex>();
+
+/** The rules the event matches, in load order; a feed running many rules asks its RuleIndex. */
+export function matchingRules<Rule extends CompiledRule>(rules: readonly Rule[], event: EcsEvent): Rule[] | undefined {
+  if (rules.length >= INDEX_FROM_RULES) {
+    let index = indexes.get(rules);
+    if (index === undefined) indexes.set(rules, (index = new RuleIndex(rules)));
+    // The index hands back the very rule objects it was built from.
+    return index.matching(event) as Rule[] | undefined;
+  }
+  let matched: Rule[] | undefined;
   for (const rule of rules) {
     if (rule.matches(event)) (matched ??= []).push(rule);
   }

@@ -17,7 +17,23 @@ export interface LatencySample {
   kafkaTimeMs: number | undefined;
 }
 
+/** Distinct rule_id label values of rule_matches_total, per process. */
+export const MAX_RULE_LABELS = 200;
+export const OTHER_RULES = 'other';
+
+/** Names of idle rules put in the start-up log line; the rest are counted. */
+const IDLE_RULES_LOGGED = 20;
+
 export function createEvents(metrics: Metrics, logger: Logger) {
+  // With a whole rules tree loaded, rule_id labels stay bounded: the first MAX_RULE_LABELS rules to
+  // match keep their own series, later ones share "other" (their alerts still name them).
+  const labelledRules = new Set<string>();
+  const ruleLabel = (ruleId: string): string => {
+    if (labelledRules.has(ruleId)) return ruleId;
+    if (labelledRules.size >= MAX_RULE_LABELS) return OTHER_RULES;
+    labelledRules.add(ruleId);
+    return ruleId;
+  };
   return {
     recordsConsumed(vendor: string, topic: string, count: number): void {
       metrics.recordsConsumed.inc({ vendor, topic }, count);
@@ -32,8 +48,41 @@ export function createEvents(metrics: Metrics, logger: Logger) {
       metrics.deadLetters.inc({ vendor, error_code: code }, count);
     },
 
+    rulesReady(summary: { loaded: number; activeByVendor: ReadonlyMap<string, number>; refusedByReason: ReadonlyMap<string, number>; idle: readonly { id: string; name: string }[] }): void {
+      metrics.rulesLoaded.set(summary.loaded);
+      for (const [vendor, count] of summary.activeByVendor) metrics.rulesActive.set({ vendor }, count);
+      for (const [reason, count] of summary.refusedByReason) metrics.rulesRefused.set({ reason }, count);
+      if (summary.idle.length > 0) {
+        const names = summary.idle.slice(0, IDLE_RULES_LOGGED).map((rule) => rule.name);
+        logger.info({ idleRules: summary.idle.length, examples: names }, 'some loaded rules match no enabled feed\'s index patterns and run nowhere (npm run rules -- check lists them)');
+      }
+    },
+
     ruleMatched(vendor: string, ruleId: string, count: number): void {
-      metrics.ruleMatches.inc({ vendor, rule_id: ruleId }, count);
+      metrics.ruleMatches.inc({ vendor, rule_id: ruleLabel(ruleId) }, count);
+    },
+
+    exceptionApplied(vendor: string, ruleId: string, count: number): void {
+      metrics.exceptedEvents.inc({ vendor, rule_id: ruleId }, count);
+      logger.debug({ vendor, ruleId, count }, 'matches silenced by an exception item');
+    },
+
+    detectionSetLoaded(set: { fingerprint: string; loadedAtMs: number; rules: number; exceptionLists: number }, previousFingerprint: string | undefined, trigger: string): void {
+      if (previousFingerprint !== undefined) metrics.detectionSetInfo.remove({ fingerprint: previousFingerprint });
+      metrics.detectionSetInfo.set({ fingerprint: set.fingerprint }, 1);
+      metrics.detectionSetLoadedTime.set(set.loadedAtMs / 1000);
+      if (trigger !== 'start-up') metrics.detectionSetReloads.inc({ outcome: previousFingerprint === set.fingerprint ? 'unchanged' : 'success' });
+      logger.info({ fingerprint: set.fingerprint, previousFingerprint, trigger, rules: set.rules, exceptionLists: set.exceptionLists }, 'detection set active');
+    },
+
+    detectionSetRefused(error: Error, activeFingerprint: string, trigger: string): void {
+      metrics.detectionSetReloads.inc({ outcome: 'failed' });
+      metrics.detectionSetLastReloadFailed.set(1);
+      logger.error({ trigger, activeFingerprint, error }, 'new rules/exceptions refused; the previous detection set stays active');
+    },
+
+    detectionSetReloadSucceeded(): void {
+      metrics.detectionSetLastReloadFailed.set(0);
     },
 
     alertsPending(delta: number): void {
@@ -53,6 +102,7 @@ export function createEvents(metrics: Metrics, logger: Logger) {
         metrics.alertLatencyFromKafka.observe({ vendor: latency.vendor }, Math.max(0, ackedAtMs - latency.kafkaTimeMs) / 1000);
       }
       if (outcome.outcome === 'created') logger.info({ alertId: outcome.alert.id, vendor: outcome.alert.vendor }, 'alert written');
+      else if (outcome.outcome === 'suppressed') logger.debug({ alertId: outcome.alert.id }, 'match counted into its suppressed alert');
       else logger.debug({ alertId: outcome.alert.id }, 'alert already written (redelivered record)');
     },
 

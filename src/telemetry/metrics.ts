@@ -34,7 +34,7 @@ export function createMetrics(registry: Registry, build: { version: string }) {
     }),
     alertsWritten: new Counter({
       name: `${prefix}alerts_written_total`,
-      help: 'Alerts sent to Elasticsearch by outcome: created, duplicate (already written), failed.',
+      help: 'Alerts sent to Elasticsearch by outcome: created, duplicate (already written), suppressed (counted into its group\'s alert), failed.',
       labelNames: ['vendor', 'outcome'] as const,
       registers,
     }),
@@ -107,6 +107,51 @@ export function createMetrics(registry: Registry, build: { version: string }) {
       help: 'From the Kafka record timestamp to the alert acknowledged by Elasticsearch.',
       labelNames: ['vendor'] as const,
       buckets: LATENCY_BUCKETS_S,
+      registers,
+    }),
+    exceptedEvents: new Counter({
+      name: `${prefix}exceptions_applied_total`,
+      help: 'Rule matches silenced by an exception item (no alert written), per rule.',
+      labelNames: ['vendor', 'rule_id'] as const,
+      registers,
+    }),
+    detectionSetInfo: new Gauge({
+      name: `${prefix}detection_set_info`,
+      help: 'Always 1, labelled with the fingerprint of the active rules, exception lists and suppression settings.',
+      labelNames: ['fingerprint'] as const,
+      registers,
+    }),
+    detectionSetLoadedTime: new Gauge({
+      name: `${prefix}detection_set_loaded_timestamp_seconds`,
+      help: 'When the active detection set was loaded (Unix time).',
+      registers,
+    }),
+    detectionSetReloads: new Counter({
+      name: `${prefix}detection_set_reloads_total`,
+      help: 'Reloads of rules/exceptions by outcome: success (new set active), unchanged (same fingerprint), failed (old set kept).',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    detectionSetLastReloadFailed: new Gauge({
+      name: `${prefix}detection_set_last_reload_failed`,
+      help: '1 while the latest reload attempt was refused (the previous set is still active), else 0.',
+      registers,
+    }),
+    rulesLoaded: new Gauge({
+      name: `${prefix}rules_loaded`,
+      help: 'Detection rules loaded at start-up (whether or not an enabled feed matches their index patterns).',
+      registers,
+    }),
+    rulesActive: new Gauge({
+      name: `${prefix}rules_active`,
+      help: 'Loaded rules running on each enabled feed (their index patterns match the feed\'s Elastic index).',
+      labelNames: ['vendor'] as const,
+      registers,
+    }),
+    rulesRefused: new Gauge({
+      name: `${prefix}rules_refused`,
+      help: 'Rule files refused at start-up, by reason (invalid_*, duplicate_rule_id, rule_type, setting, eql_*).',
+      labelNames: ['reason'] as const,
       registers,
     }),
     batchDuration: new Histogram({

@@ -92,13 +92,13 @@ describe('Dockerfile', () => {
     expect(build).toBeGreaterThan(install);
   });
 
-  it('ships only production dependencies, compiled output, schemas, rules and package.json', () => {
+  it('ships only production dependencies, compiled output, schemas, rules, exceptions and package.json', () => {
     const prodInstall = stages.flatMap((s) => of(s, 'RUN')).find((r) => r.includes('npm ci --omit=dev'));
     expect(prodInstall).toBeDefined();
     expect(of(runtime, 'RUN')).toEqual([]);
     const copies = of(runtime, 'COPY').map((args) => args.split(' '));
     const destinations = copies.map((parts) => parts.at(-1));
-    expect(destinations).toEqual(['/usr/bin/tini', './node_modules', './dist/src', './', './schemas', './rules']);
+    expect(destinations).toEqual(['/usr/bin/tini', './node_modules', './dist/src', './', './schemas', './rules', './exceptions']);
     expect(copies.find((parts) => parts.at(-1) === './node_modules')?.[0]).toBe('--from=deps');
     expect(copies.find((parts) => parts.at(-1) === './dist/src')).toEqual(['--from=build', '/app/dist/src', './dist/src']);
     expect(copies.find((parts) => parts.at(-1) === './')).toEqual(['package.json', './']);

@@ -97,8 +97,22 @@ export function alertMappings(wildcardSupported: boolean): Mapping {
         }),
       }),
       data_stream: object({ type: keyword, dataset: keyword, namespace: keyword }),
+      kibana: object({
+        alert: object({
+          instance: object({ id: keyword }),
+          // Kibana's suppression fields, so suppressed alerts read the same as Kibana's own.
+          suppression: object({
+            terms: object({ field: keyword, value: keyword }),
+            start: date,
+            end: date,
+            docs_count: long,
+          }),
+        }),
+      }),
       edr: object({
-        alert: object({ severity: keyword, timestamp_source: keyword }),
+        alert: object({ severity: keyword, timestamp_source: keyword, building_block_type: keyword }),
+        // positions: highest Kafka offset counted per topic/partition; bookkeeping, not searched.
+        suppression: { properties: { window_start: date, window_end: date, positions: { type: 'object', enabled: false } } },
         source: object({
           vendor: keyword,
           vendor_title: keyword,

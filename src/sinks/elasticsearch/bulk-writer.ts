@@ -14,6 +14,8 @@ export interface AlertToWrite {
 export type ItemOutcome =
   | { alert: AlertToWrite; outcome: 'created' }
   | { alert: AlertToWrite; outcome: 'duplicate' }
+  /** Counted into the suppressed alert of its group and window (suppressed-alert-writer.ts). */
+  | { alert: AlertToWrite; outcome: 'suppressed' }
   | { alert: AlertToWrite; outcome: 'failed'; status: number; reason: string };
 
 export interface BulkWriterHooks {

@@ -90,9 +90,8 @@ describe('tokenize', () => {
     expect(lexError(text).message).toContain(message);
   });
 
-  it('names optional fields as unsupported', () => {
-    const error = lexError('any where ?process.name == "x"');
-    expect(error.kind).toBe('unsupported');
-    expect(error.construct).toContain('optional field');
+  it('reads ?field as the ? symbol before a name', () => {
+    const tokens = tokenize('any where ?process.name == "x"');
+    expect(tokens.slice(2, 4).map((t) => t.type)).toEqual(['symbol', 'name']);
   });
 });

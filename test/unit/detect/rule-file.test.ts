@@ -81,13 +81,12 @@ describe('parseRuleFile on the shipped rule', () => {
 
 describe('parseRuleFile rejections', () => {
   it('lists every missing or malformed field in one error naming the file', () => {
-    const error = loadError(variant({ name: undefined, risk_score: 'risk_score = 150', version: undefined, severity: 'severity = "urgent"' }));
+    const error = loadError(variant({ name: undefined, risk_score: 'risk_score = 150', severity: 'severity = "urgent"' }));
     expect(error.code).toBe('RULE_INVALID');
     expect(error.problems.map((problem) => problem.message)).toEqual([
       'rule.name: is missing',
-      expect.stringContaining('rule.version: is missing (detection-rules keeps it in version.lock.json'),
-      'rule.severity: must be one of low, medium, high, critical; got "urgent"',
-      'rule.risk_score: must be an integer from 0 to 100; got 150',
+      'rule.severity: must be one of low, medium, high, critical, got "urgent"',
+      'rule.risk_score: must be an integer from 0 to 100, got 150',
     ]);
     expect(error.message).toContain('broken.toml: rule.name: is missing');
   });
@@ -95,7 +94,13 @@ describe('parseRuleFile rejections', () => {
   it('names the rule when the file has a name', () => {
     const error = loadError(variant({ author: 'author = "Elastic"' }));
     expect(error.problems).toEqual([
-      { code: 'RULE_INVALID', file: 'broken.toml', rule: 'Potential Database Dumping Activity', message: 'rule.author: must be an array of strings, got "Elastic"' },
+      {
+        code: 'RULE_INVALID',
+        reason: 'invalid_file',
+        file: 'broken.toml',
+        rule: 'Potential Database Dumping Activity',
+        message: 'rule.author: must be an array of strings, got "Elastic"',
+      },
     ]);
     expect(error.message).toContain('broken.toml (rule "Potential Database Dumping Activity"): rule.author');
   });

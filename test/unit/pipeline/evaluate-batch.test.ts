@@ -1,9 +1,11 @@
 // The pure middle of the pipeline over every vendor's fixtures: alerts exactly where the rule fires.
+import { readFileSync } from 'node:fs';
 import type { KafkaMessage } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeRecord } from '../../../src/decode/encoder.js';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules, type LoadedRules } from '../../../src/detect/load-rules.js';
+import { loadRuleSet } from '../../../src/detect/rule-set.js';
 import { packagePath } from '../../../src/package-root.js';
 import { evaluateBatch } from '../../../src/pipeline/evaluate-batch.js';
 import type { FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
@@ -64,5 +66,46 @@ describe.each(['confluent', 'raw'] as const)('evaluateBatch (%s)', (format) => {
     const first = evaluateBatch(runtime, 0, [message(7, value)], new Date('2026-01-01T00:00:00Z'));
     const again = evaluateBatch(runtime, 0, [message(7, value)], new Date('2026-01-02T00:00:00Z'));
     expect(again.alerts[0]?.id).toBe(first.alerts[0]?.id);
+  });
+});
+
+describe('evaluateBatch with many rules', () => {
+  const BUNDLED = readFileSync(packagePath('rules/potential_database_dumping_activity.toml'), 'utf8');
+  /** The bundled rule under another id, severity, risk score, tags and tactic, as a building block. */
+  const BLOCK = BUNDLED.replace('47fdd8e9-2f53-4648-afbf-0c6dd52f3ce5', '00000000-0000-4000-8000-000000000001')
+    .replace('name = "Potential Database Dumping Activity"', 'name = "Dump Tool Started (building block)"')
+    .replace('severity = "low"', 'severity = "high"\nbuilding_block_type = "default"')
+    .replace('risk_score = 21', 'risk_score = 73')
+    .replace('"Tactic: Exfiltration",', '"Tactic: Collection", "Rule Type: BBR",')
+    .replace('id = "TA0010"', 'id = "TA0009"')
+    .replace('name = "Exfiltration"', 'name = "Collection"');
+  const OTHER = BUNDLED.replace('47fdd8e9-2f53-4648-afbf-0c6dd52f3ce5', '00000000-0000-4000-8000-000000000002')
+    .replace('name = "Potential Database Dumping Activity"', 'name = "Never Matches"')
+    .replace(/query = '''[\s\S]*?'''/, `query = '''\nprocess where process.name == "no-such-tool"\n'''`);
+
+  it('writes one alert per matching rule, each with its own rule\'s metadata and id', () => {
+    const loaded = loadRuleSet([
+      { path: 'dump.toml', text: BUNDLED },
+      { path: 'block.toml', text: BLOCK },
+      { path: 'other.toml', text: OTHER },
+    ]);
+    expect(loaded.rules).toHaveLength(3);
+    const vendor = VENDORS.find((feed) => feed.id === 'elastic-defend')!;
+    const decoder = createFeedDecoders([vendor], { format: 'raw', fieldsRead: loaded.fieldsRead }).get(vendor.id)!;
+    const runtime: FeedRuntime = { vendor, topic: 't', decoder, rules: loaded.rules };
+    const alerting = loadFixtures(vendor.id).find((fixture) => fixture.alert)!;
+    const result = evaluateBatch(runtime, 0, [message(5, encodeRecord(vendor, vendor.fromNative(alerting.native), { format: 'raw' }))], new Date());
+    expect(result.alerts.map((alert) => alert.ruleId)).toEqual(['47fdd8e9-2f53-4648-afbf-0c6dd52f3ce5', '00000000-0000-4000-8000-000000000001']);
+    expect(new Set(result.alerts.map((alert) => alert.id)).size).toBe(2);
+    const [dump, block] = result.alerts.map((alert) => alert.document as Record<string, any>);
+    expect([dump!.event.severity, dump!.event.risk_score, dump!.threat[0].tactic.id, dump!.edr.alert.building_block_type]).toEqual([21, 21, 'TA0010', undefined]);
+    expect([block!.event.severity, block!.event.risk_score, block!.threat[0].tactic.id, block!.edr.alert.building_block_type]).toEqual([73, 73, 'TA0009', 'default']);
+    expect(block!.tags).toContain('Rule Type: BBR');
+    expect(dump!.tags).not.toContain('Rule Type: BBR');
+    expect(block!.message).toContain('created high alert Dump Tool Started (building block).');
+    expect([...result.matchesByRule]).toEqual([
+      ['47fdd8e9-2f53-4648-afbf-0c6dd52f3ce5', 1],
+      ['00000000-0000-4000-8000-000000000001', 1],
+    ]);
   });
 });

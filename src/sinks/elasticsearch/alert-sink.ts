@@ -1,0 +1,50 @@
+// The alert write path: plain alerts by bulk create, suppressed ones counted into their group's alert.
+import type { Client } from '@elastic/elasticsearch';
+import type { SuppressionGroup } from '../../suppression/suppression-group.js';
+import type { Contribution } from '../../suppression/suppression-state.js';
+import { BulkAlertWriter, type AlertToWrite, type BulkWriterHooks, type BulkWriterOptions, type ItemOutcome } from './bulk-writer.js';
+import { SuppressedAlertWriter, type SuppressedAlertToWrite } from './suppressed-alert-writer.js';
+
+export interface SinkAlert extends AlertToWrite {
+  suppression?: { group: SuppressionGroup; contribution: Contribution } | undefined;
+}
+
+/** What the pipeline writes alerts through (AlertSink; a BulkAlertWriter when nothing is suppressed). */
+export interface AlertWriter {
+  write(alerts: readonly SinkAlert[], call?: { signal?: AbortSignal; hooks?: BulkWriterHooks }): Promise<ItemOutcome[]>;
+}
+
+/** Same contract as BulkAlertWriter.write: resolves when every alert is safe, one outcome per alert. */
+export class AlertSink implements AlertWriter {
+  private readonly plain: BulkAlertWriter;
+  private readonly client: Client;
+  private readonly options: BulkWriterOptions;
+
+  constructor(client: Client, options: BulkWriterOptions) {
+    this.client = client;
+    this.options = options;
+    this.plain = new BulkAlertWriter(client, options);
+  }
+
+  async write(alerts: readonly SinkAlert[], call: { signal?: AbortSignal; hooks?: BulkWriterHooks } = {}): Promise<ItemOutcome[]> {
+    const plain = alerts.filter((alert) => alert.suppression === undefined);
+    const suppressed = alerts.flatMap((alert) => (alert.suppression === undefined ? [] : [{ alert, ...alert.suppression }]));
+    const outcomes: ItemOutcome[] = plain.length > 0 ? await this.plain.write(plain, call) : [];
+    if (suppressed.length === 0) return outcomes;
+    const writer = new SuppressedAlertWriter(this.client, {
+      index: this.options.dataStream,
+      maxBackoffMs: this.options.maxBackoffMs,
+      ...(this.options.initialBackoffMs === undefined ? {} : { initialBackoffMs: this.options.initialBackoffMs }),
+      hooks: { ...this.options.hooks, ...call.hooks },
+    });
+    const origin = new Map<SuppressedAlertToWrite, SinkAlert>();
+    for (const { alert, group, contribution } of suppressed) origin.set({ group, contribution, document: alert.document, vendor: alert.vendor }, alert);
+    const written = await writer.write([...origin.keys()], call.signal === undefined ? {} : { signal: call.signal });
+    for (const result of written) {
+      const alert = origin.get(result.alert)!;
+      if (result.outcome === 'failed') outcomes.push({ alert, outcome: 'failed', status: result.status, reason: result.reason });
+      else outcomes.push({ alert, outcome: result.outcome });
+    }
+    return outcomes;
+  }
+}
