@@ -1,8 +1,10 @@
 // In-process throughput of decode -> ECS -> match per vendor and for the mixed stream, beside avsc full decode.
+import { basename } from 'node:path';
 import type { KafkaMessage } from 'kafkajs';
 import { createFeedDecoders } from '../src/decode/feed-decoder.js';
 import { CONFLUENT_HEADER_BYTES } from '../src/decode/framing.js';
 import { bundledType } from '../src/decode/schemas.js';
+import { rulesForFeed } from '../src/detect/feed-applicability.js';
 import { loadRules, type LoadedRules } from '../src/detect/load-rules.js';
 import { packagePath } from '../src/package-root.js';
 import { evaluateBatch } from '../src/pipeline/evaluate-batch.js';
@@ -22,6 +24,8 @@ export interface InProcessOptions {
   minPassMs: number;
   /** Also record a CPU profile of the mixed pipeline (bench/results/profiles/inprocess-mixed.cpuprofile). */
   profile: boolean;
+  /** Rules directory (default: the bundled rules/); each feed runs the rules that apply to it, as the service does. */
+  rulesDir?: string;
 }
 
 export const DEFAULT_INPROCESS: InProcessOptions = { recordsPerVendor: 20_000, rounds: 7, batchSize: 1_000, minPassMs: 250, profile: false };
@@ -60,7 +64,7 @@ function buildStreams(rules: LoadedRules, options: InProcessOptions): Stream[] {
   const now = Date.now();
   VENDORS.forEach((vendor, index) => {
     const samples = encodedSamples(vendor, options.recordsPerVendor, 1_000 + index, now);
-    const runtime: FeedRuntime = { vendor, topic: vendor.defaultTopic, decoder: decoders.get(vendor.id)!, rules: rules.rules };
+    const runtime: FeedRuntime = { vendor, topic: vendor.defaultTopic, decoder: decoders.get(vendor.id)!, rules: rulesForFeed(rules.rules, vendor) };
     const batches: Batch[] = [];
     for (let start = 0; start < samples.values.length; start += options.batchSize) {
       const values = samples.values.slice(start, start + options.batchSize);
@@ -148,12 +152,14 @@ export interface InProcessReport {
   mix: typeof BENCH_MIX;
   fieldsRead: readonly string[];
   rows: InProcessRow[];
+  /** Rules loaded and, per feed, how many apply to it. */
+  rules: { loaded: number; byFeed: Record<string, number> };
   targets: { mixedPerCore: number; mixedVsAvsc: number; metPerCore: boolean; metVsAvsc: boolean };
   profile?: { file: string; byArea: ReturnType<typeof selfTimeByArea>; topSelfTime: SelfTime[] };
 }
 
 export async function runInProcess(options: InProcessOptions = DEFAULT_INPROCESS): Promise<InProcessReport> {
-  const rules = await loadRules(packagePath('rules'));
+  const rules = await loadRules(options.rulesDir ?? packagePath('rules'));
   const streams = buildStreams(rules, options);
   const baseline = createBaselinePipeline(VENDORS, rules.rules, rules.fieldsRead);
   // Warm-up: JIT tiers, decoder plans, projections; every path once on every stream.
@@ -189,7 +195,9 @@ export async function runInProcess(options: InProcessOptions = DEFAULT_INPROCESS
     kind: 'inprocess',
     description:
       'Records per CPU-second (= per core) of: avscFullDecode, avsc decoding every whole record (the schemas as the project parses them); baseline, the match path before the performance work (avsc projection + the vendor toEcs + rules, full decode and alert on a match); pipeline, the service code path (evaluateBatch with the real FeedDecoder and the compiled rule from rules/). Confluent-framed values from scripts/samples/sample-stream.ts, batches of one vendor, the mixed stream interleaves the four vendors batch by batch. Medians of interleaved rounds.',
-    options,
+    // Only the directory's name: a results file never records a path on the machine that ran it.
+    options: options.rulesDir === undefined ? options : { ...options, rulesDir: basename(options.rulesDir) },
+    rules: { loaded: rules.rules.length, byFeed: Object.fromEntries(VENDORS.map((vendor) => [vendor.id, rulesForFeed(rules.rules, vendor).length])) },
     mix: BENCH_MIX,
     fieldsRead: rules.fieldsRead,
     rows,

@@ -12,6 +12,8 @@ import { VENDORS } from './vendors/index.js';
 /** Exit codes: 0 clean stop, 1 runtime failure, 2 bad configuration or rules (fix before restarting). */
 const EXIT_RUNTIME = 1;
 const EXIT_CONFIG = 2;
+/** Up to this many loaded rules are named in the start-up log line. */
+const LOGGED_RULES = 50;
 
 function fail(message: string, code: number): never {
   process.stderr.write(`edr-dbdump-detector: ${message}\n`);
@@ -60,7 +62,13 @@ async function main(): Promise<void> {
     {
       version,
       config: redactedConfig(config),
-      rules: { loaded: rules.rules.length, refused: refused.length, notRules: rules.notRules.length },
+      rules: {
+        loaded: rules.rules.length,
+        refused: refused.length,
+        notRules: rules.notRules.length,
+        // Named when few (a whole detection-rules tree would make this line enormous; rules check lists them).
+        ...(rules.rules.length <= LOGGED_RULES ? { names: rules.rules.map((r) => ({ id: r.rule.id, name: r.rule.name, version: r.rule.version })) } : {}),
+      },
       fieldsRead: rules.fieldsRead,
       exceptionLists: detection.exceptions.lists.size,
       fingerprint: detection.fingerprint,

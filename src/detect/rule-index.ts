@@ -79,23 +79,29 @@ interface Field {
   readonly path: readonly string[];
 }
 
-/** The rules left for one combination of context values, split on one more required field. */
-interface Stage {
-  /** Rules that do not require the split field: always evaluated. */
-  readonly rest: readonly CompiledRule[];
-  readonly split: Field | undefined;
-  /** Rules requiring the split field, under each value they accept (case-folded ones under the lowercased value). */
+/** Rules that require one more field, under each value they accept (case-folded ones under the lowercased value). */
+interface Split {
+  readonly field: Field;
   readonly exact: ReadonlyMap<string, readonly CompiledRule[]>;
   readonly folded: ReadonlyMap<string, readonly CompiledRule[]>;
 }
 
+/** The rules left for one combination of context values: split on further required fields, the rest always run. */
+interface Stage {
+  readonly rest: readonly CompiledRule[];
+  readonly splits: readonly Split[];
+}
+
+/** Fields a stage splits on at most, each the most required among the rules not yet split. */
+const MAX_SPLITS = 3;
+
 /**
- * An index over one feed's rules, in two steps. Context fields (required by many rules, from short
- * lists: category, OS, event type and action) form a key; the rules whose requirements the key meets
- * are computed once per key. Those are split on the field most of them require from long lists
- * (typically process.name): a rule requiring it is evaluated only when the event holds one of its
- * values. The result equals a linear scan in load order: the index only skips rules that cannot
- * match (property-tested).
+ * An index over one feed's rules, in two steps. Context fields (required by many rules, from few
+ * values: category, OS, event type and action) form a key; the rules whose requirements the key
+ * meets are computed once per key. Those are then split on the fields they require from long lists
+ * (process.name, then e.g. process.parent.name): a rule under a split is evaluated only when the
+ * event holds one of the values it accepts there. The result equals a linear scan in load order:
+ * the index only skips rules that cannot match (property-tested).
  */
 export class RuleIndex {
   private readonly contextFields: readonly Field[];
@@ -132,54 +138,69 @@ export class RuleIndex {
     }
     let matched: CompiledRule[] | undefined;
     for (const rule of stage.rest) if (rule.matches(event)) (matched ??= []).push(rule);
-    if (stage.split !== undefined) {
-      const seen = new Set<CompiledRule>();
-      for (const value of indexedKeywords(event, stage.split.path)) {
-        for (const rule of [...(stage.exact.get(value) ?? []), ...(stage.folded.get(value.toLowerCase()) ?? [])]) {
-          if (seen.has(rule)) continue;
-          seen.add(rule);
-          if (rule.matches(event)) (matched ??= []).push(rule);
+    for (const split of stage.splits) {
+      const values = indexedKeywords(event, split.field.path);
+      if (values.length === 0) continue;
+      const seen = values.length > 1 ? new Set<CompiledRule>() : undefined;
+      for (const value of values) {
+        for (const rules of [split.exact.get(value), split.folded.get(value.toLowerCase())]) {
+          if (rules === undefined) continue;
+          for (const rule of rules) {
+            if (seen !== undefined) {
+              if (seen.has(rule)) continue;
+              seen.add(rule);
+            }
+            if (rule.matches(event)) (matched ??= []).push(rule);
+          }
         }
       }
-      if (matched !== undefined && matched.length > 1) matched.sort((a, b) => this.ordinal.get(a)! - this.ordinal.get(b)!);
+    }
+    if (matched !== undefined && matched.length > 1 && stage.splits.length > 0) {
+      matched = [...new Set(matched)].sort((a, b) => this.ordinal.get(a)! - this.ordinal.get(b)!);
     }
     return matched;
   }
 
   private stage(context: readonly (readonly string[])[]): Stage {
-    const candidates = this.rules.filter((rule) =>
+    let rest = this.rules.filter((rule) =>
       this.contextFields.every((field, i) =>
         rule.requirements.every((requirement) => requirement.field !== field.name || meets(requirement, context[i]!)),
       ),
     );
-    const contextNames = new Set(this.contextFields.map((field) => field.name));
-    const counts = new Map<string, number>();
-    for (const rule of candidates) {
-      for (const field of new Set(rule.requirements.map((requirement) => requirement.field))) {
-        if (!contextNames.has(field)) counts.set(field, (counts.get(field) ?? 0) + 1);
+    const used = new Set(this.contextFields.map((field) => field.name));
+    const splits: Split[] = [];
+    while (splits.length < MAX_SPLITS) {
+      const counts = new Map<string, number>();
+      for (const rule of rest) {
+        for (const field of new Set(rule.requirements.map((requirement) => requirement.field))) {
+          if (!used.has(field)) counts.set(field, (counts.get(field) ?? 0) + 1);
+        }
       }
+      const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+      if (best === undefined || best[1] < 2) break;
+      used.add(best[0]);
+      const field = { name: best[0], path: best[0].split('.') };
+      const remaining: CompiledRule[] = [];
+      const exact = new Map<string, CompiledRule[]>();
+      const folded = new Map<string, CompiledRule[]>();
+      for (const rule of rest) {
+        // Several requirements on the field: the first is enough to narrow, the rule checks the rest.
+        const requirement = rule.requirements.find((r) => r.field === field.name);
+        if (requirement === undefined) {
+          remaining.push(rule);
+          continue;
+        }
+        const target = requirement.caseInsensitive ? folded : exact;
+        for (const value of requirement.values) {
+          const list = target.get(value);
+          if (list === undefined) target.set(value, [rule]);
+          else list.push(rule);
+        }
+      }
+      splits.push({ field, exact, folded });
+      rest = remaining;
     }
-    const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
-    if (best === undefined || best[1] < 2) return { rest: candidates, split: undefined, exact: new Map(), folded: new Map() };
-    const split = { name: best[0], path: best[0].split('.') };
-    const rest: CompiledRule[] = [];
-    const exact = new Map<string, CompiledRule[]>();
-    const folded = new Map<string, CompiledRule[]>();
-    for (const rule of candidates) {
-      // Several requirements on the split field: the first is enough to narrow, the rule checks the rest.
-      const requirement = rule.requirements.find((r) => r.field === split.name);
-      if (requirement === undefined) {
-        rest.push(rule);
-        continue;
-      }
-      const target = requirement.caseInsensitive ? folded : exact;
-      for (const value of requirement.values) {
-        const list = target.get(value);
-        if (list === undefined) target.set(value, [rule]);
-        else list.push(rule);
-      }
-    }
-    return { rest, split, exact, folded };
+    return { rest, splits };
   }
 }
 

@@ -50,11 +50,24 @@ export function wildcardMatcher(patterns: readonly string[], caseInsensitive: bo
   }
   const regExp = others.length > 0 ? wildcardsToRegExp(others, false) : undefined;
   return (text) => {
-    const value = caseInsensitive ? text.toLowerCase() : text;
+    const value = caseInsensitive ? lowered(text) : text;
     if (exact.has(value)) return true;
     for (const prefix of prefixes) if (value.startsWith(prefix)) return true;
     for (const suffix of suffixes) if (value.endsWith(suffix)) return true;
     for (const infix of infixes) if (value.includes(infix)) return true;
     return regExp !== undefined && regExp.test(value);
   };
+}
+
+// Many rules test the same long value (a command line) case-insensitively, one after another: the
+// last value lowercased is kept, so each event's value is lowercased once, not once per rule.
+let lastText = '';
+let lastLowered = '';
+
+function lowered(text: string): string {
+  if (text !== lastText) {
+    lastText = text;
+    lastLowered = text.toLowerCase();
+  }
+  return lastLowered;
 }

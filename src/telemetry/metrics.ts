@@ -28,7 +28,7 @@ export function createMetrics(registry: Registry, build: { version: string }) {
     }),
     ruleMatches: new Counter({
       name: `${prefix}rule_matches_total`,
-      help: 'Events a detection rule matched.',
+      help: 'Events a detection rule matched; past the first 200 rules to match, rule_id is "other".',
       labelNames: ['vendor', 'rule_id'] as const,
       registers,
     }),

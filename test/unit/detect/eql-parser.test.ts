@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compileEql } from '../../../src/detect/compile.js';
 import { EqlError } from '../../../src/detect/eql-error.js';
 import { parseEql } from '../../../src/detect/eql-parser.js';
 
@@ -106,5 +108,26 @@ describe('parseEql', () => {
     expect(error.kind).toBe('syntax');
     expect(error.message).toContain(message);
     expect(error.position).toMatchObject({ line, column });
+  });
+});
+
+describe('parseEql on arbitrary input', () => {
+  const pieces = [
+    'process', 'any', 'where', 'and', 'or', 'not', 'in', 'in~', 'like', 'like~', 'regex', 'regex~', ':', '==', '!=', '<', '>=', '(', ')', ',',
+    '?', 'a.b', '`x.y`', '"s"', '"""r"""', '1', '-2.5', 'true', 'null', 'length', 'startsWith~', 'cidrMatch', '+', '*', '/', '%', '|', 'head',
+    'sequence', '[', ']', 'descendant', 'of', '~',
+  ];
+  it('either parses or throws an EqlError, never anything else', () => {
+    const text = fc.oneof(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }).map((parts) => parts.join(' ')), fc.string({ maxLength: 40 }));
+    fc.assert(
+      fc.property(text, (query) => {
+        try {
+          compileEql(query);
+        } catch (error) {
+          expect(error).toBeInstanceOf(EqlError);
+        }
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
