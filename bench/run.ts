@@ -81,7 +81,8 @@ async function main(): Promise<void> {
       console.log(`\nend to end: ${report.records.toLocaleString('en-US')} records, median of ${report.options.rounds} alternated rounds`);
       console.table(e2eTable(report));
       console.log(`service / bare kafkajs ${report.ratios.serviceVsBare}x (target >= 0.8x), service / kcat ${report.ratios.serviceVsKcat}x, bare / kcat ${report.ratios.bareVsKcat}x`);
-      console.log(`records per CPU-second: service ${report.serviceRecordsPerCpuSecond.toLocaleString('en-US')}, bare kafkajs ${report.bareRecordsPerCpuSecond.toLocaleString('en-US')}`);
+      console.log(`bare @platformatic/kafka / bare kafkajs ${report.ratios.platformaticVsBare}x, / kcat ${report.ratios.platformaticVsKcat}x`);
+      console.log(`records per CPU-second: service ${report.serviceRecordsPerCpuSecond.toLocaleString('en-US')}, bare kafkajs ${report.bareRecordsPerCpuSecond.toLocaleString('en-US')}, bare @platformatic/kafka ${report.platformaticRecordsPerCpuSecond.toLocaleString('en-US')}`);
       if (report.profile) {
         for (const [consumer, profiled] of Object.entries(report.profile)) {
           console.log(`profile of a ${consumer} drain (${profiled.drain.recordsPerSecond.toLocaleString('en-US')} records/s under the profiler), busy time by area: ${profiled.file}`);

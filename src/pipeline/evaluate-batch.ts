@@ -1,6 +1,7 @@
 // The pure middle of the pipeline: records in, alerts and dead letters out. No I/O happens here.
 import type { KafkaMessage } from 'kafkajs';
 import { buildAlert, type BuiltAlert } from '../alerts/build-alert.js';
+import type { CompiledRule } from '../detect/compile-rule.js';
 import { DetectorError, isDetectorError } from '../errors.js';
 import type { DeadLetter } from '../kafka/dead-letter.js';
 import type { FeedRuntime } from './feed-runtime.js';
@@ -38,10 +39,10 @@ export function evaluateBatch(
   partition: number,
   messages: readonly KafkaMessage[],
   detectedAt: Date,
+  matchProjected: (value: Buffer | null) => readonly CompiledRule[] | undefined = projectedMatch(runtime),
 ): BatchEvaluation {
   const result: BatchEvaluation = { alerts: [], deadLetters: [], matchesByRule: new Map() };
   const { vendor, topic, decoder, rules } = runtime;
-  const matchProjected = projectedMatch(runtime);
   for (const message of messages) {
     try {
       if (!matchProjected(message.value)) continue;

@@ -18,6 +18,14 @@ export interface FeedDecoder {
    * keeps), and that mapping.
    */
   fastMatch?: { decode(value: Buffer | null): AvroRecord; map: EcsFieldsMapping['map'] };
+  /**
+   * `derive` of each value's projection for matching, remembered by the projected bytes: the
+   * projection `fastMap` reads when the vendor has a fast path, else the one of decodeForMatch.
+   * `derive` must be pure; throws as decodeForMatch does.
+   */
+  rememberedMatch<T>(derive: (record: AvroRecord) => T): (value: Buffer | null) => T;
+  /** The vendor's mapping of just the rules' fields (VendorFeed.toEcsFields), when it has one. */
+  fastMap?: EcsFieldsMapping['map'];
 }
 
 export interface FeedRuntime {
