@@ -1,6 +1,5 @@
 // In-process throughput of decode -> ECS -> match per vendor and for the mixed stream, beside avsc full decode.
 import type { KafkaMessage } from 'kafkajs';
-import { EXPERIMENT } from '../src/decode/decoder.js';
 import { createFeedDecoders } from '../src/decode/feed-decoder.js';
 import { CONFLUENT_HEADER_BYTES } from '../src/decode/framing.js';
 import { bundledType } from '../src/decode/schemas.js';
@@ -8,8 +7,6 @@ import { loadRules, type LoadedRules } from '../src/detect/load-rules.js';
 import { packagePath } from '../src/package-root.js';
 import { evaluateBatch } from '../src/pipeline/evaluate-batch.js';
 import type { FeedRuntime } from '../src/pipeline/feed-runtime.js';
-import { projectedMatch } from '../src/pipeline/projected-match.js';
-import { valueMatcher } from '../src/pipeline/value-match.js';
 import { VENDORS } from '../src/vendors/index.js';
 import type { VendorFeed } from '../src/vendors/types.js';
 import { createBaselinePipeline, type BaselinePipeline } from './lib/baseline-pipeline.js';
@@ -33,23 +30,18 @@ export interface InProcessOptions {
 
 export const DEFAULT_INPROCESS: InProcessOptions = { recordsPerVendor: 20_000, rounds: 7, batchSize: 1_000, minPassMs: 250, manyRules: 300, profile: false };
 
-/**
- * What each column measures: avsc alone, the path before the performance work, the service's own
- * code path, and (transitional) the simpler design; `...Many` with the many-rules ruleset.
- */
-const MODES = ['avscFullDecode', 'baseline', 'pipeline', 'simple', 'hybrid', 'pipelineMany', 'simpleMany'] as const;
+/** What each column measures: avsc alone, the path before the performance work, the service's own code path, and that path with the many-rules ruleset. */
+const MODES = ['avscFullDecode', 'baseline', 'pipeline', 'pipelineMany'] as const;
 type Mode = (typeof MODES)[number];
-const PER_VENDOR_MODES: readonly Mode[] = ['avscFullDecode', 'baseline', 'pipeline', 'simple'];
-const MIXED_MODES: readonly Mode[] = ['avscFullDecode', 'baseline', 'pipeline', 'simple', 'hybrid'];
+const PER_VENDOR_MODES: readonly Mode[] = ['avscFullDecode', 'baseline', 'pipeline'];
+const MIXED_MODES = PER_VENDOR_MODES;
 /** Many rules are slow enough to measure on the first batches of a mixed stream only, beside one rule on the same records. */
-const MANY_RULES_MODES: readonly Mode[] = ['pipeline', 'simple', 'pipelineMany', 'simpleMany'];
+const MANY_RULES_MODES: readonly Mode[] = ['pipeline', 'pipelineMany'];
 const MANY_RULES_BATCHES = 8;
 
 interface Ruleset {
   rules: LoadedRules;
   runtimes: Map<string, FeedRuntime>;
-  /** Own decoders, so that the hybrid's generated reads do not share remembered records with the other paths. */
-  hybridRuntimes: Map<string, FeedRuntime>;
   baseline: BaselinePipeline;
 }
 
@@ -78,13 +70,10 @@ function kafkaMessage(value: Buffer, offset: number, timestampMs: number): Kafka
   return { key: null, value, timestamp: String(timestampMs), attributes: 0, offset: String(offset), size: value.length, headers: {} } as unknown as KafkaMessage;
 }
 
-function runtimesOf(rules: LoadedRules): Map<string, FeedRuntime> {
-  const decoders = createFeedDecoders(VENDORS, { format: 'confluent', fieldsRead: rules.fieldsRead });
-  return new Map(VENDORS.map((vendor) => [vendor.id, { vendor, topic: vendor.defaultTopic, decoder: decoders.get(vendor.id)!, rules: rules.rules }] as const));
-}
-
 function ruleset(rules: LoadedRules): Ruleset {
-  return { rules, runtimes: runtimesOf(rules), hybridRuntimes: runtimesOf(rules), baseline: createBaselinePipeline(VENDORS, rules.rules, rules.fieldsRead) };
+  const decoders = createFeedDecoders(VENDORS, { format: 'confluent', fieldsRead: rules.fieldsRead });
+  const runtimes = new Map(VENDORS.map((vendor) => [vendor.id, { vendor, topic: vendor.defaultTopic, decoder: decoders.get(vendor.id)!, rules: rules.rules }] as const));
+  return { rules, runtimes, baseline: createBaselinePipeline(VENDORS, rules.rules, rules.fieldsRead) };
 }
 
 /** One stream per vendor, and the mixed stream: every vendor's batches interleaved, as partitions of four topics arrive. */
@@ -157,10 +146,7 @@ function sweep(mode: Mode, stream: Stream, one: Ruleset, many: Ruleset, detected
       alerts += set.baseline.evaluate(vendor, batch.messages, detectedAt);
     } else {
       const runtime = set.runtimes.get(vendor.id)!;
-      EXPERIMENT.generatedMiss = mode === 'hybrid';
-      const match = mode === 'hybrid' ? valueMatcher(set.hybridRuntimes.get(vendor.id)!) : mode === 'pipeline' || mode === 'pipelineMany' ? projectedMatch(runtime) : valueMatcher(runtime);
-      const result = evaluateBatch(runtime, 0, batch.messages, detectedAt, match);
-      EXPERIMENT.generatedMiss = false;
+      const result = evaluateBatch(runtime, 0, batch.messages, detectedAt);
       if (result.deadLetters.length > 0) throw new Error(`${vendor.id}: ${result.deadLetters.length} dead letters: ${result.deadLetters[0]!.error.message}`);
       alerts += result.alerts.length;
     }
@@ -215,10 +201,7 @@ export interface InProcessReport {
 const RATIOS: Record<string, [Mode, Mode]> = {
   pipelineVsAvsc: ['pipeline', 'avscFullDecode'],
   pipelineVsBaseline: ['pipeline', 'baseline'],
-  simpleVsPipeline: ['simple', 'pipeline'],
-  hybridVsPipeline: ['hybrid', 'pipeline'],
   pipelineManyVsOne: ['pipelineMany', 'pipeline'],
-  simpleManyVsOne: ['simpleMany', 'simple'],
 };
 
 export async function runInProcess(options: InProcessOptions = DEFAULT_INPROCESS): Promise<InProcessReport> {
@@ -271,7 +254,7 @@ export async function runInProcess(options: InProcessOptions = DEFAULT_INPROCESS
   const report: InProcessReport = {
     kind: 'inprocess',
     description:
-      'Records per CPU-second (= per core) of: avscFullDecode, avsc decoding every whole record (the schemas as the project parses them); baseline, the match path before the performance work (avsc projection + the vendor toEcs + rules, full decode and alert on a match); pipeline, the service code path (evaluateBatch with the real FeedDecoder and the compiled rule from rules/); simple, the same with the simpler matcher (scan + outcome table keyed by projected bytes, avsc resolver on a miss); hybrid, simple with the generated reader instead of the resolver on a miss; *Many, the same with the bundled rule plus generated rules of the shapes of Elastic\'s Linux process rules. Confluent-framed values from scripts/samples/sample-stream.ts, batches of one vendor, the mixed streams interleave the four vendors batch by batch; mixed-distinct gives every ordinary record a process name never seen before. Medians of interleaved rounds; ratios are medians of per-round ratios.',
+      'Records per CPU-second (= per core) of: avscFullDecode, avsc decoding every whole record (the schemas as the project parses them); baseline, the match path before the performance work (avsc projection + the vendor toEcs + rules, full decode and alert on a match); pipeline, the service code path (evaluateBatch with the real FeedDecoder and the compiled rule from rules/: generated scan, outcome table keyed by the projected bytes, avsc resolver on a miss); pipelineMany, the same with the bundled rule plus generated rules of the shapes of Elastic\'s Linux process rules, on the first 8 batches of a mixed stream beside pipeline on the same batches. Confluent-framed values from scripts/samples/sample-stream.ts, batches of one vendor, the mixed streams interleave the four vendors batch by batch; mixed-distinct gives every ordinary record a process name never seen before. Medians of interleaved rounds; ratios are medians of per-round ratios.',
     options,
     mix: BENCH_MIX,
     fieldsRead: one.rules.fieldsRead,

@@ -5,9 +5,8 @@ import type { AvroRecord } from '../vendors/types.js';
 import { decodeError, type DecodeErrorCode } from './decode-error.js';
 import { CONFLUENT_HEADER_BYTES, confluentSchemaId, requireValue, type ValueFormat } from './framing.js';
 import { projectedType } from './projection.js';
-import { compileProjectionReader, type CompiledReader } from './compiled-reader.js';
 import { ABSENT, compileProjectionScan, OutcomeTable, type ProjectionScan } from './projection-scan.js';
-import { readBody, readCompiled, type Resolver } from './read-body.js';
+import { readBody, type Resolver } from './read-body.js';
 import type { SchemaRegistryClient } from './schema-registry-client.js';
 import { bundledType } from './schemas.js';
 import {
@@ -70,8 +69,6 @@ export interface RecordDecoder {
 /** How to read one writer schema as a feed's reader schema, or why it cannot be. */
 interface Plan {
   readonly resolver: Resolver | undefined;
-  /** For a projection whose writer holds the same projected fields: generated code instead of the resolver. */
-  readonly compiled?: CompiledReader;
   /** For a projection whose writer holds the same projected fields: locates the projected bytes (remembered outcomes). */
   readonly scan?: ProjectionScan;
   readonly failure?: { readonly code: DecodeErrorCode; readonly reason: string };
@@ -84,8 +81,6 @@ interface FeedState {
   readonly plans: Map<number, Plan>;
   raw: Plan | undefined;
 }
-
-export const EXPERIMENT = { generatedMiss: false };
 
 export function createDecoder(options: DecoderOptions): RecordDecoder {
   const schemaOf = options.schemaOf ?? bundledType;
@@ -129,12 +124,12 @@ class Decoder implements RecordDecoder {
       const offset = this.bodyOffset;
       const scan = plan.scan;
       // A scan that ends anywhere but at the end leaves the verdict to the resolver's read below.
-      if (scan === undefined || scan.run(bytes, offset) !== bytes.length) return derive(this.readResolved(vendor, feed, plan, bytes, offset));
+      if (scan === undefined || scan.run(bytes, offset) !== bytes.length) return derive(this.read(vendor, feed, plan, bytes, offset));
       let table = tables.get(plan);
       if (table === undefined) tables.set(plan, (table = new OutcomeTable<T>()));
       const known = table.get(bytes, scan);
       if (known !== ABSENT) return known;
-      const outcome = derive(this.readResolved(vendor, feed, plan, bytes, offset));
+      const outcome = derive(this.read(vendor, feed, plan, bytes, offset));
       table.set(bytes, scan, outcome);
       return outcome;
     };
@@ -212,15 +207,14 @@ class Decoder implements RecordDecoder {
       const why = error instanceof Error ? error.message : String(error);
       return { resolver: undefined, failure: { code: 'DECODE_INCOMPATIBLE_SCHEMA', reason: `${writerName} cannot be read as ${feed.reader.name ?? 'the reader schema'}: ${why}` } };
     }
-    if (!feed.paths || !this.sameProjection(writer, feed.paths, feed.reader)) return { resolver };
-    const compiled = compileProjectionReader(writer, feed.paths);
-    const scan = compileProjectionScan(writer, feed.paths);
-    return { resolver, ...(compiled ? { compiled } : {}), ...(scan ? { scan } : {}) };
+    const scan = feed.paths && this.sameProjection(writer, feed.paths, feed.reader) ? compileProjectionScan(writer, feed.paths) : undefined;
+    return { resolver, ...(scan ? { scan } : {}) };
   }
 
   /**
-   * Generated code reads (or locates) the projection only when the writer's own projection equals
-   * the reader's: then no resolution rule (defaults, promotions, aliases) can make the two disagree.
+   * Generated code locates the projection only when the writer's own projection equals the
+   * reader's: then no resolution rule (defaults, promotions, aliases) can make equal bytes give
+   * different records.
    */
   private sameProjection(writer: avro.Type, paths: readonly string[], reader: avro.Type): boolean {
     try {
@@ -232,13 +226,6 @@ class Decoder implements RecordDecoder {
 
   private read(vendor: DecodableFeed, feed: FeedState, plan: Plan, bytes: Buffer, offset: number): AvroRecord {
     if (plan.failure) throw decodeError(plan.failure.code, vendor.id, plan.failure.reason);
-    if (plan.compiled) return readCompiled(vendor.id, plan.compiled, bytes, offset);
-    return readBody(vendor.id, feed.reader, plan.resolver, bytes, offset);
-  }
-
-  private readResolved(vendor: DecodableFeed, feed: FeedState, plan: Plan, bytes: Buffer, offset: number): AvroRecord {
-    if (plan.failure) throw decodeError(plan.failure.code, vendor.id, plan.failure.reason);
-    if (EXPERIMENT.generatedMiss && plan.compiled) return readCompiled(vendor.id, plan.compiled, bytes, offset);
     return readBody(vendor.id, feed.reader, plan.resolver, bytes, offset);
   }
 }

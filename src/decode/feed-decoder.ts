@@ -62,7 +62,6 @@ export function createFeedDecoders(vendors: readonly VendorFeed[], settings: Fee
         return (value) => unwrap(vendor, remembered(value));
       },
       ...(fast ? { fastMap: fast.map } : {}),
-      ...(fast ? { fastMatch: { decode: (value: Buffer | null) => unwrap(vendor, fastProjected.decodeSync(vendor, value)), map: fast.map } } : {}),
     });
   }
   return decoders;

@@ -1,11 +1,10 @@
 // The pure middle of the pipeline: records in, alerts and dead letters out. No I/O happens here.
 import type { KafkaMessage } from 'kafkajs';
 import { buildAlert, type BuiltAlert } from '../alerts/build-alert.js';
-import type { CompiledRule } from '../detect/compile-rule.js';
 import { DetectorError, isDetectorError } from '../errors.js';
 import type { DeadLetter } from '../kafka/dead-letter.js';
 import type { FeedRuntime } from './feed-runtime.js';
-import { matchingRules, projectedMatch, toEcsOrThrow } from './projected-match.js';
+import { matchingRules, toEcsOrThrow, valueMatcher } from './value-match.js';
 
 export interface PendingAlert extends BuiltAlert {
   vendor: string;
@@ -29,20 +28,20 @@ function epochMs(value: unknown): number | undefined {
 }
 
 /**
- * Evaluates one partition batch. The common case, a record no rule matches, costs one projected
- * decode and, unless its projected values were seen moments ago, a mapping of those few fields and
- * the rules' set lookups (projected-match.ts); the full record is decoded and mapped only for a
- * match. A record that cannot be decoded or mapped becomes a dead letter.
+ * Evaluates one partition batch. The common case, a record no rule matches, costs a scan of its
+ * bytes and a look-up when its projected values were seen lately, else a projected decode, a mapping
+ * of those few fields and the rules' set lookups (value-match.ts); the full record is decoded and
+ * mapped only for a match. A record that cannot be decoded or mapped becomes a dead letter.
  */
 export function evaluateBatch(
   runtime: FeedRuntime,
   partition: number,
   messages: readonly KafkaMessage[],
   detectedAt: Date,
-  matchProjected: (value: Buffer | null) => readonly CompiledRule[] | undefined = projectedMatch(runtime),
 ): BatchEvaluation {
   const result: BatchEvaluation = { alerts: [], deadLetters: [], matchesByRule: new Map() };
   const { vendor, topic, decoder, rules } = runtime;
+  const matchProjected = valueMatcher(runtime);
   for (const message of messages) {
     try {
       if (!matchProjected(message.value)) continue;

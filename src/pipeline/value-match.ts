@@ -4,7 +4,6 @@ import type { EcsEvent } from '../ecs/event.js';
 import { DetectorError } from '../errors.js';
 import type { AvroRecord } from '../vendors/types.js';
 import type { FeedRuntime } from './feed-runtime.js';
-import { matchingRules, toEcsOrThrow } from './projected-match.js';
 
 /** The rules a Kafka value matches, undefined for none; throws DetectorError when it cannot be decoded or mapped. */
 export type ValueMatch = (value: Buffer | null) => readonly CompiledRule[] | undefined;
@@ -12,6 +11,27 @@ export type ValueMatch = (value: Buffer | null) => readonly CompiledRule[] | und
 const NO_MATCH: readonly CompiledRule[] = Object.freeze([]);
 /** Marks a record the vendor's fast path cannot map alone (see EcsFieldsMapping.map). */
 const NEEDS_WHOLE: readonly CompiledRule[] = Object.freeze([]);
+
+export function matchingRules(rules: readonly CompiledRule[], event: EcsEvent): CompiledRule[] | undefined {
+  let matched: CompiledRule[] | undefined;
+  for (const rule of rules) {
+    if (rule.matches(event)) (matched ??= []).push(rule);
+  }
+  return matched;
+}
+
+function mapFailed(vendorId: string, error: unknown): DetectorError {
+  return new DetectorError('MAP_FAILED', `${vendorId}: mapping to ECS failed: ${(error as Error).message}`, { cause: error });
+}
+
+/** The vendor's whole mapping; a throw (a mapping bug, never bad input by contract) becomes MAP_FAILED. */
+export function toEcsOrThrow(vendor: FeedRuntime['vendor'], record: AvroRecord): EcsEvent {
+  try {
+    return vendor.toEcs(record);
+  } catch (error) {
+    throw mapFailed(vendor.id, error);
+  }
+}
 
 const matchers = new WeakMap<FeedRuntime, ValueMatch>();
 
@@ -33,7 +53,7 @@ export function valueMatcher(runtime: FeedRuntime): ValueMatch {
     try {
       event = fastMap!(record);
     } catch (error) {
-      throw new DetectorError('MAP_FAILED', `${vendor.id}: mapping to ECS failed: ${(error as Error).message}`, { cause: error });
+      throw mapFailed(vendor.id, error);
     }
     return event === undefined ? NEEDS_WHOLE : (matchingRules(rules, event) ?? NO_MATCH);
   };
