@@ -18,8 +18,9 @@ import { median, mib, ratio, round, thousands } from './lib/stats.js';
 export interface E2eOptions {
   recordsPerVendor: number;
   /**
-   * Distinct pre-encoded values per vendor, produced over and over. More than the decoder remembers
-   * per vendor (4096 projected records), so repeats of the pool do not flatter it.
+   * Distinct pre-encoded values per vendor, produced over and over. The decoder remembers outcomes
+   * by the bytes of the rule fields, which repeat far more often than whole records do, so the pool
+   * size hardly matters to it; the mix (and `--dump-share`) does.
    */
   poolPerVendor: number;
   /** The sample mix (dump-tool runs, near misses). */

@@ -1,5 +1,4 @@
 // In-process throughput of decode -> ECS -> match per vendor and for the mixed stream, beside avsc full decode.
-import type { KafkaMessage } from 'kafkajs';
 import { createFeedDecoders } from '../src/decode/feed-decoder.js';
 import { CONFLUENT_HEADER_BYTES } from '../src/decode/framing.js';
 import { bundledType } from '../src/decode/schemas.js';
@@ -9,7 +8,7 @@ import { evaluateBatch } from '../src/pipeline/evaluate-batch.js';
 import type { FeedRuntime } from '../src/pipeline/feed-runtime.js';
 import { VENDORS } from '../src/vendors/index.js';
 import type { VendorFeed } from '../src/vendors/types.js';
-import { createBaselinePipeline, type BaselinePipeline } from './lib/baseline-pipeline.js';
+import { createBaselinePipeline, type BaselinePipeline, type BatchMessage } from './lib/baseline-pipeline.js';
 import { profileWhile, selfTimeByArea, topSelfTime, type SelfTime } from './lib/profile.js';
 import { writeGeneratedRules } from './lib/generated-rules.js';
 import { BENCH_MIX, encodedSamples } from './lib/samples.js';
@@ -47,7 +46,7 @@ interface Ruleset {
 
 interface Batch {
   vendor: VendorFeed;
-  messages: KafkaMessage[];
+  messages: BatchMessage[];
   expectedAlerts: number;
 }
 
@@ -66,8 +65,8 @@ interface Pass {
   cpuSeconds: number;
 }
 
-function kafkaMessage(value: Buffer, offset: number, timestampMs: number): KafkaMessage {
-  return { key: null, value, timestamp: String(timestampMs), attributes: 0, offset: String(offset), size: value.length, headers: {} } as unknown as KafkaMessage;
+function kafkaMessage(value: Buffer, offset: number, timestampMs: number): BatchMessage {
+  return { key: null, value, timestamp: String(timestampMs), attributes: 0, offset: String(offset), size: value.length, headers: {} } as unknown as BatchMessage;
 }
 
 function ruleset(rules: LoadedRules): Ruleset {
