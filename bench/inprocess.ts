@@ -21,7 +21,7 @@ export interface InProcessOptions {
   batchSize: number;
   /** Each measurement repeats its stream until at least this long, so timer and GC noise average out. */
   minPassMs: number;
-  /** Rules of the many-rules rows: the bundled rule plus generated ones (bench/lib/generated-rules.ts). */
+  /** Rules of the many-rules column: the bundled rule plus generated ones (bench/lib/generated-rules.ts); 1 leaves the column out. */
   manyRules: number;
   /** Also record a CPU profile of the mixed pipeline (bench/results/profiles/inprocess-mixed.cpuprofile). */
   profile: boolean;
@@ -107,7 +107,7 @@ function vendorStreams(options: InProcessOptions, mix: SampleMix, suffix: string
       records,
       expectedAlerts: perVendor.reduce((sum, stream) => sum + stream.expectedAlerts, 0),
       averageBytes: perVendor.reduce((sum, stream) => sum + stream.averageBytes * stream.records, 0) / records,
-      modes: MIXED_MODES,
+      modes: options.manyRules > 1 ? MIXED_MODES : PER_VENDOR_MODES,
     },
   };
 }
@@ -196,14 +196,17 @@ const RATIOS: Record<string, [Mode, Mode]> = {
 };
 
 export async function runInProcess(options: InProcessOptions = DEFAULT_INPROCESS): Promise<InProcessReport> {
-  const generated = writeGeneratedRules(options.manyRules);
-  let one: Ruleset;
-  let many: Ruleset;
-  try {
-    one = ruleset(await loadRules(packagePath('rules')));
-    many = ruleset(await loadRules(generated.directory));
-  } finally {
-    generated.remove();
+  const one = ruleset(await loadRules(packagePath('rules')));
+  let many = one;
+  let queries: string[] = [];
+  if (options.manyRules > 1) {
+    const generated = writeGeneratedRules(options.manyRules);
+    queries = generated.queries;
+    try {
+      many = ruleset(await loadRules(generated.directory));
+    } finally {
+      generated.remove();
+    }
   }
   const streams = buildStreams(options);
   // Warm-up: JIT tiers, decoder plans, projections; every path once on every stream.
@@ -248,15 +251,15 @@ export async function runInProcess(options: InProcessOptions = DEFAULT_INPROCESS
     options,
     mix: BENCH_MIX,
     fieldsRead: one.rules.fieldsRead,
-    manyRules: { rules: many.rules.rules.length, fieldsRead: many.rules.fieldsRead, sampleQueries: generated.queries.slice(0, 8) },
+    manyRules: { rules: many.rules.rules.length, fieldsRead: many.rules.fieldsRead, sampleQueries: queries.slice(0, 8) },
     rows,
     targets: {
       mixedPerCore: mixed.perCore.pipeline!,
       mixedVsAvsc: mixed.ratios.pipelineVsAvsc!,
       metPerCore: mixed.perCore.pipeline! >= 1_000_000,
       metVsAvsc: mixed.ratios.pipelineVsAvsc! >= 3,
-      manyVsOneMixed: mixed.ratios.pipelineManyVsOne!,
-      manyVsOneDistinct: distinct.ratios.pipelineManyVsOne!,
+      manyVsOneMixed: mixed.ratios.pipelineManyVsOne ?? Number.NaN,
+      manyVsOneDistinct: distinct.ratios.pipelineManyVsOne ?? Number.NaN,
     },
   };
 

@@ -20,12 +20,14 @@ interface Args {
   out: string | undefined;
   /** `--dump-share=X`: share of dump-tool runs (alerts) in the end-to-end backlog instead of 0.005. */
   dumpShare: number | undefined;
+  /** `--many-rules=N`: rules of the in-process many-rules column (1 leaves it out). */
+  manyRules: number | undefined;
 }
 
-const USAGE = `usage: node dist/bench/run.js [${PARTS.join('|')}|all]... [--profile] [--rounds=N] [--env=NAME=value,...] [--dump-share=X] [--out=suffix]`;
+const USAGE = `usage: node dist/bench/run.js [${PARTS.join('|')}|all]... [--profile] [--rounds=N] [--env=NAME=value,...] [--dump-share=X] [--many-rules=N] [--out=suffix]`;
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { parts: [], profile: false, rounds: undefined, serviceEnv: {}, out: undefined, dumpShare: undefined };
+  const args: Args = { parts: [], profile: false, rounds: undefined, serviceEnv: {}, out: undefined, dumpShare: undefined, manyRules: undefined };
   const names: string[] = [];
   for (const arg of argv) {
     const [flag, value] = arg.startsWith('--') ? [arg.slice(0, arg.includes('=') ? arg.indexOf('=') : undefined), arg.slice(arg.indexOf('=') + 1)] : [undefined, arg];
@@ -34,6 +36,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--rounds' && /^\d+$/.test(value)) args.rounds = Number(value);
     else if (flag === '--out' && /^[\w.-]+$/.test(value)) args.out = value;
     else if (flag === '--dump-share' && /^(0|1|0?\.\d+)$/.test(value)) args.dumpShare = Number(value);
+    else if (flag === '--many-rules' && /^[1-9]\d*$/.test(value)) args.manyRules = Number(value);
     else if (flag === '--env') {
       for (const pair of value.split(',')) {
         const at = pair.indexOf('=');
@@ -61,13 +64,13 @@ function writeResult(kind: string, report: object, withStack: boolean, out: stri
 }
 
 async function main(): Promise<void> {
-  const { parts, profile, rounds, serviceEnv, out, dumpShare } = parseArgs(process.argv.slice(2));
+  const { parts, profile, rounds, serviceEnv, out, dumpShare, manyRules } = parseArgs(process.argv.slice(2));
   const machine = describeMachine(false);
   console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memoryMiB} MiB, Node ${machine.node}, commit ${machine.gitCommit?.slice(0, 10) ?? '?'}${machine.gitDirty ? ' (dirty tree)' : ''}, load ${machine.loadAverage.join(' ')}`);
   for (const part of parts) {
     const started = Date.now();
     if (part === 'inprocess') {
-      const report = await runInProcess({ ...DEFAULT_INPROCESS, profile, rounds: rounds ?? DEFAULT_INPROCESS.rounds });
+      const report = await runInProcess({ ...DEFAULT_INPROCESS, profile, rounds: rounds ?? DEFAULT_INPROCESS.rounds, manyRules: manyRules ?? DEFAULT_INPROCESS.manyRules });
       console.log(`\nin-process decode -> ECS -> match (median of ${report.options.rounds} interleaved rounds, records per CPU-second)`);
       console.table(inProcessTable(report));
       if (report.profile) {
