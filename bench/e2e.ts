@@ -1,4 +1,4 @@
-// End to end through the local Kafka: the service draining a backlog, beside a bare kafkajs consumer and kcat on the same topics.
+// End to end through the local Kafka: the service draining a backlog, beside bare kafkajs and @platformatic/kafka consumers and kcat on the same topics.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -18,8 +18,9 @@ import { median, mib, ratio, round, thousands } from './lib/stats.js';
 export interface E2eOptions {
   recordsPerVendor: number;
   /**
-   * Distinct pre-encoded values per vendor, produced over and over. More than the decoder remembers
-   * per vendor (4096 projected records), so repeats of the pool do not flatter it.
+   * Distinct pre-encoded values per vendor, produced over and over. The decoder remembers outcomes
+   * by the bytes of the rule fields, which repeat far more often than whole records do, so the pool
+   * size hardly matters to it; the mix (and `--dump-share`) does.
    */
   poolPerVendor: number;
   /** The sample mix (dump-tool runs, near misses). */
@@ -38,8 +39,16 @@ const DRAIN_TIMEOUT_MS = 180_000;
 
 type AreaTime = ReturnType<typeof selfTimeByArea>[number];
 
+const CONSUMERS = ['service', 'bare kafkajs', 'bare @platformatic/kafka', 'kcat'] as const;
+type Consumer = (typeof CONSUMERS)[number];
+/** The bare consumers, each a child process printing the same JSON lines (bench/lib/bare-*.js). */
+const BARE_SCRIPTS: Record<'bare kafkajs' | 'bare @platformatic/kafka', string> = {
+  'bare kafkajs': 'bare-consumer.js',
+  'bare @platformatic/kafka': 'bare-platformatic.js',
+};
+
 export interface Drain {
-  consumer: 'service' | 'bare kafkajs' | 'kcat';
+  consumer: Consumer;
   records: number;
   /** Records per second from the first record consumed (kcat: from its start) to the last offset committed. */
   recordsPerSecond: number;
@@ -113,9 +122,9 @@ async function drainWithService(admin: Admin, env: Record<string, string>, topic
   }
 }
 
-async function drainWithBareConsumer(admin: Admin, topics: string[], records: number, options: E2eOptions, nodeArgs: string[] = []): Promise<Drain> {
+async function drainWithBareConsumer(client: keyof typeof BARE_SCRIPTS, admin: Admin, topics: string[], records: number, options: E2eOptions, nodeArgs: string[] = []): Promise<Drain> {
   const groupId = `bench-e2e-bare-${randomUUID().slice(0, 8)}`;
-  const child = spawn(process.execPath, [...nodeArgs, packagePath('dist', 'bench', 'lib', 'bare-consumer.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, packagePath('dist', 'bench', 'lib', BARE_SCRIPTS[client])], {
     env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: TEST_STACK.kafkaBroker, BENCH_GROUP_ID: groupId, BENCH_TOPICS: topics.join(','), ...options.serviceEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -142,7 +151,7 @@ async function drainWithBareConsumer(admin: Admin, topics: string[], records: nu
       last = sampleProcess(pid) ?? last;
     });
     last = sampleProcess(pid) ?? last;
-    return drainOf('bare kafkajs', records, progress, committedAt, pid, last?.peakRssBytes, last?.cpuSeconds);
+    return drainOf(client, records, progress, committedAt, pid, last?.peakRssBytes, last?.cpuSeconds);
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -179,10 +188,11 @@ export interface E2eReport {
   records: number;
   produceRecordsPerSecond: number;
   rounds: Drain[][];
-  median: Record<Drain['consumer'], { recordsPerSecond: number; consumeRecordsPerSecond: number | undefined; peakRssBytes: number | undefined }>;
-  ratios: { serviceVsBare: number; serviceVsKcat: number; bareVsKcat: number };
+  median: Record<Consumer, { recordsPerSecond: number; consumeRecordsPerSecond: number | undefined; peakRssBytes: number | undefined }>;
+  ratios: { serviceVsBare: number; serviceVsKcat: number; bareVsKcat: number; platformaticVsBare: number; platformaticVsKcat: number };
   serviceRecordsPerCpuSecond: number;
   bareRecordsPerCpuSecond: number;
+  platformaticRecordsPerCpuSecond: number;
   targets: { serviceVsBare: number; metServiceVsBare: boolean };
   /** CPU profiles of one more drain each (under the profiler, so slower), summarised by self time. */
   profile?: Record<'service' | 'bare kafkajs', { file: string; drain: Drain; byArea: AreaTime[]; topSelfTime: SelfTime[] }>;
@@ -208,14 +218,15 @@ export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<E2eRepo
       // Alternated, so that whatever else the machine does hits all three alike.
       const drains = [
         await drainWithService(feeds.admin, env, topics, records, options),
-        await drainWithBareConsumer(feeds.admin, topics, records, options),
+        await drainWithBareConsumer('bare kafkajs', feeds.admin, topics, records, options),
+        await drainWithBareConsumer('bare @platformatic/kafka', feeds.admin, topics, records, options),
         await drainWithKcat(feeds.admin, topics, records),
       ].filter((drain): drain is Drain => drain !== undefined);
       for (const drain of drains) console.log(`  round ${round + 1}: ${drain.consumer}: ${thousands(drain.recordsPerSecond)} records/s (${drain.seconds} s)`);
       rounds.push(drains);
     }
-    const of = (consumer: Drain['consumer']) => rounds.flatMap((drains) => drains.filter((drain) => drain.consumer === consumer));
-    const summary = (consumer: Drain['consumer']) => {
+    const of = (consumer: Consumer) => rounds.flatMap((drains) => drains.filter((drain) => drain.consumer === consumer));
+    const summary = (consumer: Consumer) => {
       const drains = of(consumer);
       const consume = drains.map((drain) => drain.consumeRecordsPerSecond).filter((value): value is number => value !== undefined);
       const peaks = drains.map((drain) => drain.peakRssBytes).filter((value): value is number => value !== undefined);
@@ -225,9 +236,8 @@ export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<E2eRepo
         peakRssBytes: peaks.length > 0 ? Math.max(...peaks) : undefined,
       };
     };
-    const medians = { service: summary('service'), 'bare kafkajs': summary('bare kafkajs'), kcat: summary('kcat') };
-    const serviceCpu = median(of('service').map((drain) => drain.cpuSeconds ?? Number.NaN));
-    const bareCpu = median(of('bare kafkajs').map((drain) => drain.cpuSeconds ?? Number.NaN));
+    const medians = Object.fromEntries(CONSUMERS.map((consumer) => [consumer, summary(consumer)])) as E2eReport['median'];
+    const cpuOf = (consumer: Consumer) => median(of(consumer).map((drain) => drain.cpuSeconds ?? Number.NaN));
     let profile: E2eReport['profile'];
     if (options.profile) {
       // Raw profiles stay out of git (dist/ is ignored); the summaries go into the results.
@@ -240,14 +250,14 @@ export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<E2eRepo
       };
       profile = {
         service: await profiled('e2e-service.cpuprofile', (args) => drainWithService(feeds.admin, env, topics, records, options, args)),
-        'bare kafkajs': await profiled('e2e-bare.cpuprofile', (args) => drainWithBareConsumer(feeds.admin, topics, records, options, args)),
+        'bare kafkajs': await profiled('e2e-bare.cpuprofile', (args) => drainWithBareConsumer('bare kafkajs', feeds.admin, topics, records, options, args)),
       };
     }
     const serviceVsBare = round(medians.service.recordsPerSecond / medians['bare kafkajs'].recordsPerSecond, 2);
     return {
       kind: 'e2e',
       description:
-        'A backlog of mixed records (four vendor topics, 3 partitions each) drained from the beginning by: the compiled service (child process; first record consumed -> all offsets committed, from its metrics and the group offsets), a bare kafkajs consumer with the same client and consumer settings doing no work (same measure), kcat -G ... -o beginning -e -q > /dev/null (process wall time, join included). Medians of alternated rounds on the same topics, fresh groups. consumeRecordsPerSecond leaves out the wait for the periodic offset commit (autoCommitInterval 1 s).',
+        'A backlog of mixed records (four vendor topics, 3 partitions each) drained from the beginning by: the compiled service (child process; first record consumed -> all offsets committed, from its metrics and the group offsets), a bare kafkajs consumer with the same client and consumer settings doing no work (same measure), the same bare consumer written with @platformatic/kafka (same settings where that client has them: fetch sizes, fetch wait, session, commit every second), kcat -G ... -o beginning -e -q > /dev/null (process wall time, join included). Medians of alternated rounds on the same topics, fresh groups. consumeRecordsPerSecond leaves out the wait for the periodic offset commit (autoCommitInterval 1 s).',
       options,
       records,
       produceRecordsPerSecond: round(produceRate),
@@ -257,9 +267,12 @@ export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<E2eRepo
         serviceVsBare,
         serviceVsKcat: round(medians.service.recordsPerSecond / medians.kcat.recordsPerSecond, 2),
         bareVsKcat: round(medians['bare kafkajs'].recordsPerSecond / medians.kcat.recordsPerSecond, 2),
+        platformaticVsBare: round(medians['bare @platformatic/kafka'].recordsPerSecond / medians['bare kafkajs'].recordsPerSecond, 2),
+        platformaticVsKcat: round(medians['bare @platformatic/kafka'].recordsPerSecond / medians.kcat.recordsPerSecond, 2),
       },
-      serviceRecordsPerCpuSecond: round(records / serviceCpu),
-      bareRecordsPerCpuSecond: round(records / bareCpu),
+      serviceRecordsPerCpuSecond: round(records / cpuOf('service')),
+      bareRecordsPerCpuSecond: round(records / cpuOf('bare kafkajs')),
+      platformaticRecordsPerCpuSecond: round(records / cpuOf('bare @platformatic/kafka')),
       targets: { serviceVsBare: 0.8, metServiceVsBare: serviceVsBare >= 0.8 },
       ...(profile ? { profile } : {}),
     };
@@ -269,7 +282,7 @@ export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<E2eRepo
 }
 
 export function e2eTable(report: E2eReport): Record<string, string>[] {
-  return (['service', 'bare kafkajs', 'kcat'] as const).map((consumer) => ({
+  return CONSUMERS.map((consumer) => ({
     consumer,
     'records/s (to last commit)': thousands(report.median[consumer].recordsPerSecond),
     'records/s (consuming)': report.median[consumer].consumeRecordsPerSecond === undefined ? '-' : thousands(report.median[consumer].consumeRecordsPerSecond!),

@@ -20,14 +20,16 @@ interface Args {
   out: string | undefined;
   /** `--dump-share=X`: share of dump-tool runs (alerts) in the end-to-end backlog instead of 0.005. */
   dumpShare: number | undefined;
+  /** `--many-rules=N`: rules of the in-process many-rules column (1 leaves it out). */
+  manyRules: number | undefined;
   /** `--rules=DIR`: the in-process part runs these rules (e.g. a detection-rules checkout) instead of rules/. */
   rulesDir: string | undefined;
 }
 
-const USAGE = `usage: node dist/bench/run.js [${PARTS.join('|')}|all]... [--profile] [--rounds=N] [--env=NAME=value,...] [--dump-share=X] [--rules=DIR] [--out=suffix]`;
+const USAGE = `usage: node dist/bench/run.js [${PARTS.join('|')}|all]... [--profile] [--rounds=N] [--env=NAME=value,...] [--dump-share=X] [--many-rules=N] [--rules=DIR] [--out=suffix]`;
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { parts: [], profile: false, rounds: undefined, serviceEnv: {}, out: undefined, dumpShare: undefined, rulesDir: undefined };
+  const args: Args = { parts: [], profile: false, rounds: undefined, serviceEnv: {}, out: undefined, dumpShare: undefined, manyRules: undefined, rulesDir: undefined };
   const names: string[] = [];
   for (const arg of argv) {
     const [flag, value] = arg.startsWith('--') ? [arg.slice(0, arg.includes('=') ? arg.indexOf('=') : undefined), arg.slice(arg.indexOf('=') + 1)] : [undefined, arg];
@@ -36,6 +38,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--rounds' && /^\d+$/.test(value)) args.rounds = Number(value);
     else if (flag === '--out' && /^[\w.-]+$/.test(value)) args.out = value;
     else if (flag === '--dump-share' && /^(0|1|0?\.\d+)$/.test(value)) args.dumpShare = Number(value);
+    else if (flag === '--many-rules' && /^[1-9]\d*$/.test(value)) args.manyRules = Number(value);
     else if (flag === '--rules' && value !== '') args.rulesDir = value;
     else if (flag === '--env') {
       for (const pair of value.split(',')) {
@@ -64,13 +67,13 @@ function writeResult(kind: string, report: object, withStack: boolean, out: stri
 }
 
 async function main(): Promise<void> {
-  const { parts, profile, rounds, serviceEnv, out, dumpShare, rulesDir } = parseArgs(process.argv.slice(2));
+  const { parts, profile, rounds, serviceEnv, out, dumpShare, manyRules, rulesDir } = parseArgs(process.argv.slice(2));
   const machine = describeMachine(false);
   console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memoryMiB} MiB, Node ${machine.node}, commit ${machine.gitCommit?.slice(0, 10) ?? '?'}${machine.gitDirty ? ' (dirty tree)' : ''}, load ${machine.loadAverage.join(' ')}`);
   for (const part of parts) {
     const started = Date.now();
     if (part === 'inprocess') {
-      const report = await runInProcess({ ...DEFAULT_INPROCESS, profile, rounds: rounds ?? DEFAULT_INPROCESS.rounds, ...(rulesDir === undefined ? {} : { rulesDir }) });
+      const report = await runInProcess({ ...DEFAULT_INPROCESS, profile, rounds: rounds ?? DEFAULT_INPROCESS.rounds, manyRules: manyRules ?? DEFAULT_INPROCESS.manyRules, ...(rulesDir === undefined ? {} : { rulesDir }) });
       console.log(`\nin-process decode -> ECS -> match (median of ${report.options.rounds} interleaved rounds, records per CPU-second)`);
       console.table(inProcessTable(report));
       if (report.profile) {
@@ -84,7 +87,8 @@ async function main(): Promise<void> {
       console.log(`\nend to end: ${report.records.toLocaleString('en-US')} records, median of ${report.options.rounds} alternated rounds`);
       console.table(e2eTable(report));
       console.log(`service / bare kafkajs ${report.ratios.serviceVsBare}x (target >= 0.8x), service / kcat ${report.ratios.serviceVsKcat}x, bare / kcat ${report.ratios.bareVsKcat}x`);
-      console.log(`records per CPU-second: service ${report.serviceRecordsPerCpuSecond.toLocaleString('en-US')}, bare kafkajs ${report.bareRecordsPerCpuSecond.toLocaleString('en-US')}`);
+      console.log(`bare @platformatic/kafka / bare kafkajs ${report.ratios.platformaticVsBare}x, / kcat ${report.ratios.platformaticVsKcat}x`);
+      console.log(`records per CPU-second: service ${report.serviceRecordsPerCpuSecond.toLocaleString('en-US')}, bare kafkajs ${report.bareRecordsPerCpuSecond.toLocaleString('en-US')}, bare @platformatic/kafka ${report.platformaticRecordsPerCpuSecond.toLocaleString('en-US')}`);
       if (report.profile) {
         for (const [consumer, profiled] of Object.entries(report.profile)) {
           console.log(`profile of a ${consumer} drain (${profiled.drain.recordsPerSecond.toLocaleString('en-US')} records/s under the profiler), busy time by area: ${profiled.file}`);

@@ -1,5 +1,4 @@
 // The match path as it stood before the performance work (avsc projection + full toEcs), kept to measure against.
-import type { KafkaMessage } from 'kafkajs';
 import { buildAlert } from '../../src/alerts/build-alert.js';
 import { createDecoder } from '../../src/decode/decoder.js';
 import { CONFLUENT_HEADER_BYTES } from '../../src/decode/framing.js';
@@ -7,6 +6,7 @@ import { lineagePaths, projectedType } from '../../src/decode/projection.js';
 import { readBody } from '../../src/decode/read-body.js';
 import { bundledType } from '../../src/decode/schemas.js';
 import type { CompiledRule } from '../../src/detect/compile-rule.js';
+import type { evaluateBatch } from '../../src/pipeline/evaluate-batch.js';
 import type { AvroRecord, VendorFeed } from '../../src/vendors/types.js';
 
 /*
@@ -16,8 +16,11 @@ import type { AvroRecord, VendorFeed } from '../../src/vendors/types.js';
  * (not the decoder, which now generates its readers), so this baseline stays what it was. The
  * benchmark's records are all valid, so errors simply throw.
  */
+/** A record as evaluateBatch takes it, so the benchmark names no Kafka client type. */
+export type BatchMessage = Parameters<typeof evaluateBatch>[2][number];
+
 export interface BaselinePipeline {
-  evaluate(vendor: VendorFeed, messages: readonly KafkaMessage[], detectedAt: Date): number;
+  evaluate(vendor: VendorFeed, messages: readonly BatchMessage[], detectedAt: Date): number;
 }
 
 export function createBaselinePipeline(vendors: readonly VendorFeed[], rules: readonly CompiledRule[], fieldsRead: readonly string[]): BaselinePipeline {

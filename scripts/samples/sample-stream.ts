@@ -11,6 +11,8 @@ export interface SampleMix {
   dumpShare: number;
   /** Share of records that are near misses (wrong case, fork, other OS, ...). */
   nearMissShare: number;
+  /** Ordinary records get a process name never used before (a stream whose rule fields never repeat). */
+  distinctNames?: boolean;
 }
 
 export interface Sample {
@@ -64,7 +66,8 @@ export class SampleStream {
     }
     const template = pick(this.alerting);
     const from = template.expected.process?.name as string;
-    const rename = { from, to: pick(ORDINARY_PROCESSES) };
+    const ordinary = pick(ORDINARY_PROCESSES);
+    const rename = { from, to: this.mix.distinctNames ? `${ordinary}-${serial.toString(36)}` : ordinary };
     return { vendor: this.vendor, native: vary(template.native, { serial, nowMs, rename }) as Record<string, unknown>, expectAlert: false, template: `${template.file} as ${rename.to}` };
   }
 }

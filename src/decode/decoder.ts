@@ -5,8 +5,8 @@ import type { AvroRecord } from '../vendors/types.js';
 import { decodeError, type DecodeErrorCode } from './decode-error.js';
 import { CONFLUENT_HEADER_BYTES, confluentSchemaId, requireValue, type ValueFormat } from './framing.js';
 import { projectedType } from './projection.js';
-import { compileProjectionReader, type CompiledReader } from './compiled-reader.js';
-import { readBody, readCompiled, type Resolver } from './read-body.js';
+import { ABSENT, compileProjectionScan, OutcomeTable, type ProjectionScan } from './projection-scan.js';
+import { readBody, type Resolver } from './read-body.js';
 import type { SchemaRegistryClient } from './schema-registry-client.js';
 import { bundledType } from './schemas.js';
 import {
@@ -57,13 +57,20 @@ export interface RecordDecoder {
   readerType(vendor: DecodableFeed): avro.Type;
   /** A decoder that reads only `fields(vendor)` of each feed; it shares this decoder's writer-schema cache. */
   project(fields: ProjectionFields): RecordDecoder;
+  /**
+   * `derive` of each value's record as `decodeSync` reads it, remembered by the bytes of the
+   * projected fields per writer schema, so a value whose projected bytes were seen lately costs a
+   * scan and a look-up (projection-scan.ts). `derive` must be pure; its throws pass through and are
+   * not remembered. Throws DetectorError for bad bytes, as `decodeSync`.
+   */
+  remembered<T>(vendor: DecodableFeed, derive: (record: AvroRecord) => T): (value: Buffer | null | undefined) => T | SchemaPending;
 }
 
 /** How to read one writer schema as a feed's reader schema, or why it cannot be. */
 interface Plan {
   readonly resolver: Resolver | undefined;
-  /** For a projection whose writer holds the same projected fields: generated code instead of the resolver. */
-  readonly compiled?: CompiledReader;
+  /** For a projection whose writer holds the same projected fields: locates the projected bytes (remembered outcomes). */
+  readonly scan?: ProjectionScan;
   readonly failure?: { readonly code: DecodeErrorCode; readonly reason: string };
 }
 
@@ -102,10 +109,38 @@ class Decoder implements RecordDecoder {
   decodeSync(vendor: DecodableFeed, value: Buffer | null | undefined): AvroRecord | SchemaPending {
     const bytes = requireValue(vendor.id, value);
     const feed = this.feeds.get(vendor.id) ?? this.addFeed(vendor);
-    if (this.format === 'raw') {
-      const plan = (feed.raw ??= this.plan(feed, this.schemaOf(vendor), 'the bundled schema'));
-      return this.read(vendor, feed, plan, bytes, 0);
-    }
+    const plan = this.planOf(vendor, feed, bytes);
+    if (plan === SCHEMA_PENDING) return SCHEMA_PENDING;
+    return this.read(vendor, feed, plan, bytes, this.bodyOffset);
+  }
+
+  remembered<T>(vendor: DecodableFeed, derive: (record: AvroRecord) => T): (value: Buffer | null | undefined) => T | SchemaPending {
+    const tables = new Map<Plan, OutcomeTable<T>>();
+    return (value) => {
+      const bytes = requireValue(vendor.id, value);
+      const feed = this.feeds.get(vendor.id) ?? this.addFeed(vendor);
+      const plan = this.planOf(vendor, feed, bytes);
+      if (plan === SCHEMA_PENDING) return SCHEMA_PENDING;
+      const offset = this.bodyOffset;
+      const scan = plan.scan;
+      // A scan that ends anywhere but at the end leaves the verdict to the resolver's read below.
+      if (scan === undefined || scan.run(bytes, offset) !== bytes.length) return derive(this.read(vendor, feed, plan, bytes, offset));
+      let table = tables.get(plan);
+      if (table === undefined) tables.set(plan, (table = new OutcomeTable<T>()));
+      const known = table.get(bytes, scan);
+      if (known !== ABSENT) return known;
+      const outcome = derive(this.read(vendor, feed, plan, bytes, offset));
+      table.set(bytes, scan, outcome);
+      return outcome;
+    };
+  }
+
+  private get bodyOffset(): number {
+    return this.format === 'raw' ? 0 : CONFLUENT_HEADER_BYTES;
+  }
+
+  private planOf(vendor: DecodableFeed, feed: FeedState, bytes: Buffer): Plan | SchemaPending {
+    if (this.format === 'raw') return (feed.raw ??= this.plan(feed, this.schemaOf(vendor), 'the bundled schema'));
     const id = confluentSchemaId(vendor.id, bytes);
     let plan = feed.plans.get(id);
     if (plan === undefined) {
@@ -114,7 +149,7 @@ class Decoder implements RecordDecoder {
       plan = this.plan(feed, writer, `writer schema id ${id}`);
       feed.plans.set(id, plan);
     }
-    return this.read(vendor, feed, plan, bytes, CONFLUENT_HEADER_BYTES);
+    return plan;
   }
 
   prepare(values: Iterable<Buffer | null | undefined>): Promise<void> | undefined {
@@ -165,32 +200,32 @@ class Decoder implements RecordDecoder {
   private plan(feed: FeedState, writer: avro.Type, writerName: string): Plan {
     // Same schema as the reader: avsc reads directly, which is faster than through a resolver.
     if (writer === feed.reader || writer.equals(feed.reader)) return { resolver: undefined };
-    const compiled = feed.paths && this.compiledProjection(writer, feed.paths, feed.reader);
-    if (compiled) return { resolver: undefined, compiled };
+    let resolver: Resolver;
     try {
-      return { resolver: feed.reader.createResolver(writer) };
+      resolver = feed.reader.createResolver(writer);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       return { resolver: undefined, failure: { code: 'DECODE_INCOMPATIBLE_SCHEMA', reason: `${writerName} cannot be read as ${feed.reader.name ?? 'the reader schema'}: ${why}` } };
     }
+    const scan = feed.paths && this.sameProjection(writer, feed.paths, feed.reader) ? compileProjectionScan(writer, feed.paths) : undefined;
+    return { resolver, ...(scan ? { scan } : {}) };
   }
 
   /**
-   * Generated code reads the projection only when the writer's own projection equals the reader's:
-   * then no resolution rule (defaults, promotions, aliases) can make the two disagree.
+   * Generated code locates the projection only when the writer's own projection equals the
+   * reader's: then no resolution rule (defaults, promotions, aliases) can make equal bytes give
+   * different records.
    */
-  private compiledProjection(writer: avro.Type, paths: readonly string[], reader: avro.Type): CompiledReader | undefined {
+  private sameProjection(writer: avro.Type, paths: readonly string[], reader: avro.Type): boolean {
     try {
-      if (!projectedType(writer, paths).equals(reader)) return undefined;
+      return projectedType(writer, paths).equals(reader);
     } catch {
-      return undefined; // the writer lacks a projected field: avsc's resolver applies the reader's default
+      return false; // the writer lacks a projected field: avsc's resolver applies the reader's default
     }
-    return compileProjectionReader(writer, paths);
   }
 
   private read(vendor: DecodableFeed, feed: FeedState, plan: Plan, bytes: Buffer, offset: number): AvroRecord {
     if (plan.failure) throw decodeError(plan.failure.code, vendor.id, plan.failure.reason);
-    if (plan.compiled) return readCompiled(vendor.id, plan.compiled, bytes, offset);
     return readBody(vendor.id, feed.reader, plan.resolver, bytes, offset);
   }
 }

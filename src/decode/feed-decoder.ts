@@ -1,7 +1,7 @@
 // Adapts the shared decoders to the pipeline's per-feed FeedDecoder: projected match, full on a hit.
 import { DetectorError } from '../errors.js';
 import type { FeedDecoder } from '../pipeline/feed-runtime.js';
-import type { AvroRecord, VendorFeed } from '../vendors/types.js';
+import type { VendorFeed } from '../vendors/types.js';
 import { createDecoder, type RecordDecoder } from './decoder.js';
 import type { ValueFormat } from './framing.js';
 import { lineagePaths } from './projection.js';
@@ -21,7 +21,7 @@ export interface FeedDecoderSettings {
 
 const NOTHING_TO_FETCH: Promise<void> = Promise.resolve();
 
-function unwrap(vendor: VendorFeed, decoded: AvroRecord | typeof SCHEMA_PENDING): AvroRecord {
+function unwrap<T>(vendor: VendorFeed, decoded: T | typeof SCHEMA_PENDING): T {
   if (decoded === SCHEMA_PENDING) {
     // prepare() could not fetch the writer schema (registry unreachable): retriable, never a dead letter.
     throw new DetectorError('DECODE_REGISTRY_UNAVAILABLE', `${vendor.id}: the writer schema could not be fetched from the schema registry`);
@@ -57,11 +57,16 @@ export function createFeedDecoders(vendors: readonly VendorFeed[], settings: Fee
     // A vendor whose lineage names none of the rules' fields cannot be projected; it decodes in full.
     const forMatch = (projectionOf.get(vendor.id) ?? []).length > 0 ? projected : full;
     const fast = fastOf.get(vendor.id);
+    const rememberedOn = fast ? fastProjected : forMatch;
     decoders.set(vendor.id, {
       prepare: (values) => full.prepare(values) ?? NOTHING_TO_FETCH,
       decodeForMatch: (value) => unwrap(vendor, forMatch.decodeSync(vendor, value)),
       decodeFull: (value) => unwrap(vendor, full.decodeSync(vendor, value)),
-      ...(fast ? { fastMatch: { decode: (value: Buffer | null) => unwrap(vendor, fastProjected.decodeSync(vendor, value)), map: fast.map } } : {}),
+      rememberedMatch: (derive) => {
+        const remembered = rememberedOn.remembered(vendor, derive);
+        return (value) => unwrap(vendor, remembered(value));
+      },
+      ...(fast ? { fastMap: fast.map } : {}),
     });
   }
   return decoders;

@@ -1,7 +1,6 @@
 // The one place Avro bytes become a record: every way a body can be wrong ends here as a typed error.
 import type avro from 'avsc';
 import type { AvroRecord } from '../vendors/types.js';
-import type { CompiledReader } from './compiled-reader.js';
 import { decodeError } from './decode-error.js';
 
 /** avsc does not export its resolver class; this is what `createResolver` returns. */
@@ -26,32 +25,14 @@ export function readBody(
     // avsc throws on an out-of-range union or enum index; RangeError on absurd sizes.
     throw decodeError('DECODE_INVALID_AVRO', vendorId, `invalid Avro body: ${reasonOf(error)}`, error);
   }
-  return checkedRecord(vendorId, decoded.value as AvroRecord, decoded.offset, value, offset);
-}
-
-/** The same as readBody, through a generated projection reader (compiled-reader.ts). */
-export function readCompiled(vendorId: string, reader: CompiledReader, value: Buffer, offset: number): AvroRecord {
-  let record: AvroRecord | undefined;
-  try {
-    record = reader.read(value, offset);
-  } catch (error) {
-    // Kept fields of rare types are read by avsc, which throws on some corrupt input.
-    throw decodeError('DECODE_INVALID_AVRO', vendorId, `invalid Avro body: ${reasonOf(error)}`, error);
-  }
-  if (record === undefined && reader.failure !== undefined) {
-    throw decodeError('DECODE_INVALID_AVRO', vendorId, `invalid Avro body: ${reader.failure}`);
-  }
-  return checkedRecord(vendorId, record, record === undefined ? -1 : reader.end, value, offset);
-}
-
-function checkedRecord(vendorId: string, record: AvroRecord | undefined, end: number, value: Buffer, offset: number): AvroRecord {
+  const end = decoded.offset;
   if (end < 0) {
     throw decodeError('DECODE_INVALID_AVRO', vendorId, `truncated Avro body (${value.length - offset} bytes do not hold a whole record)`);
   }
   if (end !== value.length) {
     throw decodeError('DECODE_TRAILING_BYTES', vendorId, `${value.length - end} bytes left after the record (of ${value.length - offset}); wrong schema?`);
   }
-  return record as AvroRecord;
+  return decoded.value as AvroRecord;
 }
 
 function reasonOf(error: unknown): string {

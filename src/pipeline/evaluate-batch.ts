@@ -6,7 +6,7 @@ import type { DeadLetter } from '../kafka/dead-letter.js';
 import type { FeedRuntime } from './feed-runtime.js';
 import { suppressionGroup, type SuppressionGroup } from '../suppression/suppression-group.js';
 import type { Contribution } from '../suppression/suppression-state.js';
-import { matchingRules, projectedMatch, toEcsOrThrow } from './projected-match.js';
+import { matchingRules, toEcsOrThrow, valueMatcher } from './value-match.js';
 
 export interface PendingAlert extends BuiltAlert {
   vendor: string;
@@ -34,10 +34,10 @@ function epochMs(value: unknown): number | undefined {
 }
 
 /**
- * Evaluates one partition batch. The common case, a record no rule matches, costs one projected
- * decode and, unless its projected values were seen moments ago, a mapping of those few fields and
- * the rules' set lookups (projected-match.ts); the full record is decoded and mapped only for a
- * match. A record that cannot be decoded or mapped becomes a dead letter.
+ * Evaluates one partition batch. The common case, a record no rule matches, costs a scan of its
+ * bytes and a look-up when its projected values were seen lately, else a projected decode, a mapping
+ * of those few fields and the rules' set lookups (value-match.ts); the full record is decoded and
+ * mapped only for a match. A record that cannot be decoded or mapped becomes a dead letter.
  */
 export function evaluateBatch(
   runtime: FeedRuntime,
@@ -47,7 +47,7 @@ export function evaluateBatch(
 ): BatchEvaluation {
   const result: BatchEvaluation = { alerts: [], deadLetters: [], matchesByRule: new Map(), exceptedByRule: new Map() };
   const { vendor, topic, decoder, rules } = runtime;
-  const matchProjected = projectedMatch(runtime);
+  const matchProjected = valueMatcher(runtime);
   for (const message of messages) {
     try {
       if (!matchProjected(message.value)) continue;

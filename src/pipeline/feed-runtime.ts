@@ -13,11 +13,13 @@ export interface FeedDecoder {
   decodeForMatch(value: Buffer | null): AvroRecord;
   decodeFull(value: Buffer | null): AvroRecord;
   /**
-   * The vendor's match fast path for the rules' fields (VendorFeed.toEcsFields), when it has one:
-   * the value projected to just what its mapping reads (often fewer fields than decodeForMatch
-   * keeps), and that mapping.
+   * `derive` of each value's projection for matching, remembered by the projected bytes: the
+   * projection `fastMap` reads when the vendor has a fast path, else the one of decodeForMatch.
+   * `derive` must be pure; throws as decodeForMatch does.
    */
-  fastMatch?: { decode(value: Buffer | null): AvroRecord; map: EcsFieldsMapping['map'] };
+  rememberedMatch<T>(derive: (record: AvroRecord) => T): (value: Buffer | null) => T;
+  /** The vendor's mapping of just the rules' fields (VendorFeed.toEcsFields), when it has one. */
+  fastMap?: EcsFieldsMapping['map'];
 }
 
 export interface FeedRuntime {

@@ -56,14 +56,14 @@ describe('backfillBatch', () => {
     const sink = new MemorySink();
     const first = new BackfillProgress([window], 0);
     expect(await backfillBatch(runtime, 0, messages(10, 1_000), sink, first, new Date())).toEqual([]);
-    expect(first.alerts).toEqual({ created: alerting, duplicate: 0, failed: 0 });
+    expect(first.alerts).toEqual({ created: alerting, duplicate: 0, suppressed: 0, failed: 0 });
     expect(first.records).toBe(fixtures.length);
     expect(first.isDone).toBe(true);
     expect([first.firstTimeMs, first.lastTimeMs]).toEqual([1_000, 1_000 + fixtures.length - 1]);
 
     const again = new BackfillProgress([window], 0);
     await backfillBatch(runtime, 0, messages(10, 1_000), sink, again, new Date());
-    expect(again.alerts).toEqual({ created: 0, duplicate: alerting, failed: 0 });
+    expect(again.alerts).toEqual({ created: 0, duplicate: alerting, suppressed: 0, failed: 0 });
     expect(sink.stored.size).toBe(alerting);
   });
 
@@ -76,7 +76,7 @@ describe('backfillBatch', () => {
     const progress = new BackfillProgress([{ topic, partition: 3, start: 0, end: batch.length }], 0);
     const refused = await backfillBatch(runtime, 3, batch, sink, progress, new Date());
     expect(refused).toEqual([{ id: refusedId, status: 400, reason: 'mapper_parsing_exception: test', topic, partition: 3, offset: expect.stringMatching(/^\d+$/) }]);
-    expect(progress.alerts).toEqual({ created: alerting - 1, duplicate: 0, failed: 1 });
+    expect(progress.alerts).toEqual({ created: alerting - 1, duplicate: 0, suppressed: 0, failed: 1 });
     expect(progress.undecodable).toBe(1);
     expect(progress.isDone).toBe(true);
   });

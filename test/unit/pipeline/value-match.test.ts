@@ -6,7 +6,7 @@ import { loadRules, type LoadedRules } from '../../../src/detect/load-rules.js';
 import { isDetectorError } from '../../../src/errors.js';
 import { packagePath } from '../../../src/package-root.js';
 import type { FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
-import { projectedMatch } from '../../../src/pipeline/projected-match.js';
+import { valueMatcher } from '../../../src/pipeline/value-match.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import type { VendorFeed } from '../../../src/vendors/types.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
@@ -27,7 +27,7 @@ function valuesOf(vendor: VendorFeed): { file: string; value: Buffer; alert: boo
 
 describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id, vendor) => {
   it('matches exactly the alerting fixtures, the second time from remembered outcomes too', () => {
-    const match = projectedMatch(runtimeOf(vendor));
+    const match = valueMatcher(runtimeOf(vendor));
     for (let pass = 0; pass < 2; pass++) {
       for (const { file, value, alert } of valuesOf(vendor)) expect(match(value) !== undefined, `${file} (pass ${pass + 1})`).toBe(alert);
     }
@@ -36,9 +36,25 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
   it('matches the same without the vendor fast path (lineage projection and toEcs)', () => {
     const plain: VendorFeed = { ...vendor, toEcsFields: undefined };
     const runtime = runtimeOf(plain);
-    expect(runtime.decoder.fastMatch).toBeUndefined();
-    const match = projectedMatch(runtime);
+    expect(runtime.decoder.fastMap).toBeUndefined();
+    const match = valueMatcher(runtime);
     for (const { file, value, alert } of valuesOf(vendor)) expect(match(value) !== undefined, file).toBe(alert);
+  });
+});
+
+describe('records the fast path cannot map alone', () => {
+  it('are mapped from the whole lineage every time, and still match exactly the alerting fixtures', () => {
+    const vendor = VENDORS[0]!;
+    const fast = vendor.toEcsFields!(rules.fieldsRead)!;
+    let declined = 0;
+    // A fast path that declines every record: each value must go the long way and still match right.
+    const declining: VendorFeed = { ...vendor, toEcsFields: () => ({ reads: fast.reads, map: () => { declined++; return undefined; } }) };
+    const match = valueMatcher(runtimeOf(declining));
+    const values = valuesOf(vendor);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const { file, value, alert } of values) expect(match(value) !== undefined, file).toBe(alert);
+    }
+    expect(declined).toBeGreaterThanOrEqual(values.length * 2);
   });
 });
 
@@ -48,14 +64,14 @@ describe('mapping failures', () => {
 
   it('reports a throwing toEcs as MAP_FAILED', () => {
     const broken: VendorFeed = { ...vendor, toEcsFields: undefined, toEcs: () => { throw new Error('boom'); } };
-    expect(() => projectedMatch(runtimeOf(broken))(value)).toThrow(expect.objectContaining({ code: 'MAP_FAILED' }));
+    expect(() => valueMatcher(runtimeOf(broken))(value)).toThrow(expect.objectContaining({ code: 'MAP_FAILED' }));
   });
 
   it('reports a throwing fast path as MAP_FAILED', () => {
     const broken: VendorFeed = { ...vendor, toEcsFields: () => ({ reads: [], map: () => { throw new Error('boom'); } }) };
     let caught: unknown;
     try {
-      projectedMatch(runtimeOf(broken))(value);
+      valueMatcher(runtimeOf(broken))(value);
     } catch (error) {
       caught = error;
     }
