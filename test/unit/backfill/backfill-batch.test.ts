@@ -56,14 +56,14 @@ describe('backfillBatch', () => {
     const sink = new MemorySink();
     const first = new BackfillProgress([window], 0);
     expect(await backfillBatch(runtime, 0, messages(10, 1_000), sink, first, new Date())).toEqual([]);
-    expect(first.alerts).toEqual({ created: alerting, duplicate: 0, failed: 0 });
+    expect(first.alerts).toEqual({ created: alerting, duplicate: 0, suppressed: 0, failed: 0 });
     expect(first.records).toBe(fixtures.length);
     expect(first.isDone).toBe(true);
     expect([first.firstTimeMs, first.lastTimeMs]).toEqual([1_000, 1_000 + fixtures.length - 1]);
 
     const again = new BackfillProgress([window], 0);
     await backfillBatch(runtime, 0, messages(10, 1_000), sink, again, new Date());
-    expect(again.alerts).toEqual({ created: 0, duplicate: alerting, failed: 0 });
+    expect(again.alerts).toEqual({ created: 0, duplicate: alerting, suppressed: 0, failed: 0 });
     expect(sink.stored.size).toBe(alerting);
   });
 
@@ -76,7 +76,7 @@ describe('backfillBatch', () => {
     const progress = new BackfillProgress([{ topic, partition: 3, start: 0, end: batch.length }], 0);
     const refused = await backfillBatch(runtime, 3, batch, sink, progress, new Date());
     expect(refused).toEqual([{ id: refusedId, status: 400, reason: 'mapper_parsing_exception: test', topic, partition: 3, offset: expect.stringMatching(/^\d+$/) }]);
-    expect(progress.alerts).toEqual({ created: alerting - 1, duplicate: 0, failed: 1 });
+    expect(progress.alerts).toEqual({ created: alerting - 1, duplicate: 0, suppressed: 0, failed: 1 });
     expect(progress.undecodable).toBe(1);
     expect(progress.isDone).toBe(true);
   });
@@ -109,11 +109,11 @@ describe('BackfillProgress', () => {
     progress.alerts.created = 3;
     progress.alerts.duplicate = 1;
     expect(progress.progressLine(10_000)).toBe(
-      '[  10s] 50/150 records (33%)  up to 2026-11-28T20:10:00.000Z  5 records/s  alerts: 3 new, 1 already written, 0 refused by Elasticsearch',
+      '[  10s] 50/150 records (33%)  up to 2026-11-28T20:10:00.000Z  5 records/s  alerts: 3 new, 0 suppressed into an alert, 1 already written, 0 refused by Elasticsearch, 0 excepted',
     );
     expect(progress.summaryLines(20_000, false)).toEqual([
       'backfill done in 20.0 s: 50 records (window: 150 offsets), records from 2026-11-28T20:00:00.000Z to 2026-11-28T20:10:00.000Z, 3 records/s',
-      '  alerts: 3 new, 1 already written, 0 refused by Elasticsearch',
+      '  alerts: 3 new, 0 suppressed into an alert, 1 already written, 0 refused by Elasticsearch, 0 excepted',
       "  undecodable records: 0 (their dead letters are the live service's; the records stay in Kafka)",
     ]);
     expect(progress.summaryLines(20_000, true)[0]).toMatch(/^backfill interrupted in/);
