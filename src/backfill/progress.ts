@@ -79,7 +79,7 @@ export class BackfillProgress {
 
   private alertText(): string {
     const { created, duplicate, suppressed, failed } = this.alerts;
-    return `${count(created)} new, ${count(suppressed)} suppressed into an alert, ${count(duplicate)} already written, ${count(failed)} refused by Elasticsearch, ${count(this.excepted)} excepted`;
+    return `${count(created)} new, ${count(duplicate)} already written, ${count(failed)} refused by Elasticsearch, ${count(suppressed)} counted into a suppressed alert, ${count(this.excepted)} excepted`;
   }
 }
 
