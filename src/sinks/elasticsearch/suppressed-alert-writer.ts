@@ -194,7 +194,8 @@ export class SuppressedAlertWriter {
       }
       return kept;
     } catch {
-      return created;
+      // Those already taken back are written again in the next round; the rest stay as created.
+      return created.filter((entry) => !again.includes(entry.group));
     }
   }
 }
