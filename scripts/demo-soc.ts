@@ -27,12 +27,13 @@ export function editableRulesDir(): string {
   return directory;
 }
 
-export async function socScenario(kafka: Kafka, es: Client, detector: RunningDetector, rulesDir: string, alertsIndex: string, topic: string): Promise<string[]> {
+/** `schemaId`: the registry's id for the Defend topic when the detector resolves ids through a registry. */
+export async function socScenario(kafka: Kafka, es: Client, detector: RunningDetector, rulesDir: string, alertsIndex: string, topic: string, schemaId?: number): Promise<string[]> {
   const m = (name: string, labels: Record<string, string> = {}) => metricValue(detector.metricsUrl, name, labels);
   const run = Date.now().toString(36);
   const producer = kafka.producer();
   await producer.connect();
-  const send = (variants: DefendVariant[]) => producer.send({ topic, messages: variants.map(defendRecord) });
+  const send = (variants: DefendVariant[]) => producer.send({ topic, messages: variants.map((variant) => defendRecord(variant, schemaId)) });
 
   console.log('\n== SOC: the nightly shop backup (mysqldump by "backup" under backup-shop.sh) on three hosts ==');
   const exceptedBefore = await m('edr_detector_exceptions_applied_total');

@@ -8,7 +8,7 @@ import { encodeRecord } from '../src/decode/encoder.js';
 import { loadExceptionDirectory } from '../src/exceptions/exception-set.js';
 import { packagePath } from '../src/package-root.js';
 import { VENDORS } from '../src/vendors/index.js';
-import { metricValue, sleep, startDetector } from '../test/integration/harness/detector.js';
+import { metricValue, sleep, startDetector, type RunningDetector } from '../test/integration/harness/detector.js';
 import { TEST_STACK } from '../test/integration/harness/stack.js';
 import { mulberry32, SampleStream } from './samples/sample-stream.js';
 import { RegistryAdmin } from './samples/schema-registry-admin.js';
@@ -19,6 +19,9 @@ const SECONDS = Number(process.env.DEMO_SECONDS ?? 20);
 const RECORDS_PER_SECOND_PER_VENDOR = Number(process.env.DEMO_RATE ?? 250);
 const DLQ_TOPIC = 'edr.dead-letter';
 const ALERTS_DATA_STREAM = 'logs-edr_dbdump_detector.alert-default';
+
+/** Stopped when the demo fails, so no detector is left holding METRICS_PORT. */
+let running: RunningDetector | undefined;
 
 async function main(): Promise<void> {
   execFileSync('bash', ['scripts/stack/up.sh'], { stdio: 'inherit' });
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     RELOAD_DEBOUNCE_MS: '500',
     ...registryEnv,
   });
+  running = detector;
   console.log(`detector ready; metrics at ${detector.metricsUrl}/metrics\n`);
 
   const es = new Client({ node: TEST_STACK.elasticsearchUrl });
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
   const streams = VENDORS.map((vendor) => new SampleStream(vendor, { dumpShare: 0.004, nearMissShare: 0.02 }, random));
   let expected = 0;
   let produced = 0;
+  let poisonPerVendor = 0;
   const seen = new Set<string>();
 
   console.log(`== producing ${RECORDS_PER_SECOND_PER_VENDOR} records/s per vendor for ${SECONDS}s (Confluent-framed Avro${schemaIdOf.size > 0 ? ', registry schema ids' : ''}) ==`);
@@ -80,6 +85,7 @@ async function main(): Promise<void> {
       }
       // A little poison in every feed: the detector must dead-letter it and carry on.
       if (second % 10 === 5) messages.push({ value: Buffer.from('definitely not avro') });
+      if (second % 10 === 5 && stream === streams[0]) poisonPerVendor++;
       produced += messages.length;
       await producer.send({ topic: stream.vendor.defaultTopic, messages });
     }
@@ -94,7 +100,8 @@ async function main(): Promise<void> {
     await sleep(500);
   }
 
-  const soc = await socScenario(kafka, es, detector, rulesDir, ALERTS_DATA_STREAM, VENDORS.find((vendor) => vendor.id === 'elastic-defend')!.defaultTopic);
+  const defend = VENDORS.find((vendor) => vendor.id === 'elastic-defend')!;
+  const soc = await socScenario(kafka, es, detector, rulesDir, ALERTS_DATA_STREAM, defend.defaultTopic, schemaIdOf.get(defend.id));
 
   console.log('\n== summary (from the detector\'s /metrics) ==');
   const m = (name: string, labels: Record<string, string> = {}) => metricValue(detector.metricsUrl, name, labels);
@@ -111,9 +118,16 @@ async function main(): Promise<void> {
   const latencySum = await m('edr_detector_alert_latency_from_kafka_seconds_sum');
   console.log(`produced ${produced} records; ${expected} dump-tool runs among them`);
   console.log(`alerts: ${seen.size} seen in Elasticsearch this run, ${created} created, ${duplicate} already present`);
+  const ids = VENDORS.map((vendor) => `${vendor.defaultTopic}-value=${schemaIdOf.get(vendor.id) ?? 'bundled'}`).join(', ');
+  console.log(
+    schemaIdOf.size > 0
+      ? `schema registry: records framed with the registry's ids (${ids}), resolved by the detector; dead letters are the ${poisonPerVendor} poison records per vendor`
+      : `schema registry: none; records framed with the bundled schema ids; dead letters are the ${poisonPerVendor} poison records per vendor`,
+  );
   for (const line of soc) console.log(line);
   if (latencyCount > 0) console.log(`mean latency Kafka timestamp -> alert acknowledged: ${((latencySum / latencyCount) * 1000).toFixed(0)} ms`);
   await detector.stop();
+  running = undefined;
   rmSync(rulesDir, { recursive: true, force: true });
   await es.close();
   console.log('\ndetector stopped; the stack keeps running (npm run stack:down stops it).');
@@ -136,7 +150,8 @@ async function printNewAlerts(es: Client, since: Date, seen: Set<string>): Promi
   }
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   console.error(error);
+  await running?.stop().catch(() => undefined);
   process.exit(1);
 });

@@ -3,8 +3,7 @@ import { errors as esErrors } from '@elastic/elasticsearch';
 import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import type { Config } from './config/load.js';
-import { createFeedDecoders, registryClient } from './decode/feed-decoder.js';
-import { rulesForFeed } from './detect/feed-applicability.js';
+import { registryClient } from './decode/feed-decoder.js';
 import { refusedByReason } from './detect/rule-set.js';
 import { DetectorError } from './errors.js';
 import { createKafka } from './kafka/client.js';
@@ -15,6 +14,7 @@ import { createBatchHandler } from './pipeline/batch-handler.js';
 import type { FeedRuntime } from './pipeline/feed-runtime.js';
 import { liveness, readiness, type ServiceState } from './readiness.js';
 import type { DetectionSet } from './ruleset/detection-set.js';
+import { buildFeedRuntimes } from './ruleset/feed-runtimes.js';
 import { loadDetectionSet } from './ruleset/load-detection-set.js';
 import { Reloader } from './ruleset/reloader.js';
 import { AlertSink } from './sinks/elasticsearch/alert-sink.js';
@@ -192,25 +192,14 @@ export async function startService(config: Config, detection: DetectionSet, logg
 
   // Everything that depends on the detection set is built here, at start-up and on every reload.
   const buildRuntimes = (detection: DetectionSet): Map<string, FeedRuntime> => {
-    const { loaded } = detection;
-    const rulesByVendor = new Map(config.feeds.map((feed) => [feed.vendor.id, rulesForFeed(detection.rules, feed.vendor)]));
-    const active = new Set([...rulesByVendor.values()].flat());
+    const built = buildFeedRuntimes(config.feeds, detection, { ...registrySettings, registry: schemaRegistry });
     events.rulesReady({
-      loaded: loaded.rules.length,
-      activeByVendor: new Map([...rulesByVendor].map(([vendor, list]) => [vendor, list.length])),
-      refusedByReason: refusedByReason(loaded),
-      idle: detection.rules.filter((rule) => !active.has(rule)).map(({ rule }) => ({ id: rule.id, name: rule.name })),
+      loaded: detection.loaded.rules.length,
+      activeByVendor: new Map([...built.rulesByVendor].map(([vendor, list]) => [vendor, list.length])),
+      refusedByReason: refusedByReason(detection.loaded),
+      idle: built.idle.map(({ rule }) => ({ id: rule.id, name: rule.name })),
     });
-    const decoders = createFeedDecoders(
-      config.feeds.map((feed) => feed.vendor),
-      { ...registrySettings, registry: schemaRegistry, fieldsRead: [...new Set([...active].flatMap((rule) => rule.fieldsRead))].sort() },
-    );
-    const runtimes = new Map<string, FeedRuntime>();
-    for (const feed of config.feeds) {
-      const decoder = decoders.get(feed.vendor.id);
-      if (decoder) runtimes.set(feed.topic, { vendor: feed.vendor, topic: feed.topic, decoder, rules: rulesByVendor.get(feed.vendor.id) ?? [] });
-    }
-    return runtimes;
+    return built.byTopic;
   };
   let activeSet = detection;
   let runtimes = buildRuntimes(detection);

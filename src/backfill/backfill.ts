@@ -2,13 +2,11 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { evaluateBatch } from '../pipeline/evaluate-batch.js';
 import type { FeedRuntime } from '../pipeline/feed-runtime.js';
-import type { AlertToWrite, ItemOutcome } from '../sinks/elasticsearch/bulk-writer.js';
+import type { AlertWriter } from '../sinks/elasticsearch/alert-sink.js';
 import type { BackfillProgress } from './progress.js';
 
-/** Where alerts go: BulkAlertWriter, or an in-memory fake in tests. */
-export interface AlertSink {
-  write(alerts: readonly AlertToWrite[], call?: { signal?: AbortSignal }): Promise<ItemOutcome[]>;
-}
+/** Where alerts go: the live service's AlertSink (plain and suppressed alerts), or an in-memory fake in tests. */
+export type AlertSink = AlertWriter;
 
 export interface RefusedAlert {
   id: string;
@@ -22,8 +20,9 @@ export interface RefusedAlert {
 /**
  * One batch of records inside the window, through the live service's pure pipeline (evaluateBatch)
  * and the same writer: the same deterministic ids, so an alert the live service wrote meets a 409
- * (or is found in an earlier backing index) and is counted as already written. Undecodable records
- * are only counted: the live service dead-letters them, and a second letter would be noise.
+ * (or is found in an earlier backing index) and is counted as already written; a suppressed match is
+ * counted into its group's alert once, as live. Undecodable records are only counted: the live
+ * service dead-letters them, and a second letter would be noise.
  */
 export async function backfillBatch(
   runtime: FeedRuntime,
@@ -39,6 +38,7 @@ export async function backfillBatch(
   await runtime.decoder.prepare(messages.map((message) => message.value));
   const evaluation = evaluateBatch(runtime, partition, messages, detectedAt);
   progress.undecodable += evaluation.deadLetters.length;
+  for (const count of evaluation.exceptedByRule.values()) progress.excepted += count;
   if (evaluation.alerts.length > 0) {
     const offsets = new Map(evaluation.alerts.map((alert) => [alert.id, String((alert.document.edr as { source: { offset: string } }).source.offset)]));
     for (const outcome of await sink.write(evaluation.alerts, signal === undefined ? {} : { signal })) {

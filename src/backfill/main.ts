@@ -1,12 +1,12 @@
 // `npm run backfill`: the loaded rules over a past window of the feed topics, alerts into the alerts data stream.
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config/load.js';
-import { createFeedDecoders } from '../decode/feed-decoder.js';
-import { loadRules, type LoadedRules } from '../detect/load-rules.js';
 import { isDetectorError } from '../errors.js';
 import { createKafka } from '../kafka/client.js';
-import type { FeedRuntime } from '../pipeline/feed-runtime.js';
-import { BulkAlertWriter } from '../sinks/elasticsearch/bulk-writer.js';
+import type { DetectionSet } from '../ruleset/detection-set.js';
+import { buildFeedRuntimes } from '../ruleset/feed-runtimes.js';
+import { loadDetectionSet } from '../ruleset/load-detection-set.js';
+import { AlertSink } from '../sinks/elasticsearch/alert-sink.js';
 import { createElasticsearchClient } from '../sinks/elasticsearch/client.js';
 import { installAlertTemplateWhenReachable } from '../sinks/elasticsearch/install-template.js';
 import { createLogger } from '../telemetry/logger.js';
@@ -30,7 +30,7 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function setUp(): Promise<{ args: BackfillArgs; config: Config; rules: LoadedRules }> {
+async function setUp(): Promise<{ args: BackfillArgs; config: Config; detection: DetectionSet }> {
   let args: BackfillArgs;
   let config: Config;
   try {
@@ -42,7 +42,8 @@ async function setUp(): Promise<{ args: BackfillArgs; config: Config; rules: Loa
     throw error;
   }
   try {
-    return { args, config, rules: await loadRules(args.rulesDir ?? config.RULES_DIR) };
+    // The live service's detection set: rules, their exception lists and suppression (--rules replaces RULES_DIR only).
+    return { args, config, detection: await loadDetectionSet({ ...config, RULES_DIR: args.rulesDir ?? config.RULES_DIR }) };
   } catch (error) {
     if (isDetectorError(error)) fail(error.message, EXIT_CONFIG);
     throw error;
@@ -62,7 +63,7 @@ function quietProcessWarnings(): void {
 
 async function main(): Promise<void> {
   quietProcessWarnings();
-  const { args, config, rules } = await setUp();
+  const { args, config, detection } = await setUp();
   // Progress goes to stdout for people; the structured log (warnings and worse) to stderr.
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, pino.destination(2));
   const elasticsearch = createElasticsearchClient({
@@ -97,25 +98,19 @@ async function main(): Promise<void> {
   const windows = await planWindows(admin, topics, args.fromMs, args.toMs).finally(() => admin.disconnect());
   const startedMs = Date.now();
   const progress = new BackfillProgress(windows, startedMs);
-  const decoders = createFeedDecoders(
-    config.feeds.map((feed) => feed.vendor),
-    {
-      format: config.VALUE_FORMAT,
-      registryUrl: config.SCHEMA_REGISTRY_URL,
-      registryUsername: config.SCHEMA_REGISTRY_USERNAME,
-      registryPassword: config.SCHEMA_REGISTRY_PASSWORD,
-      fieldsRead: rules.fieldsRead,
-    },
-  );
-  const runtimes = new Map<string, FeedRuntime>();
-  for (const feed of config.feeds) {
-    const decoder = decoders.get(feed.vendor.id);
-    if (decoder) runtimes.set(feed.topic, { vendor: feed.vendor, topic: feed.topic, decoder, rules: rules.rules });
-  }
+  const { byTopic: runtimes, idle } = buildFeedRuntimes(config.feeds, detection, {
+    format: config.VALUE_FORMAT,
+    registryUrl: config.SCHEMA_REGISTRY_URL,
+    registryUsername: config.SCHEMA_REGISTRY_USERNAME,
+    registryPassword: config.SCHEMA_REGISTRY_PASSWORD,
+  });
 
   const to = args.toMs === undefined ? "the partitions' end offsets as of now" : new Date(args.toMs).toISOString();
   say(`backfill: ${new Date(args.fromMs).toISOString()} to ${to}: ${topics.length} topic(s), ${windows.length} partition(s), ${progress.total.toLocaleString('en-US')} offsets`);
-  say(`backfill: rules ${rules.rules.map((compiled) => `"${compiled.rule.name}"`).join(', ')}; alerts to ${config.ALERTS_DATA_STREAM}`);
+  const running = detection.rules.filter((rule) => !idle.includes(rule));
+  const described = running.map(({ rule }) => `"${rule.name}"`).slice(0, 10).join(', ') + (running.length > 10 ? ` and ${running.length - 10} more` : '');
+  say(`backfill: rules ${described}; alerts to ${config.ALERTS_DATA_STREAM}`);
+  say(`backfill: detection set ${detection.fingerprint}: ${detection.exceptions.lists.size} exception list(s), ${running.filter((rule) => rule.suppression !== undefined).length} rule(s) suppressing, ${idle.length} rule(s) matching no enabled feed`);
 
   const abort = new AbortController();
   const onSignal = () => {
@@ -127,7 +122,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
   const ticker = setInterval(() => say(progress.progressLine(Date.now())), args.progressEverySeconds * 1000);
 
-  const writer = new BulkAlertWriter(elasticsearch, {
+  const writer = new AlertSink(elasticsearch, {
     dataStream: config.ALERTS_DATA_STREAM,
     maxBackoffMs: config.ELASTICSEARCH_RETRY_MAX_BACKOFF_MS,
     hooks: { onBackedUp: (reason, attempt, delayMs) => say(`backfill: Elasticsearch is not accepting alerts (${reason}); attempt ${attempt}, next in ${delayMs} ms`) },

@@ -14,6 +14,8 @@ export class BackfillProgress {
   readonly total: number;
   records = 0;
   undecodable = 0;
+  /** Matches an exception item silenced (no alert, as live). */
+  excepted = 0;
   readonly alerts: AlertCounts = { created: 0, duplicate: 0, suppressed: 0, failed: 0 };
   /** Kafka record times seen, epoch milliseconds. */
   firstTimeMs: number | undefined;
@@ -76,8 +78,8 @@ export class BackfillProgress {
   }
 
   private alertText(): string {
-    const { created, duplicate, failed } = this.alerts;
-    return `${count(created)} new, ${count(duplicate)} already written, ${count(failed)} refused by Elasticsearch`;
+    const { created, duplicate, suppressed, failed } = this.alerts;
+    return `${count(created)} new, ${count(duplicate)} already written, ${count(failed)} refused by Elasticsearch, ${count(suppressed)} counted into a suppressed alert, ${count(this.excepted)} excepted`;
   }
 }
 

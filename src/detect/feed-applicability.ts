@@ -59,7 +59,7 @@ export function feedsOf(patterns: readonly string[], feeds: readonly { readonly 
 }
 
 /** The rules that run on one feed, in load order. */
-export function rulesForFeed(rules: readonly CompiledRule[], feed: { readonly id: string; readonly dataset: string }): CompiledRule[] {
+export function rulesForFeed<Rule extends CompiledRule>(rules: readonly Rule[], feed: { readonly id: string; readonly dataset: string }): Rule[] {
   const index = elasticIndexOf(feed);
   return rules.filter(({ rule }) => indexPatternsMatch(rule.index, index));
 }

@@ -215,7 +215,9 @@ describe('what the image needs from src/', () => {
     );
     expect(output).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (module|package)/);
     expect(output).toMatch(/"starting"/);
-    expect(output).toMatch(/potential_database_dumping|Database Dumping/i);
+    // The bundled rule and exception list, read from the image's own rules/ and exceptions/.
+    expect(output).toMatch(/"rules":\{"loaded":1,"refused":0/);
+    expect(output).toMatch(/"exceptionLists":1/);
   });
 });
 

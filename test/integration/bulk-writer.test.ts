@@ -43,6 +43,13 @@ describe('installAlertTemplate', () => {
     expect(mappings['event']?.properties?.['severity']?.type).toBe('long');
     expect(mappings['event']?.properties?.['risk_score']?.type).toBe('float');
     expect(mappings['event']?.properties?.['reason']?.type).toBe('text');
+    // One template for plain and suppressed alerts: the data_stream.* fields and Kibana's suppression fields.
+    const nested = (path: string[]) => path.reduce<any>((node, key) => node?.properties?.[key], { properties: mappings });
+    expect(nested(['data_stream', 'dataset'])?.type).toBe('keyword');
+    expect(nested(['kibana', 'alert', 'suppression', 'docs_count'])?.type).toBe('long');
+    expect(nested(['kibana', 'alert', 'suppression', 'terms', 'value'])?.type).toBe('keyword');
+    expect(nested(['kibana', 'alert', 'instance', 'id'])?.type).toBe('keyword');
+    expect(nested(['edr', 'suppression', 'window_start'])?.type).toBe('date');
     expect(mappings['process']?.properties?.['command_line']?.type).toBe(first.wildcardSupported ? 'wildcard' : 'keyword');
   });
 

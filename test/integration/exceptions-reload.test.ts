@@ -43,7 +43,7 @@ describe('exceptions and reload, end to end', () => {
   async function produce(...variants: DefendVariant[]): Promise<void> {
     const producer = feeds.kafka.producer();
     await producer.connect();
-    await producer.send({ topic: feeds.topicOf.get(DEFEND_VENDOR_ID)!, messages: variants.map(defendRecord) });
+    await producer.send({ topic: feeds.topicOf.get(DEFEND_VENDOR_ID)!, messages: variants.map((variant) => defendRecord(variant)) });
     await producer.disconnect();
     produced.push(...variants.map((variant) => variant.id));
     await eventually('group lag 0', async () => (await groupLag(feeds.admin, feeds.groupId, [...feeds.topicOf.values()])) === 0 && (await metricValue(detector.metricsUrl, 'edr_detector_records_consumed_total')) >= produced.length);

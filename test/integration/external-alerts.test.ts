@@ -8,6 +8,7 @@ import { encodeRecord } from '../../src/decode/encoder.js';
 import { packagePath } from '../../src/package-root.js';
 import { VENDORS } from '../../src/vendors/index.js';
 import { loadFixtures } from '../../scripts/samples/fixtures.js';
+import { defendRecord } from './harness/defend-records.js';
 import { eventually, metricValue, startDetector, type RunningDetector } from './harness/detector.js';
 import { alertDocuments, createTestFeeds, resetAlertStream, type TestFeeds } from './harness/feeds.js';
 
@@ -41,8 +42,14 @@ const DECOYS: Array<Record<string, unknown>> = [
   { event: { kind: 'alert', module: 'm365_defender' }, data_stream: { type: 'logs', dataset: 'm365_defender.alert', namespace: 'x' }, message: 'an M365 alert' },
 ];
 
-/** The bundled rule plus a critical copy of it, so two severities and risk scores are in play. */
-function rulesDirWithCriticalCopy(): string {
+const BURST_HOST = 'db-burst-external';
+const BURST = 6;
+
+/**
+ * The bundled rule plus a critical copy of it, so two severities and risk scores are in play, and a
+ * medium rule on the Defend feed that suppresses by host: a burst on one host is one alert of its own.
+ */
+function rulesDirWithCopies(): string {
   const dir = mkdtempSync(join(tmpdir(), 'external-alerts-rules-'));
   const bundled = readFileSync(packagePath('rules', 'potential_database_dumping_activity.toml'), 'utf8');
   writeFileSync(join(dir, 'low.toml'), bundled);
@@ -52,6 +59,18 @@ function rulesDirWithCriticalCopy(): string {
     .replace(/^severity = ".*"$/m, 'severity = "critical"')
     .replace(/^risk_score = \d+$/m, 'risk_score = 99');
   writeFileSync(join(dir, 'critical.toml'), critical);
+  const suppressing = bundled
+    .replace(/^name = ".*"$/m, 'name = "Database Dumping Activity (test, suppressed)"')
+    .replace(/^rule_id = ".*"$/m, 'rule_id = "6a1f4c2e-8b3d-4e5f-9a6b-7c8d9e0f1a2b"')
+    .replace(/^severity = ".*"$/m, 'severity = "medium"')
+    .replace(/^risk_score = \d+$/m, 'risk_score = 47')
+    .replace(/^index = \[[^\]]*\]/m, 'index = ["logs-endpoint.events.process*"]')
+    .replace(/^query = '''[^]*?'''/m, `query = '''\nprocess where host.name == "${BURST_HOST}" and process.name == "mysqldump"\n'''`);
+  expect(suppressing).toContain(BURST_HOST);
+  writeFileSync(
+    join(dir, 'suppressed.toml'),
+    `${suppressing}\n[rule.alert_suppression]\ngroup_by = ["host.name"]\nmissing_fields_strategy = "suppress"\n\n[rule.alert_suppression.duration]\nunit = "h"\nvalue = 1\n`,
+  );
   return dir;
 }
 
@@ -61,7 +80,8 @@ describe('the External Alerts rule over the alerts data stream', () => {
   const decoyStream = 'logs-edr_test.decoy-external_alerts';
   const fixtures = new Map(VENDORS.map((vendor) => [vendor.id, loadFixtures(vendor.id)]));
   const alertingPerVendor = new Map([...fixtures].map(([vendor, list]) => [vendor, list.filter((f) => f.alert).length]));
-  const expectedAlerts = 2 * [...alertingPerVendor.values()].reduce((a, b) => a + b, 0);
+  // The burst alerts under the two plain rules, and once under the suppressing one.
+  const expectedAlerts = 2 * [...alertingPerVendor.values()].reduce((a, b) => a + b, 0) + 2 * BURST + 1;
 
   beforeAll(async () => {
     feeds = await createTestFeeds('external-alerts', 1);
@@ -72,7 +92,7 @@ describe('the External Alerts rule over the alerts data stream', () => {
       refresh: true,
       operations: DECOYS.flatMap((decoy) => [{ create: { _index: decoyStream } }, { '@timestamp': now, ...decoy, event: { ...(decoy.event as object), ingested: now } }]),
     });
-    detector = await startDetector({ ...feeds.env, RULES_DIR: rulesDirWithCriticalCopy() });
+    detector = await startDetector({ ...feeds.env, RULES_DIR: rulesDirWithCopies() });
     const producer = feeds.kafka.producer();
     await producer.connect();
     for (const vendor of VENDORS) {
@@ -82,8 +102,11 @@ describe('the External Alerts rule over the alerts data stream', () => {
         messages: list.map((fixture) => ({ key: fixture.file, value: encodeRecord(vendor, vendor.fromNative(fixture.native), { format: 'confluent' }) })),
       });
     }
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const burst = Array.from({ length: BURST }, (_, i) => defendRecord({ id: `external-burst-${i}`, host: BURST_HOST, time: new Date(hour + i * 1_000).toISOString() }));
+    await producer.send({ topic: feeds.topicOf.get('elastic-defend') as string, messages: burst });
     await producer.disconnect();
-    const total = [...fixtures.values()].reduce((n, list) => n + list.length, 0);
+    const total = [...fixtures.values()].reduce((n, list) => n + list.length, 0) + BURST;
     await eventually('all records consumed', async () => (await metricValue(detector.metricsUrl, 'edr_detector_records_consumed_total')) >= total);
     await eventually(`${expectedAlerts} alerts`, async () => (await alertDocuments(feeds)).length >= expectedAlerts);
   }, 120_000);
@@ -106,7 +129,13 @@ describe('the External Alerts rule over the alerts data stream', () => {
     expect(promoted.hits.hits.map((hit) => hit._id).sort()).toEqual(written.map((alert) => alert.id).sort());
     const perVendor = new Map<string, number>();
     for (const hit of promoted.hits.hits) perVendor.set(hit._source?.edr.source.vendor, (perVendor.get(hit._source?.edr.source.vendor) ?? 0) + 1);
-    expect(Object.fromEntries(perVendor)).toEqual(Object.fromEntries([...alertingPerVendor].map(([vendor, n]) => [vendor, 2 * n])));
+    const burstAlerts = (vendor: string) => (vendor === 'elastic-defend' ? 2 * BURST + 1 : 0);
+    expect(Object.fromEntries(perVendor)).toEqual(Object.fromEntries([...alertingPerVendor].map(([vendor, n]) => [vendor, 2 * n + burstAlerts(vendor)])));
+    // The suppressed alert is promoted like any other, carrying its count.
+    const suppressed = promoted.hits.hits.filter((hit) => hit._source?.kibana?.alert?.suppression !== undefined);
+    expect(suppressed.map((hit) => [hit._source?.message, hit._source?.kibana.alert.suppression.docs_count])).toEqual([
+      ['Database Dumping Activity (test, suppressed)', BURST - 1],
+    ]);
     // The decoys are there and would match a query that forgot a clause.
     const decoys = await feeds.elasticsearch.count({ index: decoyStream });
     expect(decoys.count).toBe(DECOYS.length);
@@ -122,13 +151,17 @@ describe('the External Alerts rule over the alerts data stream', () => {
       // severity_mapping on event.severity, risk_score_mapping on event.risk_score
       const severity = SEVERITY_MAPPING[String(alert.event.severity)];
       expect(severity).toBe(alert.edr.alert.severity);
-      expect(alert.event.risk_score).toBe(severity === 'critical' ? 99 : 21);
+      expect(alert.event.risk_score).toBe({ critical: 99, medium: 47, low: 21 }[severity as string]);
       // timestamp_override = event.ingested: the time it reached Elasticsearch; the event's time stays in @timestamp.
       expect(Date.parse(alert.event.ingested)).toBeGreaterThanOrEqual(Date.parse(alert.event.created));
       expect(alert.event.module).not.toMatch(/^(endgame|endpoint|cloud_defend)$/);
       expect(alert.edr.source.module).toBeTruthy();
       seen.add(`${alert.message}|${severity}|${alert.event.risk_score}`);
     }
-    expect([...seen].sort()).toEqual(['Database Dumping Activity (test, critical)|critical|99', 'Potential Database Dumping Activity|low|21']);
+    expect([...seen].sort()).toEqual([
+      'Database Dumping Activity (test, critical)|critical|99',
+      'Database Dumping Activity (test, suppressed)|medium|47',
+      'Potential Database Dumping Activity|low|21',
+    ]);
   });
 });

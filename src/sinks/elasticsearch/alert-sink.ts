@@ -3,6 +3,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { SuppressionGroup } from '../../suppression/suppression-group.js';
 import type { Contribution } from '../../suppression/suppression-state.js';
 import { BulkAlertWriter, type AlertToWrite, type BulkWriterHooks, type BulkWriterOptions, type ItemOutcome } from './bulk-writer.js';
+import { EarlierGenerations } from './earlier-generations.js';
 import { SuppressedAlertWriter, type SuppressedAlertToWrite } from './suppressed-alert-writer.js';
 
 export interface SinkAlert extends AlertToWrite {
@@ -17,13 +18,20 @@ export interface AlertWriter {
 /** Same contract as BulkAlertWriter.write: resolves when every alert is safe, one outcome per alert. */
 export class AlertSink implements AlertWriter {
   private readonly plain: BulkAlertWriter;
-  private readonly client: Client;
-  private readonly options: BulkWriterOptions;
+  private readonly suppressed: SuppressedAlertWriter;
 
-  constructor(client: Client, options: BulkWriterOptions) {
-    this.client = client;
-    this.options = options;
-    this.plain = new BulkAlertWriter(client, options);
+  constructor(client: Client, options: Omit<BulkWriterOptions, 'generations'>) {
+    // One view of the stream's backing indices for both writers: one look-up per refresh, not two.
+    const generations = new EarlierGenerations(client, options.dataStream);
+    this.plain = new BulkAlertWriter(client, { ...options, generations });
+    this.suppressed = new SuppressedAlertWriter(client, {
+      dataStream: options.dataStream,
+      maxBackoffMs: options.maxBackoffMs,
+      generations,
+      ...(options.initialBackoffMs === undefined ? {} : { initialBackoffMs: options.initialBackoffMs }),
+      ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+    });
   }
 
   async write(alerts: readonly SinkAlert[], call: { signal?: AbortSignal; hooks?: BulkWriterHooks } = {}): Promise<ItemOutcome[]> {
@@ -31,15 +39,9 @@ export class AlertSink implements AlertWriter {
     const suppressed = alerts.flatMap((alert) => (alert.suppression === undefined ? [] : [{ alert, ...alert.suppression }]));
     const outcomes: ItemOutcome[] = plain.length > 0 ? await this.plain.write(plain, call) : [];
     if (suppressed.length === 0) return outcomes;
-    const writer = new SuppressedAlertWriter(this.client, {
-      index: this.options.dataStream,
-      maxBackoffMs: this.options.maxBackoffMs,
-      ...(this.options.initialBackoffMs === undefined ? {} : { initialBackoffMs: this.options.initialBackoffMs }),
-      hooks: { ...this.options.hooks, ...call.hooks },
-    });
     const origin = new Map<SuppressedAlertToWrite, SinkAlert>();
     for (const { alert, group, contribution } of suppressed) origin.set({ group, contribution, document: alert.document, vendor: alert.vendor }, alert);
-    const written = await writer.write([...origin.keys()], call.signal === undefined ? {} : { signal: call.signal });
+    const written = await this.suppressed.write([...origin.keys()], call);
     for (const result of written) {
       const alert = origin.get(result.alert)!;
       if (result.outcome === 'failed') outcomes.push({ alert, outcome: 'failed', status: result.status, reason: result.reason });

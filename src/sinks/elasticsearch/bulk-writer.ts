@@ -37,6 +37,8 @@ export interface BulkWriterOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** The clock that stamps `event.ingested`; injectable for tests. */
   now?: () => Date;
+  /** The stream's backing indices, shared with the suppressed writer; one of its own when absent. */
+  generations?: EarlierGenerations;
 }
 
 /** 409: the deterministic id already exists, so this alert was written before. */
@@ -49,6 +51,16 @@ export function isRetriableStatus(status: number): boolean {
 export function backoffMs(attempt: number, initialMs: number, maxMs: number): number {
   const exponential = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 20));
   return Math.round(exponential / 2 + (Math.random() * exponential) / 2);
+}
+
+/**
+ * An alert as first sent to the stream: `event.ingested` is the time of this attempt, because
+ * Elastic's External Alerts rule looks back only a few minutes on that field and an alert held up by
+ * an outage must still fall in its window; `data_stream.*` names the stream as Fleet's documents do.
+ */
+export function alertAsSent(document: Record<string, unknown>, ingested: string, streamFields: ReturnType<typeof dataStreamFields>): Record<string, unknown> {
+  const event = typeof document.event === 'object' && document.event !== null ? document.event : {};
+  return { ...document, event: { ...event, ingested }, data_stream: streamFields };
 }
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -69,26 +81,18 @@ interface BulkItemResponse {
 
 export class BulkAlertWriter {
   private readonly client: Client;
-  private readonly options: Required<Omit<BulkWriterOptions, 'hooks'>> & { hooks: BulkWriterHooks };
+  private readonly options: Required<Omit<BulkWriterOptions, 'hooks' | 'generations'>> & { hooks: BulkWriterHooks };
   private readonly generations: EarlierGenerations;
   private readonly streamFields: ReturnType<typeof dataStreamFields>;
 
   constructor(client: Client, options: BulkWriterOptions) {
     this.client = client;
-    this.options = { initialBackoffMs: 200, sleep: defaultSleep, hooks: {}, now: () => new Date(), ...options };
-    this.generations = new EarlierGenerations(client, options.dataStream);
+    const { generations, ...rest } = options;
+    this.options = { initialBackoffMs: 200, sleep: defaultSleep, hooks: {}, now: () => new Date(), ...rest };
+    this.generations = generations ?? new EarlierGenerations(client, options.dataStream);
     this.streamFields = dataStreamFields(options.dataStream);
   }
 
-  /**
-   * The document as sent: `event.ingested` is the time of this attempt, because Elastic's External
-   * Alerts rule looks back only a few minutes on that field and an alert held up by an outage must
-   * still fall in its window; `data_stream.*` names the stream as Fleet's documents do.
-   */
-  private asSent(document: Record<string, unknown>, ingested: string): Record<string, unknown> {
-    const event = typeof document.event === 'object' && document.event !== null ? document.event : {};
-    return { ...document, event: { ...event, ingested }, data_stream: this.streamFields };
-  }
 
   /**
    * Alerts that were created in a write index we did not know (a rollover happened) but already
@@ -140,7 +144,7 @@ export class BulkAlertWriter {
         if (pending.length === 0) break;
         const ingested = this.options.now().toISOString();
         const response = await this.client.bulk({
-          operations: pending.flatMap((alert) => [{ create: { _index: this.options.dataStream, _id: alert.id } }, this.asSent(alert.document, ingested)]),
+          operations: pending.flatMap((alert) => [{ create: { _index: this.options.dataStream, _id: alert.id } }, alertAsSent(alert.document, ingested, this.streamFields)]),
         });
         const items = response.items.map((item) => (item.create ?? Object.values(item)[0]) as BulkItemResponse);
         const created: Array<{ alert: AlertToWrite; index: string | undefined }> = [];

@@ -1,15 +1,23 @@
-// Finds alerts stored in a data stream's earlier backing indices, where a `create` conflict cannot see them.
+// Knows a data stream's backing indices and finds documents by id in them, where a `create` conflict cannot see them.
 import type { Client } from '@elastic/elasticsearch';
+
+/** A document found in one backing index, with what a conditional write back to that index needs. */
+export interface StoredDocument {
+  readonly index: string;
+  readonly seqNo: number;
+  readonly primaryTerm: number;
+  /** Only when asked for (`withSource`). */
+  readonly source?: Record<string, unknown> | undefined;
+}
 
 /**
  * A bulk `create` returns 409 only when the id exists in the backing index it writes to. After a
  * rollover (lifecycle, ILM, or by hand) the write index is new, and an alert re-derived from a
  * redelivered record would be stored a second time. This class keeps the stream's backing indices
  * (refreshed every `maxAgeMs`, and at once when a write lands in an index it does not know) and
- * looks ids up in the indices before a given one: a realtime multi-get in the newest of them, where
- * a just-written alert may not be searchable yet, and an `ids` search over the stream for the older,
- * settled ones.
- * While the stream has one backing index, which is the usual case, it costs no request at all.
+ * looks ids up in them: a realtime multi-get in the newest two, where a just-written document may
+ * not be searchable yet, and an `ids` search over the stream for the older, settled ones.
+ * While the stream has one backing index, which is the usual case, storedBefore costs no request.
  */
 export class EarlierGenerations {
   private backing: string[] = [];
@@ -35,8 +43,9 @@ export class EarlierGenerations {
     this.fetchedAt = this.now();
   }
 
+  /** Also refreshes while no backing index is known: the stream may have been created since. */
   async refreshIfStale(): Promise<void> {
-    if (this.now() - this.fetchedAt >= this.maxAgeMs) await this.refresh();
+    if (this.backing.length === 0 || this.now() - this.fetchedAt >= this.maxAgeMs) await this.refresh();
   }
 
   /** True when `index` is not the write index we know of: a rollover happened since the last look. */
@@ -46,26 +55,51 @@ export class EarlierGenerations {
 
   /** Ids among `ids` already stored in a backing index older than `index` (default: the write index). */
   async storedBefore(ids: readonly string[], index: string | undefined = this.writeIndex): Promise<Set<string>> {
-    const found = new Set<string>();
     const position = index === undefined ? -1 : this.backing.indexOf(index);
     const earlier = position < 0 ? [] : this.backing.slice(0, position);
-    if (ids.length === 0 || earlier.length === 0) return found;
-    const newest = earlier.at(-1) as string;
-    const fetched = await this.client.mget({ docs: ids.map((id) => ({ _index: newest, _id: id })), _source: false });
-    for (const doc of fetched.docs) if ('found' in doc && doc.found) found.add(doc._id);
+    return new Set((await this.find(ids, earlier, false)).keys());
+  }
+
+  /** Where each of `ids` is stored in any known backing index, with its source, sequence number and primary term. */
+  async locate(ids: readonly string[]): Promise<Map<string, StoredDocument>> {
+    return this.find(ids, this.backing, true);
+  }
+
+  /** Ids found among `indices` (oldest first): the newest two read in real time, the rest searched. */
+  private async find(ids: readonly string[], indices: readonly string[], withSource: boolean): Promise<Map<string, StoredDocument>> {
+    const found = new Map<string, StoredDocument>();
+    if (ids.length === 0 || indices.length === 0) return found;
+    const recent = indices.slice(-2);
+    await this.getRealtime(ids.flatMap((id) => recent.map((index) => ({ index, id }))), withSource, found);
+    const older = new Set(indices.slice(0, -2));
     const remaining = ids.filter((id) => !found.has(id));
-    if (earlier.length > 1 && remaining.length > 0) {
-      // The whole stream by name (a list of a year's backing indices would overflow the request
-      // line); hits in `index` itself, where the copy being checked may live, do not count.
-      const result = await this.client.search({
-        index: this.dataStream,
-        query: { ids: { values: remaining } },
-        _source: false,
-        size: remaining.length * 2,
-      });
-      for (const hit of result.hits.hits) if (hit._id !== undefined && hit._index !== index) found.add(hit._id);
+    if (older.size === 0 || remaining.length === 0) return found;
+    // The whole stream by name (a list of a year's backing indices would overflow the request line);
+    // only hits in the indices asked about count.
+    const result = await this.client.search({
+      index: this.dataStream,
+      query: { ids: { values: remaining } },
+      _source: false,
+      seq_no_primary_term: true,
+      size: remaining.length * 2,
+    });
+    const located: { index: string; id: string }[] = [];
+    for (const hit of result.hits.hits) {
+      if (hit._id === undefined || !older.has(hit._index) || found.has(hit._id)) continue;
+      if (!withSource) found.set(hit._id, { index: hit._index, seqNo: hit._seq_no ?? -1, primaryTerm: hit._primary_term ?? -1 });
+      else located.push({ index: hit._index, id: hit._id });
     }
+    // A search shows the last refreshed version; a conditional write needs the current one.
+    if (located.length > 0) await this.getRealtime(located, true, found);
     return found;
+  }
+
+  private async getRealtime(docs: readonly { index: string; id: string }[], withSource: boolean, found: Map<string, StoredDocument>): Promise<void> {
+    const fetched = await this.client.mget<Record<string, unknown>>({ docs: docs.map(({ index, id }) => ({ _index: index, _id: id })), _source: withSource, realtime: true });
+    for (const doc of fetched.docs) {
+      if (!('found' in doc) || !doc.found || found.has(doc._id)) continue;
+      found.set(doc._id, { index: doc._index, seqNo: doc._seq_no ?? -1, primaryTerm: doc._primary_term ?? -1, source: withSource ? doc._source : undefined });
+    }
   }
 }
 

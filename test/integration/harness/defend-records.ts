@@ -15,14 +15,15 @@ export interface DefendVariant {
   time?: string;
 }
 
-export function defendRecord(variant: DefendVariant): { key: string; value: Buffer } {
+/** Framed with `schemaId` when given (an id the registry assigned), else with the bundled id. */
+export function defendRecord(variant: DefendVariant, schemaId?: number): { key: string; value: Buffer } {
   const native = structuredClone(BASE) as Record<string, any>;
   native.event.id = variant.id;
   if (variant.user !== undefined) native.user = { ...native.user, name: variant.user };
   if (variant.parent !== undefined) native.process.parent = { ...native.process.parent, name: variant.parent };
   if (variant.host !== undefined) native.host = { ...native.host, name: variant.host, hostname: variant.host };
   if (variant.time !== undefined) native['@timestamp'] = variant.time;
-  return { key: variant.id, value: encodeRecord(DEFEND, DEFEND.fromNative(native), { format: 'confluent' }) };
+  return { key: variant.id, value: encodeRecord(DEFEND, DEFEND.fromNative(native), { format: 'confluent', ...(schemaId === undefined ? {} : { schemaId }) }) };
 }
 
 export const DEFEND_VENDOR_ID = DEFEND.id;

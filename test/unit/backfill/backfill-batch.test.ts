@@ -109,11 +109,11 @@ describe('BackfillProgress', () => {
     progress.alerts.created = 3;
     progress.alerts.duplicate = 1;
     expect(progress.progressLine(10_000)).toBe(
-      '[  10s] 50/150 records (33%)  up to 2026-11-28T20:10:00.000Z  5 records/s  alerts: 3 new, 1 already written, 0 refused by Elasticsearch',
+      '[  10s] 50/150 records (33%)  up to 2026-11-28T20:10:00.000Z  5 records/s  alerts: 3 new, 1 already written, 0 refused by Elasticsearch, 0 counted into a suppressed alert, 0 excepted',
     );
     expect(progress.summaryLines(20_000, false)).toEqual([
       'backfill done in 20.0 s: 50 records (window: 150 offsets), records from 2026-11-28T20:00:00.000Z to 2026-11-28T20:10:00.000Z, 3 records/s',
-      '  alerts: 3 new, 1 already written, 0 refused by Elasticsearch',
+      '  alerts: 3 new, 1 already written, 0 refused by Elasticsearch, 0 counted into a suppressed alert, 0 excepted',
       "  undecodable records: 0 (their dead letters are the live service's; the records stay in Kafka)",
     ]);
     expect(progress.summaryLines(20_000, true)[0]).toMatch(/^backfill interrupted in/);

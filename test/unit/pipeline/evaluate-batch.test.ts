@@ -102,6 +102,7 @@ describe('evaluateBatch with many rules', () => {
     expect([block!.event.severity, block!.event.risk_score, block!.threat[0].tactic.id, block!.edr.alert.building_block_type]).toEqual([73, 73, 'TA0009', 'default']);
     expect(block!.tags).toContain('Rule Type: BBR');
     expect(dump!.tags).not.toContain('Rule Type: BBR');
+    // The rule's name in `message` (External Alerts names the alert after it), the sentence in event.reason.
     expect(block!.message).toBe('Dump Tool Started (building block)');
     expect(block!.event.reason).toContain('created high alert Dump Tool Started (building block).');
     expect([...result.matchesByRule]).toEqual([
