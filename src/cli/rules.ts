@@ -1,15 +1,17 @@
-// `npm run rules -- check DIR [--json]`: each rule file's verdict, as the service would load it.
+// `npm run rules -- check|coverage DIR [--json]`: each rule file's verdict, or per feed the Linux process rules it can meet.
 import { loadRules } from '../detect/load-rules.js';
 import { RuleLoadError } from '../detect/rule-problems.js';
 import type { LoadedRules } from '../detect/rule-set.js';
+import { VENDORS } from '../vendors/index.js';
+import { coverageText, ruleCoverage } from './rules-coverage.js';
 import { EXIT_USAGE, exitCodeOf, textReport, verdictRecords } from './rules-report.js';
 
-const USAGE = 'usage: npm run rules -- check DIR [--json]';
+const USAGE = 'usage: npm run rules -- check DIR [--json] | coverage DIR [--json]';
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = argv.filter((arg) => arg !== '--json');
   const json = argv.includes('--json');
-  if (args[0] !== 'check' || args.length !== 2) {
+  if ((args[0] !== 'check' && args[0] !== 'coverage') || args.length !== 2) {
     process.stderr.write(`${USAGE}\n`);
     return EXIT_USAGE;
   }
@@ -21,6 +23,11 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!(error instanceof RuleLoadError)) throw error;
     process.stderr.write(`${error.message}\n`);
     return EXIT_USAGE;
+  }
+  if (args[0] === 'coverage') {
+    const coverage = ruleCoverage(loaded.rules, VENDORS);
+    process.stdout.write(json ? `${JSON.stringify(coverage, null, 2)}\n` : coverageText(coverage));
+    return 0;
   }
   const records = verdictRecords(loaded, directory);
   process.stdout.write(json ? `${JSON.stringify(records, null, 2)}\n` : textReport(records, loaded));
