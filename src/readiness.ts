@@ -7,6 +7,8 @@ export interface ServiceState {
   elasticsearchReachable: boolean;
   templateInstalled: boolean;
   stopping: boolean;
+  /** Every feed is paused because Elasticsearch does not accept alerts: this instance makes no progress. */
+  pausedForSink: boolean;
   stalledPartitions: string[];
 }
 
@@ -16,7 +18,7 @@ export function liveness(state: ServiceState): ProbeResult {
 }
 
 export function readiness(state: ServiceState): ProbeResult {
-  const ok = state.consumerJoined && state.elasticsearchReachable && state.templateInstalled && !state.stopping;
+  const ok = state.consumerJoined && state.elasticsearchReachable && state.templateInstalled && !state.stopping && !state.pausedForSink;
   return {
     ok,
     checks: {
@@ -24,6 +26,7 @@ export function readiness(state: ServiceState): ProbeResult {
       elasticsearchReachable: state.elasticsearchReachable,
       templateInstalled: state.templateInstalled,
       stopping: state.stopping,
+      pausedForElasticsearch: state.pausedForSink,
     },
   };
 }

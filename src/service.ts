@@ -10,6 +10,7 @@ import { createKafka } from './kafka/client.js';
 import { DeadLetterPublisher } from './kafka/dead-letter.js';
 import { FeedConsumer } from './kafka/feed-consumer.js';
 import { LagMonitor } from './kafka/lag-monitor.js';
+import { checkTopicsExist } from './kafka/topic-check.js';
 import { createBatchHandler } from './pipeline/batch-handler.js';
 import type { FeedRuntime } from './pipeline/feed-runtime.js';
 import { liveness, readiness, type ServiceState } from './readiness.js';
@@ -69,6 +70,7 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
     elasticsearchReachable: false,
     templateInstalled: false,
     stopping: false,
+    pausedForSink: false,
     stalledPartitions: [],
   };
 
@@ -101,15 +103,20 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
       maxBytes: config.KAFKA_MAX_BYTES,
+      retryMaxBackoffMs: config.BATCH_RETRY_MAX_BACKOFF_MS,
     },
     metrics,
+    events,
     logger,
   );
 
   const refreshState = (): ServiceState => {
     state.consumerJoined = consumer.isJoined;
     state.consumerCrashed = consumer.hasCrashed;
+    state.pausedForSink = consumer.pauses.pausedForSink;
     state.stalledPartitions = consumer.progress.stalled(config.HEALTH_STALL_TIMEOUT_MS);
+    metrics.stalledPartitions.set(state.stalledPartitions.length);
+    metrics.partitionsPaused.set(consumer.pausedPartitions);
     metrics.ready.set(readiness(state).ok ? 1 : 0);
     return state;
   };
@@ -160,7 +167,17 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
     }
     throw new DetectorError('KAFKA_UNAVAILABLE', `cannot connect to Kafka at ${brokers}: ${(error as Error).message}`, { cause: error });
   }
-  const lagMonitor = new LagMonitor(admin, config.KAFKA_GROUP_ID, topics, metrics, logger);
+  const requiredTopics = [
+    ...config.feeds.map((feed) => ({ topic: feed.topic, variable: feed.vendor.topicVariable, role: 'feed' as const })),
+    { topic: config.DLQ_TOPIC, variable: 'DLQ_TOPIC', role: 'dead-letter' as const },
+  ];
+  await checkTopicsExist(admin, requiredTopics, config.KAFKA_BROKERS.join(',')).catch(async (error: unknown) => {
+    await Promise.allSettled([producer.disconnect(), admin.disconnect(), server.close()]);
+    throw error;
+  });
+  const lagMonitor = new LagMonitor(admin, config.KAFKA_GROUP_ID, topics, metrics, logger, (topic, partition, lag) =>
+    consumer.progress.observedLag(topic, partition, lag),
+  );
 
   const decoders = createFeedDecoders(
     config.feeds.map((feed) => feed.vendor),

@@ -19,6 +19,8 @@ export interface BatchEvaluation {
   deadLetters: DeadLetter[];
   /** Matches per rule id, for metrics (one event may match several rules). */
   matchesByRule: Map<string, number>;
+  /** Offsets of records the projection matched but the full record did not: counted, never alerted. */
+  projectionMismatches: string[];
 }
 
 function epochMs(value: unknown): number | undefined {
@@ -27,11 +29,20 @@ function epochMs(value: unknown): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+/** Building an alert from a matched event is our code, not the record's: its failure has its own code. */
+function alertStep<T>(vendorId: string, what: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    throw new DetectorError('ALERT_BUILD_FAILED', `${vendorId}: building the ${what} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+}
+
 /**
  * Evaluates one partition batch. The common case, a record no rule matches, costs one projected
  * decode and, unless its projected values were seen moments ago, a mapping of those few fields and
  * the rules' set lookups (projected-match.ts); the full record is decoded and mapped only for a
- * match. A record that cannot be decoded or mapped becomes a dead letter.
+ * match. A record that cannot be decoded, mapped or made into an alert becomes a dead letter.
  */
 export function evaluateBatch(
   runtime: FeedRuntime,
@@ -39,7 +50,7 @@ export function evaluateBatch(
   messages: readonly KafkaMessage[],
   detectedAt: Date,
 ): BatchEvaluation {
-  const result: BatchEvaluation = { alerts: [], deadLetters: [], matchesByRule: new Map() };
+  const result: BatchEvaluation = { alerts: [], deadLetters: [], matchesByRule: new Map(), projectionMismatches: [] };
   const { vendor, topic, decoder, rules } = runtime;
   const matchProjected = projectedMatch(runtime);
   for (const message of messages) {
@@ -49,17 +60,22 @@ export function evaluateBatch(
       const event = toEcsOrThrow(vendor, record);
       // The projection decided; the full event is re-checked so an alert never contradicts its rule.
       const matched = matchingRules(rules, event);
-      if (!matched) continue;
-      const eventIdentity = vendor.eventIdentity(record);
+      if (!matched) {
+        result.projectionMismatches.push(message.offset);
+        continue;
+      }
+      const eventIdentity = alertStep(vendor.id, 'event identity', () => vendor.eventIdentity(record));
       for (const compiled of matched) {
-        const built = buildAlert({
-          event,
-          rule: compiled.rule,
-          vendor: { id: vendor.id, title: vendor.title },
-          source: { topic, partition, offset: message.offset, kafkaTimestamp: message.timestamp },
-          ...(eventIdentity !== undefined ? { eventIdentity } : {}),
-          detectedAt,
-        });
+        const built = alertStep(vendor.id, `alert for rule ${compiled.rule.id}`, () =>
+          buildAlert({
+            event,
+            rule: compiled.rule,
+            vendor: { id: vendor.id, title: vendor.title },
+            source: { topic, partition, offset: message.offset, kafkaTimestamp: message.timestamp },
+            ...(eventIdentity !== undefined ? { eventIdentity } : {}),
+            detectedAt,
+          }),
+        );
         const kafkaTimeMs = Number(message.timestamp);
         result.alerts.push({
           ...built,
