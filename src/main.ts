@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     service = await startService(config, rules, logger, { version });
   } catch (error) {
     // A coded error is a known condition with a message that says what to do: no stack trace.
-    if (isDetectorError(error)) logger.fatal({ error: { code: error.code, stage: error.stage, message: error.message } }, 'start-up failed');
+    if (isDetectorError(error)) logger.fatal({ 'error.code': error.code, 'error.stage': error.stage }, `start-up failed: ${error.message}`);
     else logger.fatal({ error }, 'start-up failed');
     const code = isDetectorError(error) && error.code === 'CONFIG_INVALID' ? EXIT_CONFIG : EXIT_RUNTIME;
     fail(error instanceof Error ? error.message : String(error), code);

@@ -18,10 +18,7 @@ export async function checkTopicsExist(admin: Pick<Admin, 'listTopics'>, require
   const existing = new Set(await admin.listTopics());
   const missing = required.filter(({ topic }) => !existing.has(topic));
   if (missing.length === 0) return;
-  const lines = missing.map(({ topic, variable, role }) =>
-    role === 'feed'
-      ? `feed topic "${topic}" (${variable}) does not exist: create it, or set ${variable}= (empty) to disable that feed`
-      : `dead-letter topic "${topic}" (${variable}) does not exist: create it (the service never creates topics)`,
-  );
-  throw new DetectorError('KAFKA_TOPIC_MISSING', `missing Kafka topic(s) on ${brokers}: ${lines.join('; ')}`);
+  const named = missing.map(({ topic, variable, role }) => `${role} topic "${topic}" (${variable})`).join(', ');
+  const disable = missing.some(({ role }) => role === 'feed') ? '; or set a feed\'s variable empty to disable that feed' : '';
+  throw new DetectorError('KAFKA_TOPIC_MISSING', `missing Kafka topic(s) on ${brokers}: ${named}: create them (the service never creates topics)${disable}`);
 }

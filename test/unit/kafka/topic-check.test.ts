@@ -23,9 +23,9 @@ describe('checkTopicsExist', () => {
     expect(isDetectorError(error) && error.code).toBe('KAFKA_TOPIC_MISSING');
     const message = (error as Error).message;
     expect(message).toContain('b:9092');
-    expect(message).toContain('"edr.endgame" (TOPIC_ENDGAME)');
-    expect(message).toContain('TOPIC_ENDGAME= (empty)');
-    expect(message).toContain('"edr.dead-letter" (DLQ_TOPIC)');
+    expect(message).toContain('feed topic "edr.endgame" (TOPIC_ENDGAME)');
+    expect(message).toContain('dead-letter topic "edr.dead-letter" (DLQ_TOPIC)');
+    expect(message).toContain('set a feed\'s variable empty');
     expect(message).not.toContain('\n');
   });
 });
