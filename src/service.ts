@@ -117,6 +117,7 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
     state.stalledPartitions = consumer.progress.stalled(config.HEALTH_STALL_TIMEOUT_MS);
     metrics.stalledPartitions.set(state.stalledPartitions.length);
     metrics.partitionsPaused.set(consumer.pausedPartitions);
+    metrics.elasticsearchReachable.set(state.elasticsearchReachable ? 1 : 0);
     metrics.ready.set(readiness(state).ok ? 1 : 0);
     return state;
   };

@@ -101,6 +101,11 @@ export function createMetrics(registry: Registry, build: { version: string }) {
       help: 'Alerts built but not yet acknowledged by Elasticsearch.',
       registers,
     }),
+    elasticsearchReachable: new Gauge({
+      name: `${prefix}elasticsearch_reachable`,
+      help: '1 when the last check (every 5 s) reached Elasticsearch, whether or not it accepts alerts.',
+      registers,
+    }),
     ready: new Gauge({
       name: `${prefix}ready`,
       help: '1 when the consumer joined its group, Elasticsearch answers, the template is installed and the feeds are not paused for Elasticsearch.',
@@ -138,6 +143,7 @@ export function createMetrics(registry: Registry, build: { version: string }) {
   metrics.partitionsAssigned.set(0);
   metrics.partitionsPaused.set(0);
   metrics.stalledPartitions.set(0);
+  metrics.elasticsearchReachable.set(0);
   metrics.pendingAlerts.set(0);
   collectDefaultMetrics({ register: registry });
   return metrics;
