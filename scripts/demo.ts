@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { encodeRecord } from '../src/decode/encoder.js';
+import { installKafkajsTimerFix } from '../src/kafka/kafkajs-timer-fix.js';
 import { VENDORS } from '../src/vendors/index.js';
 import { metricValue, sleep, startDetector } from '../test/integration/harness/detector.js';
 import { mulberry32, SampleStream } from './samples/sample-stream.js';
@@ -16,6 +17,7 @@ const ALERTS_INDEX = 'edr-alerts';
 
 async function main(): Promise<void> {
   execFileSync('bash', ['scripts/stack/up.sh'], { stdio: 'inherit' });
+  installKafkajsTimerFix();
   const kafka = new Kafka({ clientId: 'edr-demo', brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
