@@ -19,6 +19,7 @@ export interface FeedConsumerOptions {
 }
 
 const RETRY_INITIAL_BACKOFF_MS = 1_000;
+const RETRY_MAX_BACKOFF_MS = 30_000;
 
 /** Batches of different partitions processed at once: one waits on Elasticsearch while another decodes. */
 const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
@@ -53,6 +54,8 @@ export class FeedConsumer {
   private stopping = false;
   /** Bumped on every rebalance and crash: batches of an older generation resolve nothing. */
   private generation = 0;
+  /** Whether the last change left the feeds paused for the sink: the log says so once per transition. */
+  private wasPausedForSink = false;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -67,7 +70,7 @@ export class FeedConsumer {
     this.runner = new BatchRunner({
       pauses: this.pauses,
       progress: this.progress,
-      backoff: new RetryBackoff({ initialMs: RETRY_INITIAL_BACKOFF_MS, maxMs: options.retryMaxBackoffMs ?? 30_000 }),
+      backoff: new RetryBackoff({ initialMs: RETRY_INITIAL_BACKOFF_MS, maxMs: options.retryMaxBackoffMs ?? RETRY_MAX_BACKOFF_MS }),
       generation: () => this.generation,
       hooks: {
         failed: (topic, partition, error, attempt, retryInMs) => events.batchFailed(topic, partition, error, attempt, retryInMs),
@@ -139,8 +142,6 @@ export class FeedConsumer {
       resume: guarded((topics) => this.consumer.resume(topics)),
     };
   }
-
-  private wasPausedForSink = false;
 
   private pausesChanged(): void {
     this.metrics.partitionsPaused.set(this.pausedPartitions);
