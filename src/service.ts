@@ -234,7 +234,10 @@ export async function startService(config: Config, rules: LoadedRules, logger: L
       await lagMonitor.stop();
       await Promise.allSettled([producer.disconnect(), admin.disconnect(), elasticsearch.close()]);
       await server.close();
-      logger.info('stopped');
+      // What this run processed, per topic: with the final commit, what a restart will not read again.
+      const consumed: Record<string, number> = {};
+      for (const { labels, value } of (await metrics.recordsConsumed.get()).values) consumed[String(labels.topic)] = (consumed[String(labels.topic)] ?? 0) + value;
+      logger.info({ recordsConsumed: consumed }, 'stopped');
     })());
 
   return { metricsPort: server.port, stop };
