@@ -3,7 +3,8 @@
 interface PartitionState {
   /** Records known to wait after the last processed one (batch positions, or the lag monitor's). */
   waiting: number;
-  lastProgressMs: number;
+  /** Since when records have waited without the offset advancing (the later of last progress and first wait). */
+  sinceMs: number;
 }
 
 export interface TopicPartition {
@@ -27,13 +28,13 @@ export class PartitionProgress {
   assign(assigned: readonly TopicPartition[]): void {
     const keep = new Set(assigned.map(({ topic, partition }) => `${topic}/${partition}`));
     for (const key of this.partitions.keys()) if (!keep.has(key)) this.partitions.delete(key);
-    for (const key of keep) if (!this.partitions.has(key)) this.partitions.set(key, { waiting: 0, lastProgressMs: this.now() });
+    for (const key of keep) if (!this.partitions.has(key)) this.partitions.set(key, { waiting: 0, sinceMs: this.now() });
   }
 
   /** A batch of this partition was fetched: at least `waiting` records are there to process. */
   fetched(topic: string, partition: number, waiting: number): void {
     const state = this.partitions.get(`${topic}/${partition}`);
-    if (state) state.waiting = Math.max(state.waiting, waiting);
+    if (state) this.wait(state, Math.max(state.waiting, waiting));
   }
 
   /** A batch was processed and its offsets resolved; `waiting` records are left behind it. */
@@ -41,14 +42,14 @@ export class PartitionProgress {
     const state = this.partitions.get(`${topic}/${partition}`);
     if (state) {
       state.waiting = waiting;
-      state.lastProgressMs = this.now();
+      state.sinceMs = this.now();
     }
   }
 
   /** The lag monitor's view (high watermark - committed offset), for partitions this instance owns. */
   observedLag(topic: string, partition: number, lag: number): void {
     const state = this.partitions.get(`${topic}/${partition}`);
-    if (state) state.waiting = lag;
+    if (state) this.wait(state, lag);
   }
 
   get assigned(): TopicPartition[] {
@@ -67,8 +68,14 @@ export class PartitionProgress {
     const now = this.now();
     const stalled: string[] = [];
     for (const [key, state] of this.partitions) {
-      if (state.waiting > 0 && now - state.lastProgressMs > stallMs) stalled.push(key);
+      if (state.waiting > 0 && now - state.sinceMs > stallMs) stalled.push(key);
     }
     return stalled;
+  }
+
+  /** An idle partition's clock starts when records start waiting, not at its last progress long ago. */
+  private wait(state: PartitionState, waiting: number): void {
+    if (state.waiting === 0 && waiting > 0) state.sinceMs = this.now();
+    state.waiting = waiting;
   }
 }

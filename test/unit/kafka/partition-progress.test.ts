@@ -41,9 +41,22 @@ describe('PartitionProgress', () => {
     state.now = 6_000;
     expect(progress.stalled(5_000)).toEqual([]);
     progress.observedLag('t', 0, 120);
+    state.now = 11_001;
+    progress.observedLag('t', 0, 180);
     expect(progress.stalled(5_000)).toEqual(['t/0']);
     progress.progressed('t', 0, 0);
     expect(progress.stalled(5_000)).toEqual([]);
+  });
+
+  it('a partition idle for long is not stalled the moment new records arrive: the clock starts when they wait', () => {
+    const { state, progress } = clock();
+    progress.assign([{ topic: 't', partition: 0 }]);
+    progress.progressed('t', 0, 0);
+    state.now = 600_000;
+    progress.observedLag('t', 0, 3);
+    expect(progress.stalled(5_000)).toEqual([]);
+    state.now = 606_000;
+    expect(progress.stalled(5_000)).toEqual(['t/0']);
   });
 
   it('an idle partition with nothing waiting is never stalled', () => {
