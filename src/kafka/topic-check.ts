@@ -20,5 +20,5 @@ export async function checkTopicsExist(admin: Pick<Admin, 'listTopics'>, require
   if (missing.length === 0) return;
   const named = missing.map(({ topic, variable, role }) => `${role} topic "${topic}" (${variable})`).join(', ');
   const disable = missing.some(({ role }) => role === 'feed') ? '; or set a feed\'s variable empty to disable that feed' : '';
-  throw new DetectorError('KAFKA_TOPIC_MISSING', `missing Kafka topic(s) on ${brokers}: ${named}: create them (the service never creates topics)${disable}`);
+  throw new DetectorError('KAFKA_TOPIC_MISSING', `missing Kafka topic(s) on ${brokers}: ${named}: create them (the service never creates topics), or grant this client Describe on them${disable}`);
 }
