@@ -59,6 +59,39 @@ describe.each(['confluent', 'raw'] as const)('evaluateBatch (%s)', (format) => {
     ]);
   });
 
+  it('dead-letters a record whose alert cannot be built as ALERT_BUILD_FAILED, not as a mapping failure', () => {
+    const base = runtimes.get(VENDORS[0]!.id)!;
+    const runtime: FeedRuntime = {
+      ...base,
+      vendor: {
+        ...base.vendor,
+        eventIdentity: () => {
+          throw new Error('identity bug');
+        },
+      },
+    };
+    const alerting = loadFixtures(runtime.vendor.id).find((fixture) => fixture.alert)!;
+    const value = encodeRecord(runtime.vendor, runtime.vendor.fromNative(alerting.native), { format });
+    const result = evaluateBatch(runtime, 0, [message(4, value)], new Date());
+    expect(result.alerts).toEqual([]);
+    expect(result.deadLetters.map((letter) => [letter.source.offset, letter.error.code, letter.error.stage])).toEqual([['4', 'ALERT_BUILD_FAILED', 'alert']]);
+    expect(result.deadLetters[0]?.error.message).toContain('identity bug');
+  });
+
+  it('reports a record the projection matched but the full record does not, instead of dropping it silently', () => {
+    const base = runtimes.get(VENDORS[0]!.id)!;
+    const runtime: FeedRuntime = {
+      ...base,
+      vendor: { ...base.vendor, toEcs: (record) => ({ ...base.vendor.toEcs(record), process: { name: 'not-a-dump-tool' } }) },
+    };
+    const alerting = loadFixtures(runtime.vendor.id).find((fixture) => fixture.alert)!;
+    const value = encodeRecord(runtime.vendor, runtime.vendor.fromNative(alerting.native), { format });
+    const result = evaluateBatch(runtime, 0, [message(9, value)], new Date());
+    expect(result.alerts).toEqual([]);
+    expect(result.deadLetters).toEqual([]);
+    expect(result.projectionMismatches).toEqual(['9']);
+  });
+
   it('gives a redelivered record the same alert id', () => {
     const runtime = runtimes.get(VENDORS[1]!.id)!;
     const alerting = loadFixtures(runtime.vendor.id).find((fixture) => fixture.alert)!;
