@@ -35,8 +35,11 @@ describe('start-up', () => {
     expect(await detector.stop('SIGTERM')).toBe(0);
     const output = detector.output();
     expect(output).not.toMatch(/Warning/);
-    // The local distribution's missing wildcard type is the one expected warn line.
+    // The local distribution's missing wildcard type and data stream lifecycle are the expected warn lines.
     const warnings = detector.logs.filter((line) => line['log.level'] === 'warn' || line['log.level'] === 'error' || 'raw' in line);
-    expect(warnings.map((line) => line.message ?? line.raw)).toEqual(['this Elasticsearch lacks the wildcard field type; command lines are mapped as keyword + text']);
+    expect(warnings.map((line) => line.message ?? line.raw)).toEqual([
+      'this Elasticsearch lacks the wildcard field type; command lines are mapped as keyword + text',
+      'this Elasticsearch lacks the data stream lifecycle: the retention is stored with the stream but not enforced',
+    ]);
   });
 });

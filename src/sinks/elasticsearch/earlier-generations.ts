@@ -70,7 +70,7 @@ export class EarlierGenerations {
 }
 
 /** `.ds-<name>-<date>-000012`: by the trailing generation number, then by name. */
-function byGeneration(a: string, b: string): number {
+export function byGeneration(a: string, b: string): number {
   const generation = (name: string) => Number(/-(\d+)$/.exec(name)?.[1] ?? 0);
   return generation(a) - generation(b) || a.localeCompare(b);
 }

@@ -4,6 +4,7 @@ import { DetectorError } from '../../errors.js';
 import type { SuppressionGroup } from '../../suppression/suppression-group.js';
 import { addContributions, readState, suppressionFields, type Contribution, type SuppressionState } from '../../suppression/suppression-state.js';
 import { backoffMs, isRetriableStatus, type BulkWriterHooks } from './bulk-writer.js';
+import { byGeneration } from './earlier-generations.js';
 
 export interface SuppressedAlertToWrite {
   readonly group: SuppressionGroup;
@@ -23,6 +24,8 @@ interface Pending {
 }
 
 interface Stored {
+  /** The backing index holding it: a data stream takes conditional writes only there. */
+  readonly index: string;
   readonly source: Record<string, unknown>;
   readonly seqNo: number;
   readonly primaryTerm: number;
@@ -87,12 +90,29 @@ export class SuppressedAlertWriter {
     return outcomes;
   }
 
+  /**
+   * Get and mget do not resolve a data stream's name (Elasticsearch answers index_not_found), so the
+   * group documents are read from its backing indices: realtime in the two newest (a group written
+   * moments ago, perhaps just before a rollover), by an `ids` search over the stream in older ones.
+   */
   private async read(ids: string[]): Promise<Map<string, Stored>> {
-    const response = await this.client.mget<Record<string, unknown>>({ index: this.options.index, ids, realtime: true });
     const stored = new Map<string, Stored>();
+    const resolved = await this.client.indices.resolveIndex({ name: this.options.index, expand_wildcards: 'all' }, { ignore: [404] });
+    const stream = resolved.data_streams?.find((candidate) => candidate.name === this.options.index);
+    const backing = [stream?.backing_indices ?? []].flat().sort(byGeneration);
+    const recent = backing.slice(-2);
+    if (recent.length === 0) return stored;
+    const response = await this.client.mget<Record<string, unknown>>({ docs: recent.flatMap((index) => ids.map((id) => ({ _index: index, _id: id }))), realtime: true });
     for (const doc of response.docs) {
-      if ('found' in doc && doc.found && doc._source !== undefined) {
-        stored.set(doc._id, { source: doc._source, seqNo: doc._seq_no!, primaryTerm: doc._primary_term! });
+      if ('error' in doc) throw new Error(`reading suppression group ${doc._id} failed: ${doc.error.type}: ${doc.error.reason ?? ''}`);
+      if (doc.found && doc._source !== undefined) stored.set(doc._id, { index: doc._index, source: doc._source, seqNo: doc._seq_no!, primaryTerm: doc._primary_term! });
+    }
+    const older = ids.filter((id) => !stored.has(id));
+    if (backing.length > recent.length && older.length > 0) {
+      const result = await this.client.search<Record<string, unknown>>({ index: this.options.index, query: { ids: { values: older } }, seq_no_primary_term: true, size: older.length * 2 });
+      for (const hit of result.hits.hits) {
+        if (hit._id === undefined || hit._source === undefined || recent.includes(hit._index)) continue;
+        stored.set(hit._id, { index: hit._index, source: hit._source, seqNo: hit._seq_no!, primaryTerm: hit._primary_term! });
       }
     }
     return stored;
@@ -121,7 +141,7 @@ export class SuppressedAlertWriter {
         operations.push({ create: { _index: this.options.index, _id: group.group.id } }, merge(group.members[0]!.document, fields));
       } else {
         operations.push(
-          { index: { _index: this.options.index, _id: group.group.id, if_seq_no: existing.seqNo, if_primary_term: existing.primaryTerm } },
+          { index: { _index: existing.index, _id: group.group.id, if_seq_no: existing.seqNo, if_primary_term: existing.primaryTerm } },
           merge(existing.source, fields),
         );
       }
@@ -160,3 +180,4 @@ function merge(document: Record<string, unknown>, fields: Record<string, unknown
     edr: { ...edr, ...add.edr },
   };
 }
+
