@@ -4,11 +4,12 @@ import { alertCensus, censusLine, groupLag, readBack } from '../integration/harn
 import { eventually, metricValue, startDetector, type RunningDetector } from '../integration/harness/detector.js';
 import { createTestFeeds, type TestFeeds } from '../integration/harness/feeds.js';
 import { sideElasticsearch } from '../integration/harness/side-stack.js';
+import { portBesideStack } from '../integration/harness/stack.js';
 import { TelemetryStream } from '../integration/harness/telemetry-stream.js';
 import { expectEveryAlertOnce } from './expect-census.js';
 
 // Its own node: the default stack's Elasticsearch serves the other suites and must stay up.
-const elasticsearch = sideElasticsearch({ name: 'faults-es-rebalance', port: 9190 });
+const elasticsearch = sideElasticsearch({ name: 'faults-es-rebalance', port: portBesideStack(98, 'EDR_TEST_FAULT_REBALANCE_ES_PORT') });
 
 const DETECTOR_ENV = {
   ELASTICSEARCH_RETRY_MAX_BACKOFF_MS: '2000',
