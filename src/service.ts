@@ -10,6 +10,7 @@ import { createKafka } from './kafka/client.js';
 import { DeadLetterPublisher } from './kafka/dead-letter.js';
 import { FeedConsumer } from './kafka/feed-consumer.js';
 import { LagMonitor } from './kafka/lag-monitor.js';
+import { checkTopicsExist } from './kafka/topic-check.js';
 import { createBatchHandler } from './pipeline/batch-handler.js';
 import type { FeedRuntime } from './pipeline/feed-runtime.js';
 import { liveness, readiness, type ServiceState } from './readiness.js';
@@ -75,6 +76,7 @@ export async function startService(config: Config, detection: DetectionSet, logg
     elasticsearchReachable: false,
     templateInstalled: false,
     stopping: false,
+    pausedForSink: false,
     stalledPartitions: [],
   };
 
@@ -107,8 +109,10 @@ export async function startService(config: Config, detection: DetectionSet, logg
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
       maxBytes: config.KAFKA_MAX_BYTES,
+      retryMaxBackoffMs: config.BATCH_RETRY_MAX_BACKOFF_MS,
     },
     metrics,
+    events,
     logger,
   );
 
@@ -124,7 +128,11 @@ export async function startService(config: Config, detection: DetectionSet, logg
     state.schemaRegistryProblem = schemaRegistry?.health().reason;
     state.consumerJoined = consumer.isJoined;
     state.consumerCrashed = consumer.hasCrashed;
+    state.pausedForSink = consumer.pauses.pausedForSink;
     state.stalledPartitions = consumer.progress.stalled(config.HEALTH_STALL_TIMEOUT_MS);
+    metrics.stalledPartitions.set(state.stalledPartitions.length);
+    metrics.partitionsPaused.set(consumer.pausedPartitions);
+    metrics.elasticsearchReachable.set(state.elasticsearchReachable ? 1 : 0);
     metrics.ready.set(readiness(state).ok ? 1 : 0);
     return state;
   };
@@ -188,7 +196,17 @@ export async function startService(config: Config, detection: DetectionSet, logg
     }
     throw new DetectorError('KAFKA_UNAVAILABLE', `cannot connect to Kafka at ${brokers}: ${(error as Error).message}`, { cause: error });
   }
-  const lagMonitor = new LagMonitor(admin, config.KAFKA_GROUP_ID, topics, metrics, logger);
+  const requiredTopics = [
+    ...config.feeds.map((feed) => ({ topic: feed.topic, variable: feed.vendor.topicVariable, role: 'feed' as const })),
+    { topic: config.DLQ_TOPIC, variable: 'DLQ_TOPIC', role: 'dead-letter' as const },
+  ];
+  await checkTopicsExist(admin, requiredTopics, config.KAFKA_BROKERS.join(',')).catch(async (error: unknown) => {
+    await Promise.allSettled([producer.disconnect(), admin.disconnect(), server.close()]);
+    throw error;
+  });
+  const lagMonitor = new LagMonitor(admin, config.KAFKA_GROUP_ID, topics, metrics, logger, (topic, partition, lag) =>
+    consumer.progress.observedLag(topic, partition, lag),
+  );
 
   // Everything that depends on the detection set is built here, at start-up and on every reload.
   const buildRuntimes = (detection: DetectionSet): Map<string, FeedRuntime> => {
@@ -260,7 +278,10 @@ export async function startService(config: Config, detection: DetectionSet, logg
       await lagMonitor.stop();
       await Promise.allSettled([producer.disconnect(), admin.disconnect(), elasticsearch.close()]);
       await server.close();
-      logger.info('stopped');
+      // What this run processed, per topic: with the final commit, what a restart will not read again.
+      const consumed: Record<string, number> = {};
+      for (const { labels, value } of (await metrics.recordsConsumed.get()).values) consumed[String(labels.topic)] = (consumed[String(labels.topic)] ?? 0) + value;
+      logger.info({ recordsConsumed: consumed }, 'stopped');
     })());
 
   return { metricsPort: server.port, stop, reload: (trigger) => reloader.reload(trigger) };
