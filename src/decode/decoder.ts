@@ -42,6 +42,16 @@ export interface DecoderOptions {
 /** The Avro field paths (dotted, `tgt.process.name`) to keep for a feed. */
 export type ProjectionFields = (vendor: DecodableFeed) => Iterable<string>;
 
+/**
+ * Fields that matter to a derived outcome only through a predicate (e.g. "this time aborts
+ * Elastic's pipeline"): top-level fields, kept in the projection, and `classify` of their values
+ * (0-255) joins the remembered outcome's key in place of their bytes.
+ */
+export interface Guard {
+  readonly fields: readonly string[];
+  classify(record: AvroRecord): number;
+}
+
 export interface RecordDecoder {
   readonly format: ValueFormat;
   /** The record, or SCHEMA_PENDING when its registry schema must first be fetched with `prepare`. Throws only DetectorError. */
@@ -56,12 +66,13 @@ export interface RecordDecoder {
   /** The reader schema this decoder produces for a feed (the bundled schema, or its projection). */
   readerType(vendor: DecodableFeed): avro.Type;
   /** A decoder that reads only `fields(vendor)` of each feed; it shares this decoder's writer-schema cache. */
-  project(fields: ProjectionFields): RecordDecoder;
+  project(fields: ProjectionFields, guardOf?: (vendor: DecodableFeed) => Guard | undefined): RecordDecoder;
   /**
    * `derive` of each value's record as `decodeSync` reads it, remembered by the bytes of the
    * projected fields per writer schema, so a value whose projected bytes were seen lately costs a
    * scan and a look-up (projection-scan.ts). `derive` must be pure; its throws pass through and are
-   * not remembered. Throws DetectorError for bad bytes, as `decodeSync`.
+   * not remembered. With a guard (see `project`), `derive` must depend on the guard fields only
+   * through its `classify`. Throws DetectorError for bad bytes, as `decodeSync`.
    */
   remembered<T>(vendor: DecodableFeed, derive: (record: AvroRecord) => T): (value: Buffer | null | undefined) => T | SchemaPending;
 }
@@ -71,6 +82,8 @@ interface Plan {
   readonly resolver: Resolver | undefined;
   /** For a projection whose writer holds the same projected fields: locates the projected bytes (remembered outcomes). */
   readonly scan?: ProjectionScan;
+  /** Per guard field, a reader of its value from the bytes the scan located. */
+  readonly guardReaders?: readonly ((buf: Buffer, start: number) => unknown)[];
   readonly failure?: { readonly code: DecodeErrorCode; readonly reason: string };
 }
 
@@ -78,6 +91,9 @@ interface FeedState {
   readonly reader: avro.Type;
   /** The projected Avro paths, for a projection decoder. */
   readonly paths: readonly string[] | undefined;
+  readonly guard: Guard | undefined;
+  /** The projected paths keyed by their bytes: all of `paths` but the guard-only fields. */
+  readonly valuePaths: readonly string[] | undefined;
   readonly plans: Map<number, Plan>;
   raw: Plan | undefined;
 }
@@ -88,7 +104,7 @@ export function createDecoder(options: DecoderOptions): RecordDecoder {
     options.format === 'confluent' && options.registry
       ? registryWriterSchemas(options.registry)
       : bundledWriterSchemas(options.vendors ?? [], schemaOf);
-  return new Decoder(options.format, writers, schemaOf, undefined);
+  return new Decoder(options.format, writers, schemaOf, undefined, undefined);
 }
 
 /** Shorthand for `createDecoder(options).project(fields)`. */
@@ -104,6 +120,7 @@ class Decoder implements RecordDecoder {
     private readonly writers: WriterSchemaSource,
     private readonly schemaOf: (vendor: DecodableFeed) => avro.Type,
     private readonly fields: ProjectionFields | undefined,
+    private readonly guardOf: ((vendor: DecodableFeed) => Guard | undefined) | undefined,
   ) {}
 
   decodeSync(vendor: DecodableFeed, value: Buffer | null | undefined): AvroRecord | SchemaPending {
@@ -127,10 +144,11 @@ class Decoder implements RecordDecoder {
       if (scan === undefined || scan.run(bytes, offset) !== bytes.length) return derive(this.read(vendor, feed, plan, bytes, offset));
       let table = tables.get(plan);
       if (table === undefined) tables.set(plan, (table = new OutcomeTable<T>()));
-      const known = table.get(bytes, scan);
+      const verdict = feed.guard === undefined ? 0 : feed.guard.classify(guardRecord(feed.guard, plan, bytes, scan));
+      const known = table.get(bytes, scan, verdict);
       if (known !== ABSENT) return known;
       const outcome = derive(this.read(vendor, feed, plan, bytes, offset));
-      table.set(bytes, scan, outcome);
+      table.set(bytes, scan, outcome, verdict);
       return outcome;
     };
   }
@@ -174,15 +192,17 @@ class Decoder implements RecordDecoder {
     return (this.feeds.get(vendor.id) ?? this.addFeed(vendor)).reader;
   }
 
-  project(fields: ProjectionFields): RecordDecoder {
-    return new Decoder(this.format, this.writers, this.schemaOf, fields);
+  project(fields: ProjectionFields, guardOf?: (vendor: DecodableFeed) => Guard | undefined): RecordDecoder {
+    return new Decoder(this.format, this.writers, this.schemaOf, fields, guardOf);
   }
 
   private addFeed(vendor: DecodableFeed): FeedState {
     const bundled = this.schemaOf(vendor);
-    const paths = this.fields ? [...new Set(this.fields(vendor))].sort() : undefined;
+    const guard = this.fields ? this.guardOf?.(vendor) : undefined;
+    const valuePaths = this.fields ? [...new Set(this.fields(vendor))].sort() : undefined;
+    const paths = valuePaths && guard ? [...new Set([...valuePaths, ...guard.fields])].sort() : valuePaths;
     const reader = paths ? this.projection(vendor, bundled, () => paths) : bundled;
-    const feed: FeedState = { reader, paths, plans: new Map(), raw: undefined };
+    const feed: FeedState = { reader, paths, guard, valuePaths, plans: new Map(), raw: undefined };
     this.feeds.set(vendor.id, feed);
     return feed;
   }
@@ -207,8 +227,17 @@ class Decoder implements RecordDecoder {
       const why = error instanceof Error ? error.message : String(error);
       return { resolver: undefined, failure: { code: 'DECODE_INCOMPATIBLE_SCHEMA', reason: `${writerName} cannot be read as ${feed.reader.name ?? 'the reader schema'}: ${why}` } };
     }
-    const scan = feed.paths && this.sameProjection(writer, feed.paths, feed.reader) ? compileProjectionScan(writer, feed.paths) : undefined;
-    return { resolver, ...(scan ? { scan } : {}) };
+    if (!feed.paths || !this.sameProjection(writer, feed.paths, feed.reader)) return { resolver };
+    const guards = feed.guard?.fields ?? [];
+    // Guard fields are keyed by their verdict; the value fields by their bytes.
+    const scan = compileProjectionScan(writer, feed.valuePaths!, guards);
+    if (scan === undefined) return { resolver };
+    const fields = (writer as avro.types.RecordType).fields;
+    const guardReaders = guards.map((name) => {
+      const type = fields.find((field) => field.name === name)!.type;
+      return (buf: Buffer, start: number) => type.decode(buf, start).value as unknown;
+    });
+    return { resolver, scan, guardReaders };
   }
 
   /**
@@ -228,4 +257,13 @@ class Decoder implements RecordDecoder {
     if (plan.failure) throw decodeError(plan.failure.code, vendor.id, plan.failure.reason);
     return readBody(vendor.id, feed.reader, plan.resolver, bytes, offset);
   }
+}
+
+/** The guard fields of the record the scan just ran over, read from their bytes (the writer's types equal the reader's). */
+function guardRecord(guard: Guard, plan: Plan, bytes: Buffer, scan: ProjectionScan): AvroRecord {
+  const record: AvroRecord = {};
+  const spans = scan.guardSpans;
+  const readers = plan.guardReaders!;
+  for (let i = 0; i < readers.length; i++) record[guard.fields[i]!] = readers[i]!(bytes, spans[2 * i]!);
+  return record;
 }

@@ -52,4 +52,16 @@ export interface EcsFieldsMapping {
    * lineage, with this function again (which then must not decline) or with toEcs.
    */
   map(record: AvroRecord): EcsEvent | undefined;
+  /**
+   * Fields `map` also reads, but only through `classify` (e.g. whether a time aborts Elastic's
+   * pipeline): top-level Avro fields, and a verdict 0-255 such that two records equal on `reads`
+   * with equal verdicts map alike. The caller keys remembered outcomes on the verdict, not on
+   * these fields' bytes, which may differ on every record.
+   */
+  readonly guard?: EcsFieldsGuard;
+}
+
+export interface EcsFieldsGuard {
+  readonly fields: readonly string[];
+  classify(record: AvroRecord): number;
 }
