@@ -5,26 +5,35 @@ import type { EqlQuery, Expr } from './eql-ast.js';
 import { collectValues } from './field-values.js';
 import { hasWildcard } from './wildcard.js';
 
-/** A necessary condition of a query: some value of `field` is in `values` (lowercased when caseInsensitive). */
+/**
+ * A necessary condition of a query: some value of `field` is in `values` or, with `prefixes`, starts
+ * with one of them (lowercased when caseInsensitive, as the whole value is lowercased).
+ */
 export interface Requirement {
   readonly field: string;
   readonly values: ReadonlySet<string>;
   readonly caseInsensitive: boolean;
+  readonly prefixes: boolean;
 }
 
 /**
  * Necessary conditions on keyword fields that a query states: `<category> where`, `field == "v"`,
- * `field in (...)` / `in~`, `field : "v"` / `like "v"` without wildcards, through `and` (each side's)
- * and `or` (a field both sides require, with the union of their values). Every event the query
+ * `field in (...)` / `in~`, `field : "v"` / `like "v"` without wildcards (with wildcards: the literal
+ * text before the first one, a prefix), through `and` (each side's) and `or` (a field both sides
+ * require, with the union of their values). Every event the query
  * matches meets them all, so an event that misses one can skip the rule without evaluating it.
  */
 export function requirementsOf(query: EqlQuery, categoryField: string): Requirement[] {
   const found = requirementsIn(query.condition);
-  if (query.category !== undefined) found.set(`${categoryField}\u0000false`, { field: categoryField, values: new Set([query.category]), caseInsensitive: false });
+  if (query.category !== undefined) found.set(keyOf(categoryField, false, false), { field: categoryField, values: new Set([query.category]), caseInsensitive: false, prefixes: false });
   return [...found.values()];
 }
 
-/** Requirements keyed by field and case-sensitivity; at most one per key (the narrower one). */
+function keyOf(field: string, caseInsensitive: boolean, prefixes: boolean): string {
+  return `${field}\u0000${caseInsensitive}\u0000${prefixes}`;
+}
+
+/** Requirements keyed by field, case-sensitivity and kind; at most one per key (the narrower one). */
 function requirementsIn(expr: Expr): Map<string, Requirement> {
   if (expr.kind === 'and') {
     const left = requirementsIn(expr.left);
@@ -45,26 +54,41 @@ function requirementsIn(expr: Expr): Map<string, Requirement> {
     return both;
   }
   const single = requirementOf(expr);
-  return single === undefined ? new Map() : new Map([[`${single.field}\u0000${single.caseInsensitive}`, single]]);
+  return single === undefined ? new Map() : new Map([[keyOf(single.field, single.caseInsensitive, single.prefixes), single]]);
 }
 
 function requirementOf(expr: Expr): Requirement | undefined {
   let field: Expr | undefined;
   let literals: readonly Expr[] = [];
   let caseInsensitive = false;
+  let prefixes = false;
   if (expr.kind === 'compare' && expr.op === '==') [field, literals] = expr.left.kind === 'field' ? [expr.left, [expr.right]] : [expr.right, [expr.left]];
   else if (expr.kind === 'in') [field, literals, caseInsensitive] = [expr.operand, expr.list, expr.caseInsensitive];
-  else if (expr.kind === 'pattern' && expr.op !== 'regex' && !expr.patterns.some(hasWildcard)) {
+  else if (expr.kind === 'pattern' && expr.op !== 'regex') {
     [field, caseInsensitive] = [expr.operand, expr.caseInsensitive];
-    literals = expr.patterns.map((value) => ({ kind: 'literal', value }));
+    // The matcher (wildcard.ts) lowercases each whole pattern, so the prefix is taken after that.
+    const patterns = caseInsensitive ? expr.patterns.map((pattern) => pattern.toLowerCase()) : expr.patterns;
+    prefixes = patterns.some(hasWildcard);
+    const texts = prefixes ? patterns.map(literalPrefix) : patterns;
+    if (texts.includes('')) return undefined;
+    // Already folded: the loop below must not fold again.
+    literals = texts.map((value) => ({ kind: 'literal', value }));
   }
   if (field?.kind !== 'field' || field.field.dotted === true || fieldType(field.field.name) !== 'keyword') return undefined;
   const values = new Set<string>();
   for (const literal of literals) {
     if (literal.kind !== 'literal' || literal.value === null) return undefined;
-    values.add(caseInsensitive ? String(literal.value).toLowerCase() : String(literal.value));
+    values.add(caseInsensitive && expr.kind !== 'pattern' ? String(literal.value).toLowerCase() : String(literal.value));
   }
-  return { field: field.field.name, values, caseInsensitive };
+  return { field: field.field.name, values, caseInsensitive, prefixes };
+}
+
+/** The text before a pattern's first wildcard. */
+function literalPrefix(pattern: string): string {
+  const star = pattern.indexOf('*');
+  const question = pattern.indexOf('?');
+  const end = star < 0 ? question : question < 0 ? star : Math.min(star, question);
+  return end < 0 ? pattern : pattern.slice(0, end);
 }
 
 /** Context fields keyed on at most: each costs a read per event. */
@@ -84,6 +108,10 @@ interface Split {
   readonly field: Field;
   readonly exact: ReadonlyMap<string, readonly CompiledRule[]>;
   readonly folded: ReadonlyMap<string, readonly CompiledRule[]>;
+  /** Rules that require a value starting with some text, under that text; `prefixLengths` lists its lengths. */
+  readonly exactPrefix: ReadonlyMap<string, readonly CompiledRule[]>;
+  readonly foldedPrefix: ReadonlyMap<string, readonly CompiledRule[]>;
+  readonly prefixLengths: readonly number[];
 }
 
 /** The rules left for one combination of context values: split on further required fields, the rest always run. */
@@ -113,6 +141,7 @@ export class RuleIndex {
     const stats = new Map<string, { rules: number; values: Set<string> }>();
     for (const rule of rules) {
       for (const requirement of rule.requirements) {
+        if (requirement.prefixes) continue;
         const stat = stats.get(requirement.field) ?? { rules: 0, values: new Set<string>() };
         stat.rules++;
         for (const value of requirement.values) stat.values.add(value);
@@ -141,16 +170,17 @@ export class RuleIndex {
     for (const split of stage.splits) {
       const values = indexedKeywords(event, split.field.path);
       if (values.length === 0) continue;
-      const seen = values.length > 1 ? new Set<CompiledRule>() : undefined;
+      // A rule can sit under several prefixes of one value, or under several values.
+      const seen = values.length > 1 || split.prefixLengths.length > 0 ? new Set<CompiledRule>() : undefined;
       for (const value of values) {
-        for (const rules of [split.exact.get(value), split.folded.get(value.toLowerCase())]) {
-          if (rules === undefined) continue;
-          for (const rule of rules) {
-            if (seen !== undefined) {
-              if (seen.has(rule)) continue;
-              seen.add(rule);
-            }
-            if (rule.matches(event)) (matched ??= []).push(rule);
+        const lower = value.toLowerCase();
+        for (const rules of [split.exact.get(value), split.folded.get(lower)]) {
+          if (rules !== undefined) matched = evaluate(rules, event, seen, matched);
+        }
+        for (const length of split.prefixLengths) {
+          if (length > lower.length && length > value.length) break;
+          for (const rules of [split.exactPrefix.get(value.slice(0, length)), split.foldedPrefix.get(lower.slice(0, length))]) {
+            if (rules !== undefined) matched = evaluate(rules, event, seen, matched);
           }
         }
       }
@@ -164,7 +194,7 @@ export class RuleIndex {
   private stage(context: readonly (readonly string[])[]): Stage {
     let rest = this.rules.filter((rule) =>
       this.contextFields.every((field, i) =>
-        rule.requirements.every((requirement) => requirement.field !== field.name || meets(requirement, context[i]!)),
+        rule.requirements.every((requirement) => requirement.prefixes || requirement.field !== field.name || meets(requirement, context[i]!)),
       ),
     );
     const used = new Set(this.contextFields.map((field) => field.name));
@@ -181,27 +211,40 @@ export class RuleIndex {
       used.add(best[0]);
       const field = { name: best[0], path: best[0].split('.') };
       const remaining: CompiledRule[] = [];
-      const exact = new Map<string, CompiledRule[]>();
-      const folded = new Map<string, CompiledRule[]>();
+      const [exact, folded, exactPrefix, foldedPrefix] = [new Map<string, CompiledRule[]>(), new Map<string, CompiledRule[]>(), new Map<string, CompiledRule[]>(), new Map<string, CompiledRule[]>()];
+      const lengths = new Set<number>();
       for (const rule of rest) {
-        // Several requirements on the field: the first is enough to narrow, the rule checks the rest.
-        const requirement = rule.requirements.find((r) => r.field === field.name);
+        // Several requirements on the field: one is enough to narrow (values rather than prefixes), the rule checks the rest.
+        const requirement = rule.requirements.find((r) => r.field === field.name && !r.prefixes) ?? rule.requirements.find((r) => r.field === field.name);
         if (requirement === undefined) {
           remaining.push(rule);
           continue;
         }
-        const target = requirement.caseInsensitive ? folded : exact;
+        if (requirement.prefixes) for (const value of requirement.values) lengths.add(value.length);
+        const target = requirement.prefixes ? (requirement.caseInsensitive ? foldedPrefix : exactPrefix) : requirement.caseInsensitive ? folded : exact;
         for (const value of requirement.values) {
           const list = target.get(value);
           if (list === undefined) target.set(value, [rule]);
           else list.push(rule);
         }
       }
-      splits.push({ field, exact, folded });
+      splits.push({ field, exact, folded, exactPrefix, foldedPrefix, prefixLengths: [...lengths].sort((a, b) => a - b) });
       rest = remaining;
     }
     return { rest, splits };
   }
+}
+
+/** Adds the rules of `rules` the event matches to `matched`, each rule once when `seen` is given. */
+function evaluate(rules: readonly CompiledRule[], event: object, seen: Set<CompiledRule> | undefined, matched: CompiledRule[] | undefined): CompiledRule[] | undefined {
+  for (const rule of rules) {
+    if (seen !== undefined) {
+      if (seen.has(rule)) continue;
+      seen.add(rule);
+    }
+    if (rule.matches(event)) (matched ??= []).push(rule);
+  }
+  return matched;
 }
 
 function meets(requirement: Requirement, values: readonly string[]): boolean {
