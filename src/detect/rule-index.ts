@@ -121,7 +121,7 @@ interface Stage {
 }
 
 /** Fields a stage splits on at most, each the most required among the rules not yet split. */
-const MAX_SPLITS = 3;
+const MAX_SPLITS = 6;
 
 /**
  * An index over one feed's rules, in two steps. Context fields (required by many rules, from few
