@@ -1,95 +1,10 @@
 // Narrows many rules to the few an event could match, by the field values their queries require.
 import type { CompiledRule } from './compile-rule.js';
-import { fieldType, KEYWORD_IGNORE_ABOVE } from './ecs-field-types.js';
-import type { EqlQuery, Expr } from './eql-ast.js';
+import { KEYWORD_IGNORE_ABOVE } from './ecs-field-types.js';
 import { collectValues } from './field-values.js';
-import { hasWildcard } from './wildcard.js';
+import type { Requirement } from './rule-requirements.js';
 
-/**
- * A necessary condition of a query: some value of `field` is in `values` or, with `prefixes`, starts
- * with one of them (lowercased when caseInsensitive, as the whole value is lowercased).
- */
-export interface Requirement {
-  readonly field: string;
-  readonly values: ReadonlySet<string>;
-  readonly caseInsensitive: boolean;
-  readonly prefixes: boolean;
-}
-
-/**
- * Necessary conditions on keyword fields that a query states: `<category> where`, `field == "v"`,
- * `field in (...)` / `in~`, `field : "v"` / `like "v"` without wildcards (with wildcards: the literal
- * text before the first one, a prefix), through `and` (each side's) and `or` (a field both sides
- * require, with the union of their values). Every event the query
- * matches meets them all, so an event that misses one can skip the rule without evaluating it.
- */
-export function requirementsOf(query: EqlQuery, categoryField: string): Requirement[] {
-  const found = requirementsIn(query.condition);
-  if (query.category !== undefined) found.set(keyOf(categoryField, false, false), { field: categoryField, values: new Set([query.category]), caseInsensitive: false, prefixes: false });
-  return [...found.values()];
-}
-
-function keyOf(field: string, caseInsensitive: boolean, prefixes: boolean): string {
-  return `${field}\u0000${caseInsensitive}\u0000${prefixes}`;
-}
-
-/** Requirements keyed by field, case-sensitivity and kind; at most one per key (the narrower one). */
-function requirementsIn(expr: Expr): Map<string, Requirement> {
-  if (expr.kind === 'and') {
-    const left = requirementsIn(expr.left);
-    for (const [key, requirement] of requirementsIn(expr.right)) {
-      const other = left.get(key);
-      if (other === undefined || requirement.values.size < other.values.size) left.set(key, requirement);
-    }
-    return left;
-  }
-  if (expr.kind === 'or') {
-    const left = requirementsIn(expr.left);
-    const right = requirementsIn(expr.right);
-    const both = new Map<string, Requirement>();
-    for (const [key, requirement] of left) {
-      const other = right.get(key);
-      if (other !== undefined) both.set(key, { ...requirement, values: new Set([...requirement.values, ...other.values]) });
-    }
-    return both;
-  }
-  const single = requirementOf(expr);
-  return single === undefined ? new Map() : new Map([[keyOf(single.field, single.caseInsensitive, single.prefixes), single]]);
-}
-
-function requirementOf(expr: Expr): Requirement | undefined {
-  let field: Expr | undefined;
-  let literals: readonly Expr[] = [];
-  let caseInsensitive = false;
-  let prefixes = false;
-  if (expr.kind === 'compare' && expr.op === '==') [field, literals] = expr.left.kind === 'field' ? [expr.left, [expr.right]] : [expr.right, [expr.left]];
-  else if (expr.kind === 'in') [field, literals, caseInsensitive] = [expr.operand, expr.list, expr.caseInsensitive];
-  else if (expr.kind === 'pattern' && expr.op !== 'regex') {
-    [field, caseInsensitive] = [expr.operand, expr.caseInsensitive];
-    // The matcher (wildcard.ts) lowercases each whole pattern, so the prefix is taken after that.
-    const patterns = caseInsensitive ? expr.patterns.map((pattern) => pattern.toLowerCase()) : expr.patterns;
-    prefixes = patterns.some(hasWildcard);
-    const texts = prefixes ? patterns.map(literalPrefix) : patterns;
-    if (texts.includes('')) return undefined;
-    // Already folded: the loop below must not fold again.
-    literals = texts.map((value) => ({ kind: 'literal', value }));
-  }
-  if (field?.kind !== 'field' || field.field.dotted === true || fieldType(field.field.name) !== 'keyword') return undefined;
-  const values = new Set<string>();
-  for (const literal of literals) {
-    if (literal.kind !== 'literal' || literal.value === null) return undefined;
-    values.add(caseInsensitive && expr.kind !== 'pattern' ? String(literal.value).toLowerCase() : String(literal.value));
-  }
-  return { field: field.field.name, values, caseInsensitive, prefixes };
-}
-
-/** The text before a pattern's first wildcard. */
-function literalPrefix(pattern: string): string {
-  const star = pattern.indexOf('*');
-  const question = pattern.indexOf('?');
-  const end = star < 0 ? question : question < 0 ? star : Math.min(star, question);
-  return end < 0 ? pattern : pattern.slice(0, end);
-}
+export { alternativesOf, requirementsOf, type Requirement } from './rule-requirements.js';
 
 /** Context fields keyed on at most: each costs a read per event. */
 const MAX_KEY_FIELDS = 4;
@@ -198,8 +113,8 @@ export class RuleIndex {
       ),
     );
     const used = new Set(this.contextFields.map((field) => field.name));
-    const splits: Split[] = [];
-    while (splits.length < MAX_SPLITS) {
+    const builders: SplitBuilder[] = [];
+    while (builders.length < MAX_SPLITS) {
       const counts = new Map<string, number>();
       for (const rule of rest) {
         for (const field of new Set(rule.requirements.map((requirement) => requirement.field))) {
@@ -209,29 +124,48 @@ export class RuleIndex {
       const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
       if (best === undefined || best[1] < 2) break;
       used.add(best[0]);
-      const field = { name: best[0], path: best[0].split('.') };
+      const builder: SplitBuilder = { field: { name: best[0], path: best[0].split('.') }, exact: new Map(), folded: new Map(), exactPrefix: new Map(), foldedPrefix: new Map(), lengths: new Set() };
       const remaining: CompiledRule[] = [];
-      const [exact, folded, exactPrefix, foldedPrefix] = [new Map<string, CompiledRule[]>(), new Map<string, CompiledRule[]>(), new Map<string, CompiledRule[]>(), new Map<string, CompiledRule[]>()];
-      const lengths = new Set<number>();
       for (const rule of rest) {
         // Several requirements on the field: one is enough to narrow (values rather than prefixes), the rule checks the rest.
-        const requirement = rule.requirements.find((r) => r.field === field.name && !r.prefixes) ?? rule.requirements.find((r) => r.field === field.name);
-        if (requirement === undefined) {
-          remaining.push(rule);
-          continue;
-        }
-        if (requirement.prefixes) for (const value of requirement.values) lengths.add(value.length);
-        const target = requirement.prefixes ? (requirement.caseInsensitive ? foldedPrefix : exactPrefix) : requirement.caseInsensitive ? folded : exact;
-        for (const value of requirement.values) {
-          const list = target.get(value);
-          if (list === undefined) target.set(value, [rule]);
-          else list.push(rule);
-        }
+        const requirement = rule.requirements.find((r) => r.field === builder.field.name && !r.prefixes) ?? rule.requirements.find((r) => r.field === builder.field.name);
+        if (requirement === undefined) remaining.push(rule);
+        else fileUnder(builder, requirement, rule);
       }
-      splits.push({ field, exact, folded, exactPrefix, foldedPrefix, prefixLengths: [...lengths].sort((a, b) => a - b) });
+      builders.push(builder);
       rest = remaining;
     }
+    // A rule requiring one of several fields goes under each, when all of them are split on.
+    const byField = new Map(builders.map((builder) => [builder.field.name, builder]));
+    rest = rest.filter((rule) => {
+      const alternatives = rule.alternatives ?? [];
+      if (alternatives.length === 0 || !alternatives.every((alternative) => byField.has(alternative.field))) return true;
+      for (const alternative of alternatives) fileUnder(byField.get(alternative.field)!, alternative, rule);
+      return false;
+    });
+    const splits = builders.map(({ lengths, ...split }) => ({ ...split, prefixLengths: [...lengths].sort((a, b) => a - b) }));
     return { rest, splits };
+  }
+}
+
+interface SplitBuilder {
+  readonly field: Field;
+  readonly exact: Map<string, CompiledRule[]>;
+  readonly folded: Map<string, CompiledRule[]>;
+  readonly exactPrefix: Map<string, CompiledRule[]>;
+  readonly foldedPrefix: Map<string, CompiledRule[]>;
+  readonly lengths: Set<number>;
+}
+
+function fileUnder(builder: SplitBuilder, requirement: Requirement, rule: CompiledRule): void {
+  if (requirement.prefixes) for (const value of requirement.values) builder.lengths.add(value.length);
+  const target = requirement.prefixes
+    ? requirement.caseInsensitive ? builder.foldedPrefix : builder.exactPrefix
+    : requirement.caseInsensitive ? builder.folded : builder.exact;
+  for (const value of requirement.values) {
+    const list = target.get(value);
+    if (list === undefined) target.set(value, [rule]);
+    else list.push(rule);
   }
 }
 

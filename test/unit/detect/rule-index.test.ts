@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compileRule, type CompiledRule } from '../../../src/detect/compile-rule.js';
 import type { DetectionRule } from '../../../src/detect/detection-rule.js';
 import { parseEql } from '../../../src/detect/eql-parser.js';
-import { RuleIndex, requirementsOf } from '../../../src/detect/rule-index.js';
+import { alternativesOf, RuleIndex, requirementsOf } from '../../../src/detect/rule-index.js';
 
 const QUERIES = [
   'process where host.os.type == "linux" and event.type == "start" and process.name in ("a", "b")',
@@ -22,6 +22,8 @@ const QUERIES = [
   'process where event.type == "start" and process.name like ("ab*", "e") and not process.parent.name : "a*"',
   'process where process.executable like ("/tmp/*", "/dev/shm/*x") or process.executable : "/TMP/A*"',
   'process where host.os.type == "linux" and (process.name : "ab*" or process.args == "x")',
+  'process where process.args : ("x", "-C")',
+  'process where (process.parent.name == "a" or process.args : "A*" or process.name == "e") and not process.args == "b"',
 ];
 
 const RULES: CompiledRule[] = QUERIES.flatMap((query, i) =>
@@ -30,7 +32,7 @@ const RULES: CompiledRule[] = QUERIES.flatMap((query, i) =>
 );
 
 const value = fc.constantFrom(
-  'a', 'A', 'b', 'c', 'D', 'd', 'e', 'a.exe', 'A.EXE', 'xa', 'linux', 'windows', 'macos', 'start', 'info', 'exec', 'fork', '0', 0, 'x'.repeat(1025),
+  'a', 'A', 'b', 'c', 'D', 'd', 'e', 'a.exe', 'A.EXE', 'xa', 'linux', 'windows', 'macos', 'start', 'info', 'exec', 'fork', '0', 0, 'x'.repeat(1025), '-c', '-C', 'x',
   'ab', 'abc', 'AB', 'Ab', 'xay', 'Xzy', 'ΑΣ', 'ΑΣΒ', 'ας', '/tmp/a', '/TMP/A', '/tmp/A', '/dev/shm/zx', '/dev/shm/', 'a'.repeat(1025),
 );
 const oneOrMany = fc.oneof(value, fc.array(value, { maxLength: 3 }));
@@ -71,6 +73,21 @@ describe('RuleIndex', () => {
       }),
       { numRuns: 5000 },
     );
+    // Random events rarely meet several rules' conditions at once: every combination of a few that do.
+    let matchedSome = 0;
+    for (const name of ['zz', 'ab', 'ABc', 'e', 'n3', 'ΑΣ']) {
+      for (const args of [undefined, 'x', ['-C', 'x'], 'A1', 'b']) {
+        for (const parent of [undefined, 'a']) {
+          for (const executable of [undefined, '/tmp/a', '/TMP/AB']) {
+            const e = { event: { category: 'process', type: 'start', action: 'exec' }, host: { os: { type: 'linux' } }, process: { name, args, executable, parent: { name: parent } } };
+            const linear = rules.filter((rule) => rule.matches(e)).map((rule) => rule.rule.id);
+            if (linear.length > 0) matchedSome++;
+            expect((index.matching(e) ?? []).map((rule) => rule.rule.id), JSON.stringify(e)).toEqual(linear);
+          }
+        }
+      }
+    }
+    expect(matchedSome).toBeGreaterThan(100);
   });
 
   it('reads requirements through and, or, in~ and wildcard-free patterns', () => {
@@ -92,5 +109,15 @@ describe('RuleIndex', () => {
     expect(prefixes('any where process.name : ("AB*", "c?d", "e")')).toEqual([['process.name', ['ab', 'c', 'e'], true]]);
     expect(prefixes('any where process.executable like ("/tmp/*", "/Dev/*") or process.executable like "/x*"')).toEqual([['process.executable', ['/Dev/', '/tmp/', '/x'], false]]);
     expect(prefixes('any where process.name : ("*a", "b*")')).toEqual([]);
+  });
+
+  it('reads alternatives from an or across fields in the top-level and chain', () => {
+    const alternatives = (query: string) => alternativesOf(parseEql(query)).map((r) => [r.field, [...r.values].sort(), r.prefixes]);
+    expect(alternatives('process where host.os.type == "linux" and (process.name : "ab*" or process.args == "x")')).toEqual([
+      ['process.name', ['ab'], true],
+      ['process.args', ['x'], false],
+    ]);
+    expect(alternatives('process where process.name == "a" or process.args : "*x"')).toEqual([]);
+    expect(alternatives('process where not (process.name == "a" or process.args == "x")')).toEqual([]);
   });
 });
