@@ -233,10 +233,7 @@ class Decoder implements RecordDecoder {
     const scan = compileProjectionScan(writer, feed.valuePaths!, guards);
     if (scan === undefined) return { resolver };
     const fields = (writer as avro.types.RecordType).fields;
-    const guardReaders = guards.map((name) => {
-      const type = fields.find((field) => field.name === name)!.type;
-      return (buf: Buffer, start: number) => type.decode(buf, start).value as unknown;
-    });
+    const guardReaders = guards.map((name) => guardReader(fields.find((field) => field.name === name)!.type));
     return { resolver, scan, guardReaders };
   }
 
@@ -266,4 +263,32 @@ function guardRecord(guard: Guard, plan: Plan, bytes: Buffer, scan: ProjectionSc
   const readers = plan.guardReaders!;
   for (let i = 0; i < readers.length; i++) record[guard.fields[i]!] = readers[i]!(bytes, spans[2 * i]!);
   return record;
+}
+
+/**
+ * Reads one guard value from its located bytes. Text fields (a string, or a union of null and
+ * string, the usual shape of a vendor's optional text) are read straight from the buffer, the rest
+ * through avsc; a guard runs on every record, remembered or not.
+ */
+function guardReader(type: avro.Type): (buf: Buffer, start: number) => unknown {
+  const branches = type.typeName === 'union:unwrapped' ? (type as avro.types.UnwrappedUnionType).types.map((branch) => branch.typeName) : undefined;
+  const textBranch = branches?.length === 2 && branches.includes('null') && branches.includes('string') ? branches.indexOf('string') : undefined;
+  if (type.typeName !== 'string' && textBranch === undefined) return (buf, start) => type.decode(buf, start).value as unknown;
+  return (buf, start) => {
+    let pos = start;
+    if (textBranch !== undefined) {
+      // The branch index is a one-byte zig-zag varint: 0 or 2 (1 once decoded).
+      if (buf[pos++]! >>> 1 !== textBranch) return null;
+    }
+    let length = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = buf[pos++]!;
+      length += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    length = length % 2 === 0 ? length / 2 : -(length + 1) / 2;
+    return buf.toString('utf8', pos, pos + length);
+  };
 }

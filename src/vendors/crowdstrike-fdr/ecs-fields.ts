@@ -30,13 +30,29 @@ function textOf(record: AvroRecord, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/*
+ * The usual values settle it at a glance: no text, or plain decimal seconds (up to 10 digits, so a year Java
+ * prints) and plain longs (up to 18 digits) convert. Anything else asks the exact predicates.
+ */
+const PLAIN_SECONDS = /^\d{1,10}(?:\.\d{1,9})?$/;
+const PLAIN_LONG = /^-?\d{1,18}$/;
+
+function plainSeconds(text: string | undefined): boolean {
+  return text === undefined || text === '' || PLAIN_SECONDS.test(text);
+}
+
+function longAborts(text: string | undefined): boolean {
+  return text !== undefined && !PLAIN_LONG.test(text) && longConvertAborts(text);
+}
+
 function abortStage(record: AvroRecord): number {
-  if (contextTimeStampAborts(textOf(record, 'ContextTimeStamp'))) return ABORT_STAGE.contextTimeStamp;
-  if (longConvertAborts(textOf(record, 'ExitCode'))) return ABORT_STAGE.exitCode;
+  const stamp = textOf(record, 'ContextTimeStamp');
+  if (!plainSeconds(stamp) && contextTimeStampAborts(stamp)) return ABORT_STAGE.contextTimeStamp;
+  if (longAborts(textOf(record, 'ExitCode'))) return ABORT_STAGE.exitCode;
   const [start, end] = [textOf(record, 'ProcessStartTime'), textOf(record, 'ProcessEndTime')];
-  if (uptimeAborts(start, end) || unixDateAborts(start) || unixDateAborts(end)) return ABORT_STAGE.processTimes;
-  if (longConvertAborts(textOf(record, 'ProcessGroupId'))) return ABORT_STAGE.processGroupId;
-  if (longConvertAborts(textOf(record, 'ContextThreadId'))) return ABORT_STAGE.threadId;
+  if (!(plainSeconds(start) && plainSeconds(end)) && (uptimeAborts(start, end) || unixDateAborts(start) || unixDateAborts(end))) return ABORT_STAGE.processTimes;
+  if (longAborts(textOf(record, 'ProcessGroupId'))) return ABORT_STAGE.processGroupId;
+  if (longAborts(textOf(record, 'ContextThreadId'))) return ABORT_STAGE.threadId;
   if (userRenameAborts(textOf(record, 'UID'), textOf(record, 'UserSid'))) return ABORT_STAGE.userRename;
   return ABORT_STAGE.none;
 }
