@@ -6,6 +6,9 @@ import { decodeError, type DecodeErrorCode } from './decode-error.js';
 import { CONFLUENT_HEADER_BYTES, confluentSchemaId, requireValue, type ValueFormat } from './framing.js';
 import { projectedType } from './projection.js';
 import { ABSENT, compileProjectionScan, OutcomeTable, type ProjectionScan } from './projection-scan.js';
+import { guardReader, guardRecord, plainGuards, type Guard } from './guard-bytes.js';
+
+export type { Guard } from './guard-bytes.js';
 import { readBody, type Resolver } from './read-body.js';
 import type { SchemaRegistryClient } from './schema-registry-client.js';
 import { bundledType } from './schemas.js';
@@ -42,15 +45,6 @@ export interface DecoderOptions {
 /** The Avro field paths (dotted, `tgt.process.name`) to keep for a feed. */
 export type ProjectionFields = (vendor: DecodableFeed) => Iterable<string>;
 
-/**
- * Fields that matter to a derived outcome only through a predicate (e.g. "this time aborts
- * Elastic's pipeline"): top-level fields, kept in the projection, and `classify` of their values
- * (0-255) joins the remembered outcome's key in place of their bytes.
- */
-export interface Guard {
-  readonly fields: readonly string[];
-  classify(record: AvroRecord): number;
-}
 
 export interface RecordDecoder {
   readonly format: ValueFormat;
@@ -84,6 +78,8 @@ interface Plan {
   readonly scan?: ProjectionScan;
   /** Per guard field, a reader of its value from the bytes the scan located. */
   readonly guardReaders?: readonly ((buf: Buffer, start: number) => unknown)[];
+  /** Whether every guard field of the scanned bytes is absent or plain (verdict 0), when the guard says what plain is. */
+  readonly guardsPlain?: (buf: Buffer, spans: Int32Array) => boolean;
   readonly failure?: { readonly code: DecodeErrorCode; readonly reason: string };
 }
 
@@ -144,7 +140,8 @@ class Decoder implements RecordDecoder {
       if (scan === undefined || scan.run(bytes, offset) !== bytes.length) return derive(this.read(vendor, feed, plan, bytes, offset));
       let table = tables.get(plan);
       if (table === undefined) tables.set(plan, (table = new OutcomeTable<T>()));
-      const verdict = feed.guard === undefined ? 0 : feed.guard.classify(guardRecord(feed.guard, plan, bytes, scan));
+      const guard = feed.guard;
+      const verdict = guard === undefined || plan.guardsPlain?.(bytes, scan.guardSpans) ? 0 : guard.classify(guardRecord(guard, plan.guardReaders!, bytes, scan));
       const known = table.get(bytes, scan, verdict);
       if (known !== ABSENT) return known;
       const outcome = derive(this.read(vendor, feed, plan, bytes, offset));
@@ -233,8 +230,10 @@ class Decoder implements RecordDecoder {
     const scan = compileProjectionScan(writer, feed.valuePaths!, guards);
     if (scan === undefined) return { resolver };
     const fields = (writer as avro.types.RecordType).fields;
-    const guardReaders = guards.map((name) => guardReader(fields.find((field) => field.name === name)!.type));
-    return { resolver, scan, guardReaders };
+    const types = guards.map((name) => fields.find((field) => field.name === name)!.type);
+    const guardReaders = types.map(guardReader);
+    const guardsPlain = feed.guard?.plain ? plainGuards(types, feed.guard.plain) : undefined;
+    return { resolver, scan, guardReaders, ...(guardsPlain ? { guardsPlain } : {}) };
   }
 
   /**
@@ -254,41 +253,4 @@ class Decoder implements RecordDecoder {
     if (plan.failure) throw decodeError(plan.failure.code, vendor.id, plan.failure.reason);
     return readBody(vendor.id, feed.reader, plan.resolver, bytes, offset);
   }
-}
-
-/** The guard fields of the record the scan just ran over, read from their bytes (the writer's types equal the reader's). */
-function guardRecord(guard: Guard, plan: Plan, bytes: Buffer, scan: ProjectionScan): AvroRecord {
-  const record: AvroRecord = {};
-  const spans = scan.guardSpans;
-  const readers = plan.guardReaders!;
-  for (let i = 0; i < readers.length; i++) record[guard.fields[i]!] = readers[i]!(bytes, spans[2 * i]!);
-  return record;
-}
-
-/**
- * Reads one guard value from its located bytes. Text fields (a string, or a union of null and
- * string, the usual shape of a vendor's optional text) are read straight from the buffer, the rest
- * through avsc; a guard runs on every record, remembered or not.
- */
-function guardReader(type: avro.Type): (buf: Buffer, start: number) => unknown {
-  const branches = type.typeName === 'union:unwrapped' ? (type as avro.types.UnwrappedUnionType).types.map((branch) => branch.typeName) : undefined;
-  const textBranch = branches?.length === 2 && branches.includes('null') && branches.includes('string') ? branches.indexOf('string') : undefined;
-  if (type.typeName !== 'string' && textBranch === undefined) return (buf, start) => type.decode(buf, start).value as unknown;
-  return (buf, start) => {
-    let pos = start;
-    if (textBranch !== undefined) {
-      // The branch index is a one-byte zig-zag varint: 0 or 2 (1 once decoded).
-      if (buf[pos++]! >>> 1 !== textBranch) return null;
-    }
-    let length = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = buf[pos++]!;
-      length += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
-    length = length % 2 === 0 ? length / 2 : -(length + 1) / 2;
-    return buf.toString('utf8', pos, pos + length);
-  };
 }

@@ -1,6 +1,6 @@
 // CrowdStrike's match fast path (VendorFeed.toEcsFields): the rule fields as crowdstrikeFdrToEcs sets them, from a few FDR fields and where the pipeline aborts.
 import { NEEDS_WHOLE_RECORD, type FieldValue } from '../shared/field-subset.js';
-import type { AvroRecord, EcsFieldsGuard } from '../types.js';
+import type { AvroRecord, EcsFieldsGuard, PlainText } from '../types.js';
 import { classifyEvent, isModuleLoad, type EventClass } from './event-categories.js';
 import { parsePid } from './ingest-values.js';
 import {
@@ -57,7 +57,25 @@ function abortStage(record: AvroRecord): number {
   return ABORT_STAGE.none;
 }
 
-export const ABORT_GUARD: EcsFieldsGuard = Object.freeze({ fields: Object.freeze([...ABORTING_FIELDS]), classify: abortStage });
+/** Plain times (seconds, as PLAIN_SECONDS) and plain longs (as PLAIN_LONG, unsigned): none of them aborts. */
+const PLAIN_TIME = Object.freeze({ digits: 10, fraction: 9 });
+const PLAIN_ID = Object.freeze({ digits: 18, fraction: 0 });
+const PLAIN: Readonly<Record<(typeof ABORTING_FIELDS)[number], PlainText>> = {
+  ContextTimeStamp: PLAIN_TIME,
+  ExitCode: PLAIN_ID,
+  ProcessStartTime: PLAIN_TIME,
+  ProcessEndTime: PLAIN_TIME,
+  ProcessGroupId: PLAIN_ID,
+  ContextThreadId: PLAIN_ID,
+  UID: PLAIN_ID,
+  UserSid: PLAIN_ID,
+};
+
+export const ABORT_GUARD: EcsFieldsGuard = Object.freeze({
+  fields: Object.freeze([...ABORTING_FIELDS]),
+  classify: abortStage,
+  plain: Object.freeze(ABORTING_FIELDS.map((field) => PLAIN[field])),
+});
 
 /** Whether a field toEcs sets after `aborts` aborting processors is set: none aborted, or a later one did. */
 function reached(stage: number, aborts: number): boolean {

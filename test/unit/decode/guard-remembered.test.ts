@@ -11,7 +11,7 @@ import { loadFixtures } from '../../../scripts/samples/fixtures.js';
 const FIELDS = ['event.action', 'event.category', 'event.type', 'host.os.type', 'process.name', 'process.args', 'process.command_line', 'process.executable', 'process.parent.name', 'user.name', 'user.id'];
 const GUARDS = ['ContextTimeStamp', 'ExitCode', 'ProcessStartTime', 'ProcessEndTime', 'ProcessGroupId', 'ContextThreadId', 'UID', 'UserSid'];
 /** Guard values that convert, that abort, and the ones in between ("none", "", "-"). */
-const GUARD_VALUES = [null, '1715679062.201', '1715679062', '12', '0x1F', 'none', '', '-', 'abc', '1.5e3', '17156790620000.5', ' 12'];
+const GUARD_VALUES = [null, '1715679062.201', '1715679062', '12', '0x1F', 'none', '', '-', 'abc', '1.5e3', '17156790620000.5', ' 12', '1.5', '12345678901234567890', '1715679062.1234567891'];
 
 function get(doc: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
@@ -45,5 +45,19 @@ describe('remembered outcomes keyed by a guard verdict', () => {
     );
     // Few fixtures and few guard values: most records were answered from the table.
     expect(derived).toBeLessThan(records / 2);
+  });
+
+  it('gives verdict 0 for the texts the guard calls plain, as it promises', () => {
+    const guard = crowdstrikeFdr.toEcsFields!(FIELDS)!.guard!;
+    const plainText = (digits: number, fraction: number) =>
+      fc.tuple(fc.stringMatching(new RegExp(`^\\d{1,${digits}}$`)), fraction > 0 ? fc.option(fc.stringMatching(new RegExp(`^\\d{1,${fraction}}$`))) : fc.constant(null))
+        .map(([whole, part]) => (part === null ? whole : `${whole}.${part}`));
+    const record = fc.tuple(...guard.plain!.map((plain) => fc.option(plainText(plain.digits, plain.fraction))));
+    fc.assert(
+      fc.property(record, (values) => {
+        expect(guard.classify(Object.fromEntries(guard.fields.map((field, i) => [field, values[i]])))).toBe(0);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
