@@ -1,6 +1,6 @@
 // Guard fields of a scanned record read from their bytes: their values for a verdict, or at a glance that they are plain.
 import type avro from 'avsc';
-import type { AvroRecord } from '../vendors/types.js';
+import type { AvroRecord, PlainText } from '../vendors/types.js';
 import type { ProjectionScan } from './projection-scan.js';
 
 /**
@@ -12,7 +12,7 @@ export interface Guard {
   readonly fields: readonly string[];
   classify(record: AvroRecord): number;
   /** Per field, texts for which (all fields absent or such) `classify` gives 0: see EcsFieldsGuard. */
-  readonly plain?: readonly { readonly digits: number; readonly fraction: number }[];
+  readonly plain?: readonly PlainText[];
 }
 
 /** The guard fields of the record the scan just ran over, read from their bytes (the writer's types equal the reader's). */
@@ -62,7 +62,7 @@ function textAt(type: avro.Type): ((buf: Buffer, start: number) => { start: numb
 }
 
 /** Whether each guard text is absent or plain (EcsFieldsGuard.plain), read on the bytes; undefined when a guard is not text. */
-export function plainGuards(types: readonly avro.Type[], plain: readonly { digits: number; fraction: number }[]): ((buf: Buffer, spans: Int32Array) => boolean) | undefined {
+export function plainGuards(types: readonly avro.Type[], plain: readonly PlainText[]): ((buf: Buffer, spans: Int32Array) => boolean) | undefined {
   const texts = types.map(textAt);
   if (texts.some((text) => text === undefined) || plain.length !== types.length) return undefined;
   return (buf, spans) => {
@@ -74,7 +74,9 @@ export function plainGuards(types: readonly avro.Type[], plain: readonly { digit
   };
 }
 
-function isPlain(buf: Buffer, start: number, end: number, plain: { digits: number; fraction: number }): boolean {
+function isPlain(buf: Buffer, start: number, end: number, plain: PlainText): boolean {
+  if (start === end) return plain.empty === true;
+  if (plain.anyText === true) return true;
   let pos = start;
   while (pos < end && buf[pos]! >= 0x30 && buf[pos]! <= 0x39) pos++;
   const digits = pos - start;

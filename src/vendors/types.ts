@@ -65,14 +65,16 @@ export interface EcsFieldsGuard {
   readonly fields: readonly string[];
   classify(record: AvroRecord): number;
   /**
-   * Optional, per field: the plain texts (up to `digits` ASCII digits, then, when `fraction` > 0, an
-   * optional `.` and 1 to `fraction` digits) for which, with every other field absent or plain too,
+   * Optional, per field: the plain texts for which, with every other field absent or plain too,
    * `classify` gives 0. Lets the caller settle the usual record from its bytes, building no text.
    */
   readonly plain?: readonly PlainText[];
 }
 
+/** Up to `digits` ASCII digits then, when `fraction` > 0, an optional `.` and 1 to `fraction` digits; or any non-empty text; and the empty text when `empty`. */
 export interface PlainText {
   readonly digits: number;
   readonly fraction: number;
+  readonly anyText?: boolean;
+  readonly empty?: boolean;
 }

@@ -57,9 +57,12 @@ function abortStage(record: AvroRecord): number {
   return ABORT_STAGE.none;
 }
 
-/** Plain times (seconds, as PLAIN_SECONDS) and plain longs (as PLAIN_LONG, unsigned): none of them aborts. */
-const PLAIN_TIME = Object.freeze({ digits: 10, fraction: 9 });
-const PLAIN_ID = Object.freeze({ digits: 18, fraction: 0 });
+/*
+ * Texts that never abort: times as plain decimal seconds (or empty), ids as plain unsigned longs;
+ * a UID only aborts when empty (with a UserSid to rename onto it), and a UserSid only through that.
+ */
+const PLAIN_TIME: PlainText = Object.freeze({ digits: 10, fraction: 9, empty: true });
+const PLAIN_ID: PlainText = Object.freeze({ digits: 18, fraction: 0 });
 const PLAIN: Readonly<Record<(typeof ABORTING_FIELDS)[number], PlainText>> = {
   ContextTimeStamp: PLAIN_TIME,
   ExitCode: PLAIN_ID,
@@ -67,8 +70,8 @@ const PLAIN: Readonly<Record<(typeof ABORTING_FIELDS)[number], PlainText>> = {
   ProcessEndTime: PLAIN_TIME,
   ProcessGroupId: PLAIN_ID,
   ContextThreadId: PLAIN_ID,
-  UID: PLAIN_ID,
-  UserSid: PLAIN_ID,
+  UID: Object.freeze({ digits: 0, fraction: 0, anyText: true }),
+  UserSid: Object.freeze({ digits: 0, fraction: 0, anyText: true, empty: true }),
 };
 
 export const ABORT_GUARD: EcsFieldsGuard = Object.freeze({

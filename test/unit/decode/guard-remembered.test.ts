@@ -5,7 +5,7 @@ import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { encodeRecord } from '../../../src/decode/encoder.js';
 import { crowdstrikeFdr } from '../../../src/vendors/crowdstrike-fdr.js';
 import { VENDORS } from '../../../src/vendors/index.js';
-import type { AvroRecord } from '../../../src/vendors/types.js';
+import type { AvroRecord, PlainText } from '../../../src/vendors/types.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
 
 const FIELDS = ['event.action', 'event.category', 'event.type', 'host.os.type', 'process.name', 'process.args', 'process.command_line', 'process.executable', 'process.parent.name', 'user.name', 'user.id'];
@@ -49,10 +49,12 @@ describe('remembered outcomes keyed by a guard verdict', () => {
 
   it('gives verdict 0 for the texts the guard calls plain, as it promises', () => {
     const guard = crowdstrikeFdr.toEcsFields!(FIELDS)!.guard!;
-    const plainText = (digits: number, fraction: number) =>
-      fc.tuple(fc.stringMatching(new RegExp(`^\\d{1,${digits}}$`)), fraction > 0 ? fc.option(fc.stringMatching(new RegExp(`^\\d{1,${fraction}}$`))) : fc.constant(null))
-        .map(([whole, part]) => (part === null ? whole : `${whole}.${part}`));
-    const record = fc.tuple(...guard.plain!.map((plain) => fc.option(plainText(plain.digits, plain.fraction))));
+    const plainText = (plain: PlainText): fc.Arbitrary<string> =>
+      fc.oneof(
+        plain.anyText ? fc.string({ minLength: 1, maxLength: 12 }) : fc.tuple(fc.stringMatching(new RegExp(`^\\d{1,${plain.digits}}$`)), plain.fraction > 0 ? fc.option(fc.stringMatching(new RegExp(`^\\d{1,${plain.fraction}}$`))) : fc.constant(null)).map(([whole, part]) => (part === null ? whole : `${whole}.${part}`)),
+        fc.constant(plain.empty ? '' : plain.anyText ? 'x' : '1'),
+      );
+    const record = fc.tuple(...guard.plain!.map((plain) => fc.option(plainText(plain))));
     fc.assert(
       fc.property(record, (values) => {
         expect(guard.classify(Object.fromEntries(guard.fields.map((field, i) => [field, values[i]])))).toBe(0);
