@@ -50,6 +50,7 @@ export class RuleIndex {
   private readonly contextFields: readonly Field[];
   private readonly stages = new Map<string, Stage>();
   private readonly ordinal: ReadonlyMap<CompiledRule, number>;
+  private readonly seen = new Set<CompiledRule>();
 
   constructor(private readonly rules: readonly CompiledRule[]) {
     this.ordinal = new Map(rules.map((rule, i) => [rule, i]));
@@ -73,7 +74,7 @@ export class RuleIndex {
   /** The rules that match the event, in load order. */
   matching(event: object): CompiledRule[] | undefined {
     const context = this.contextFields.map((field) => indexedKeywords(event, field.path));
-    const key = JSON.stringify(context);
+    const key = contextKey(context);
     let stage = this.stages.get(key);
     if (stage === undefined) {
       stage = this.stage(context);
@@ -82,26 +83,23 @@ export class RuleIndex {
     }
     let matched: CompiledRule[] | undefined;
     for (const rule of stage.rest) if (rule.matches(event)) (matched ??= []).push(rule);
+    // A rule can sit under several values, prefixes or fields: it is evaluated once per event.
+    const seen = this.seen;
+    seen.clear();
     for (const split of stage.splits) {
-      const values = indexedKeywords(event, split.field.path);
-      if (values.length === 0) continue;
-      // A rule can sit under several prefixes of one value, or under several values.
-      const seen = values.length > 1 || split.prefixLengths.length > 0 ? new Set<CompiledRule>() : undefined;
-      for (const value of values) {
+      for (const value of indexedKeywords(event, split.field.path)) {
         const lower = value.toLowerCase();
-        for (const rules of [split.exact.get(value), split.folded.get(lower)]) {
-          if (rules !== undefined) matched = evaluate(rules, event, seen, matched);
-        }
+        matched = evaluate(split.exact.get(value), event, seen, matched);
+        matched = evaluate(split.folded.get(lower), event, seen, matched);
         for (const length of split.prefixLengths) {
           if (length > lower.length && length > value.length) break;
-          for (const rules of [split.exactPrefix.get(value.slice(0, length)), split.foldedPrefix.get(lower.slice(0, length))]) {
-            if (rules !== undefined) matched = evaluate(rules, event, seen, matched);
-          }
+          if (split.exactPrefix.size > 0) matched = evaluate(split.exactPrefix.get(value.slice(0, length)), event, seen, matched);
+          if (split.foldedPrefix.size > 0) matched = evaluate(split.foldedPrefix.get(lower.slice(0, length)), event, seen, matched);
         }
       }
     }
     if (matched !== undefined && matched.length > 1 && stage.splits.length > 0) {
-      matched = [...new Set(matched)].sort((a, b) => this.ordinal.get(a)! - this.ordinal.get(b)!);
+      matched.sort((a, b) => this.ordinal.get(a)! - this.ordinal.get(b)!);
     }
     return matched;
   }
@@ -169,16 +167,25 @@ function fileUnder(builder: SplitBuilder, requirement: Requirement, rule: Compil
   }
 }
 
-/** Adds the rules of `rules` the event matches to `matched`, each rule once when `seen` is given. */
-function evaluate(rules: readonly CompiledRule[], event: object, seen: Set<CompiledRule> | undefined, matched: CompiledRule[] | undefined): CompiledRule[] | undefined {
+/** Adds the rules of `rules` the event matches to `matched`, skipping (and then noting) those in `seen`. */
+function evaluate(rules: readonly CompiledRule[] | undefined, event: object, seen: Set<CompiledRule>, matched: CompiledRule[] | undefined): CompiledRule[] | undefined {
+  if (rules === undefined) return matched;
   for (const rule of rules) {
-    if (seen !== undefined) {
-      if (seen.has(rule)) continue;
-      seen.add(rule);
-    }
+    if (seen.has(rule)) continue;
+    seen.add(rule);
     if (rule.matches(event)) (matched ??= []).push(rule);
   }
   return matched;
+}
+
+/** A key that tells apart any two lists of value lists (each value prefixed by its length). */
+function contextKey(context: readonly (readonly string[])[]): string {
+  let key = '';
+  for (const values of context) {
+    key += `${values.length};`;
+    for (const value of values) key += `${value.length}:${value}`;
+  }
+  return key;
 }
 
 function meets(requirement: Requirement, values: readonly string[]): boolean {
