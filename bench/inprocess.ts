@@ -36,8 +36,7 @@ export const DEFAULT_INPROCESS: InProcessOptions = { recordsPerVendor: 20_000, r
 /** What each column measures: avsc alone, the path before the performance work, the service's own code path, and that path with the many-rules ruleset. */
 const MODES = ['avscFullDecode', 'baseline', 'pipeline', 'pipelineMany'] as const;
 type Mode = (typeof MODES)[number];
-const PER_VENDOR_MODES: readonly Mode[] = ['avscFullDecode', 'baseline', 'pipeline'];
-const MIXED_MODES = MODES;
+const ONE_RULE_MODES: readonly Mode[] = ['avscFullDecode', 'baseline', 'pipeline'];
 /**
  * The never-repeating stream is this many times longer than the others: a sweep repeats its
  * records, and it must be long enough that the outcome table (8,192 slots per writer schema) has
@@ -97,7 +96,7 @@ function vendorStreams(options: InProcessOptions, mix: SampleMix, suffix: string
         expectedAlerts: samples.alerting.slice(start, start + options.batchSize).filter(Boolean).length,
       });
     }
-    perVendor.push({ name: `${vendor.id}${suffix}`, batches, records: samples.values.length, expectedAlerts: samples.expectedAlerts, averageBytes: samples.averageBytes, modes: PER_VENDOR_MODES });
+    perVendor.push({ name: `${vendor.id}${suffix}`, batches, records: samples.values.length, expectedAlerts: samples.expectedAlerts, averageBytes: samples.averageBytes, modes: options.manyRules > 1 ? MODES : ONE_RULE_MODES });
   });
   const mixed: Batch[] = [];
   const longest = Math.max(...perVendor.map((stream) => stream.batches.length));
@@ -111,7 +110,7 @@ function vendorStreams(options: InProcessOptions, mix: SampleMix, suffix: string
       records,
       expectedAlerts: perVendor.reduce((sum, stream) => sum + stream.expectedAlerts, 0),
       averageBytes: perVendor.reduce((sum, stream) => sum + stream.averageBytes * stream.records, 0) / records,
-      modes: options.manyRules > 1 ? MIXED_MODES : PER_VENDOR_MODES,
+      modes: options.manyRules > 1 ? MODES : ONE_RULE_MODES,
     },
   };
 }
@@ -253,7 +252,7 @@ export async function runInProcess(options: InProcessOptions = DEFAULT_INPROCESS
   const report: InProcessReport = {
     kind: 'inprocess',
     description:
-      'Records per CPU-second (= per core) of: avscFullDecode, avsc decoding every whole record (the schemas as the project parses them); baseline, the match path before the performance work (avsc projection + the vendor toEcs + rules, full decode and alert on a match); pipeline, the service code path (evaluateBatch with the real FeedDecoder and the compiled rule from rules/: generated scan, outcome table keyed by the projected bytes, avsc resolver on a miss); pipelineMany, the same with the bundled rule plus generated rules of the shapes of Elastic\'s Linux process rules (bench/lib/generated-rules.ts), on the mixed streams. Confluent-framed values from scripts/samples/sample-stream.ts, batches of one vendor, the mixed streams interleave the four vendors batch by batch; mixed-distinct gives every ordinary record a process name never seen before (and has 3x the records, so that when a sweep repeats them the outcome table has forgotten them). Medians of interleaved rounds; ratios are medians of per-round ratios.',
+      'Records per CPU-second (= per core) of: avscFullDecode, avsc decoding every whole record (the schemas as the project parses them); baseline, the match path before the performance work (avsc projection + the vendor toEcs + rules, full decode and alert on a match); pipeline, the service code path (evaluateBatch with the real FeedDecoder and the compiled rule from rules/: generated scan, outcome table keyed by the projected bytes, avsc resolver on a miss); pipelineMany, the same with the bundled rule plus generated rules of the shapes of Elastic\'s Linux process rules (bench/lib/generated-rules.ts), on every stream. Confluent-framed values from scripts/samples/sample-stream.ts, batches of one vendor, the mixed streams interleave the four vendors batch by batch; mixed-distinct gives every ordinary record a process name never seen before (and has 3x the records, so that when a sweep repeats them the outcome table has forgotten them). Medians of interleaved rounds; ratios are medians of per-round ratios.',
     // Only the directory's name: a results file never records a path on the machine that ran it.
     options: options.rulesDir === undefined ? options : { ...options, rulesDir: basename(options.rulesDir) },
     rules: { loaded: one.rules.rules.length, byFeed: Object.fromEntries(VENDORS.map((vendor) => [vendor.id, rulesForFeed(one.rules.rules, vendor).length])) },

@@ -6,6 +6,9 @@ import { decodeError, type DecodeErrorCode } from './decode-error.js';
 import { CONFLUENT_HEADER_BYTES, confluentSchemaId, requireValue, type ValueFormat } from './framing.js';
 import { projectedType } from './projection.js';
 import { ABSENT, compileProjectionScan, OutcomeTable, type ProjectionScan } from './projection-scan.js';
+import { guardReader, guardRecord, plainGuards, type Guard } from './guard-bytes.js';
+
+export type { Guard } from './guard-bytes.js';
 import { readBody, type Resolver } from './read-body.js';
 import type { SchemaRegistryClient } from './schema-registry-client.js';
 import { bundledType } from './schemas.js';
@@ -42,6 +45,7 @@ export interface DecoderOptions {
 /** The Avro field paths (dotted, `tgt.process.name`) to keep for a feed. */
 export type ProjectionFields = (vendor: DecodableFeed) => Iterable<string>;
 
+
 export interface RecordDecoder {
   readonly format: ValueFormat;
   /** The record, or SCHEMA_PENDING when its registry schema must first be fetched with `prepare`. Throws only DetectorError. */
@@ -56,12 +60,13 @@ export interface RecordDecoder {
   /** The reader schema this decoder produces for a feed (the bundled schema, or its projection). */
   readerType(vendor: DecodableFeed): avro.Type;
   /** A decoder that reads only `fields(vendor)` of each feed; it shares this decoder's writer-schema cache. */
-  project(fields: ProjectionFields): RecordDecoder;
+  project(fields: ProjectionFields, guardOf?: (vendor: DecodableFeed) => Guard | undefined): RecordDecoder;
   /**
    * `derive` of each value's record as `decodeSync` reads it, remembered by the bytes of the
    * projected fields per writer schema, so a value whose projected bytes were seen lately costs a
    * scan and a look-up (projection-scan.ts). `derive` must be pure; its throws pass through and are
-   * not remembered. Throws DetectorError for bad bytes, as `decodeSync`.
+   * not remembered. With a guard (see `project`), `derive` must depend on the guard fields only
+   * through its `classify`. Throws DetectorError for bad bytes, as `decodeSync`.
    */
   remembered<T>(vendor: DecodableFeed, derive: (record: AvroRecord) => T): (value: Buffer | null | undefined) => T | SchemaPending;
 }
@@ -71,6 +76,10 @@ interface Plan {
   readonly resolver: Resolver | undefined;
   /** For a projection whose writer holds the same projected fields: locates the projected bytes (remembered outcomes). */
   readonly scan?: ProjectionScan;
+  /** Per guard field, a reader of its value from the bytes the scan located. */
+  readonly guardReaders?: readonly ((buf: Buffer, start: number) => unknown)[];
+  /** Whether every guard field of the scanned bytes is absent or plain (verdict 0), when the guard says what plain is. */
+  readonly guardsPlain?: (buf: Buffer, spans: Int32Array) => boolean;
   readonly failure?: { readonly code: DecodeErrorCode; readonly reason: string };
 }
 
@@ -78,6 +87,9 @@ interface FeedState {
   readonly reader: avro.Type;
   /** The projected Avro paths, for a projection decoder. */
   readonly paths: readonly string[] | undefined;
+  readonly guard: Guard | undefined;
+  /** The projected paths keyed by their bytes: all of `paths` but the guard-only fields. */
+  readonly valuePaths: readonly string[] | undefined;
   readonly plans: Map<number, Plan>;
   raw: Plan | undefined;
 }
@@ -88,7 +100,7 @@ export function createDecoder(options: DecoderOptions): RecordDecoder {
     options.format === 'confluent' && options.registry
       ? registryWriterSchemas(options.registry)
       : bundledWriterSchemas(options.vendors ?? [], schemaOf);
-  return new Decoder(options.format, writers, schemaOf, undefined);
+  return new Decoder(options.format, writers, schemaOf, undefined, undefined);
 }
 
 /** Shorthand for `createDecoder(options).project(fields)`. */
@@ -104,6 +116,7 @@ class Decoder implements RecordDecoder {
     private readonly writers: WriterSchemaSource,
     private readonly schemaOf: (vendor: DecodableFeed) => avro.Type,
     private readonly fields: ProjectionFields | undefined,
+    private readonly guardOf: ((vendor: DecodableFeed) => Guard | undefined) | undefined,
   ) {}
 
   decodeSync(vendor: DecodableFeed, value: Buffer | null | undefined): AvroRecord | SchemaPending {
@@ -127,10 +140,12 @@ class Decoder implements RecordDecoder {
       if (scan === undefined || scan.run(bytes, offset) !== bytes.length) return derive(this.read(vendor, feed, plan, bytes, offset));
       let table = tables.get(plan);
       if (table === undefined) tables.set(plan, (table = new OutcomeTable<T>()));
-      const known = table.get(bytes, scan);
+      const guard = feed.guard;
+      const verdict = guard === undefined || plan.guardsPlain?.(bytes, scan.guardSpans) ? 0 : guard.classify(guardRecord(guard, plan.guardReaders!, bytes, scan));
+      const known = table.get(bytes, scan, verdict);
       if (known !== ABSENT) return known;
       const outcome = derive(this.read(vendor, feed, plan, bytes, offset));
-      table.set(bytes, scan, outcome);
+      table.set(bytes, scan, outcome, verdict);
       return outcome;
     };
   }
@@ -174,15 +189,17 @@ class Decoder implements RecordDecoder {
     return (this.feeds.get(vendor.id) ?? this.addFeed(vendor)).reader;
   }
 
-  project(fields: ProjectionFields): RecordDecoder {
-    return new Decoder(this.format, this.writers, this.schemaOf, fields);
+  project(fields: ProjectionFields, guardOf?: (vendor: DecodableFeed) => Guard | undefined): RecordDecoder {
+    return new Decoder(this.format, this.writers, this.schemaOf, fields, guardOf);
   }
 
   private addFeed(vendor: DecodableFeed): FeedState {
     const bundled = this.schemaOf(vendor);
-    const paths = this.fields ? [...new Set(this.fields(vendor))].sort() : undefined;
+    const guard = this.fields ? this.guardOf?.(vendor) : undefined;
+    const valuePaths = this.fields ? [...new Set(this.fields(vendor))].sort() : undefined;
+    const paths = valuePaths && guard ? [...new Set([...valuePaths, ...guard.fields])].sort() : valuePaths;
     const reader = paths ? this.projection(vendor, bundled, () => paths) : bundled;
-    const feed: FeedState = { reader, paths, plans: new Map(), raw: undefined };
+    const feed: FeedState = { reader, paths, guard, valuePaths, plans: new Map(), raw: undefined };
     this.feeds.set(vendor.id, feed);
     return feed;
   }
@@ -207,8 +224,16 @@ class Decoder implements RecordDecoder {
       const why = error instanceof Error ? error.message : String(error);
       return { resolver: undefined, failure: { code: 'DECODE_INCOMPATIBLE_SCHEMA', reason: `${writerName} cannot be read as ${feed.reader.name ?? 'the reader schema'}: ${why}` } };
     }
-    const scan = feed.paths && this.sameProjection(writer, feed.paths, feed.reader) ? compileProjectionScan(writer, feed.paths) : undefined;
-    return { resolver, ...(scan ? { scan } : {}) };
+    if (!feed.paths || !this.sameProjection(writer, feed.paths, feed.reader)) return { resolver };
+    const guards = feed.guard?.fields ?? [];
+    // Guard fields are keyed by their verdict; the value fields by their bytes.
+    const scan = compileProjectionScan(writer, feed.valuePaths!, guards);
+    if (scan === undefined) return { resolver };
+    const fields = (writer as avro.types.RecordType).fields;
+    const types = guards.map((name) => fields.find((field) => field.name === name)!.type);
+    const guardReaders = types.map(guardReader);
+    const guardsPlain = feed.guard?.plain ? plainGuards(types, feed.guard.plain) : undefined;
+    return { resolver, scan, guardReaders, ...(guardsPlain ? { guardsPlain } : {}) };
   }
 
   /**

@@ -50,7 +50,10 @@ export function createFeedDecoders(vendors: readonly VendorFeed[], settings: Fee
     const fast = vendor.toEcsFields?.(settings.fieldsRead);
     return fast === undefined ? [] : [[vendor.id, fast] as const];
   }));
-  const fastProjected = full.project((vendor) => fastOf.get(vendor.id)?.reads ?? []);
+  const fastProjected = full.project(
+    (vendor) => fastOf.get(vendor.id)?.reads ?? [],
+    (vendor) => fastOf.get(vendor.id)?.guard,
+  );
 
   const decoders = new Map<string, FeedDecoder>();
   for (const vendor of vendors) {

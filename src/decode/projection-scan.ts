@@ -19,6 +19,8 @@ export interface ProjectionScan {
   /** Start and end of each kept value of the last run, flat. */
   readonly spans: Int32Array;
   readonly spanCount: number;
+  /** Start and end of each guard field of the last run (compileProjectionScan's `guards`, in that order), flat. */
+  readonly guardSpans: Int32Array;
 }
 
 class ScanState implements ProjectionScan {
@@ -26,10 +28,12 @@ class ScanState implements ProjectionScan {
   pos = 0;
   spanCount = 0;
   readonly spans: Int32Array;
+  readonly guardSpans: Int32Array;
   run: (buf: Buffer, offset: number) => number | undefined = () => undefined;
 
-  constructor(spanSites: number) {
+  constructor(spanSites: number, guards: number) {
     this.spans = new Int32Array(2 * spanSites);
+    this.guardSpans = new Int32Array(2 * guards);
   }
 
   /** avsc's Tap#readLong, to the bit: 7-bit groups, float arithmetic past 28 bits, zig-zag. */
@@ -64,20 +68,37 @@ class ScanState implements ProjectionScan {
     this.spans[this.spanCount++] = start;
     this.spans[this.spanCount++] = end;
   }
+
+  guard(index: number, start: number, end: number): void {
+    this.guardSpans[2 * index] = start;
+    this.guardSpans[2 * index + 1] = end;
+  }
 }
 
-/** The scan of `writer` bodies for the values at `paths`, or undefined when the schema holds something it does not generate. */
-export function compileProjectionScan(writer: avro.Type, paths: Iterable<string>): ProjectionScan | undefined {
+/**
+ * The scan of `writer` bodies for the values at `paths`, or undefined when the schema holds
+ * something it does not generate. `guards` are top-level fields whose bytes are located apart
+ * (guardSpans), for a caller that keys on a predicate of their values rather than on the bytes.
+ */
+export function compileProjectionScan(writer: avro.Type, paths: Iterable<string>, guards: readonly string[] = []): ProjectionScan | undefined {
   if (writer.typeName !== 'record') return undefined;
+  const fields = (writer as avro.types.RecordType).fields;
+  if (guards.some((guard) => !fields.some((field) => field.name === guard))) return undefined;
   const generator = new ScanGenerator();
-  let body: string;
+  const tree = pathTree(paths);
+  let body = '';
   try {
-    body = generator.scan(writer, pathTree(paths));
+    for (const field of fields) {
+      const child = tree.children.get(field.name);
+      const code = child ? generator.scan(field.type, child.whole ? undefined : child) : generator.skip(field.type, guards.includes(field.name));
+      const guard = guards.indexOf(field.name);
+      body += guard < 0 ? code : `{\nconst g = pos;\n${code}H.guard(${guard}, g, pos);\n}\n`;
+    }
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
-  const state = new ScanState(generator.spanSites);
+  const state = new ScanState(generator.spanSites, guards.length);
   const source = `return function scanProjection(buf, pos) {\nH.spanCount = 0;\n${body}return pos > buf.length ? undefined : pos;\n};`;
   state.run = new Function('H', source)(state) as ScanState['run'];
   return state;
@@ -98,15 +119,17 @@ export class OutcomeTable<T> {
   private keyLength = 0;
 
   /**
-   * The outcome remembered for the bytes `scan` last noted in `buf`, or ABSENT; then `set` (before
-   * any other run of that scan) remembers one. The slot comes from a hash of each value's length
+   * The outcome remembered for the bytes `scan` last noted in `buf` and `verdict` (a guard
+   * predicate's result, 0-255), or ABSENT; then `set` (before any other run of that scan, with the
+   * same verdict) remembers one. The slot comes from a hash of each value's length
    * and a few of its bytes; the key is compared on every byte, so a collision is only a miss.
    */
-  get(buf: Buffer, scan: ProjectionScan): T | typeof ABSENT {
+  get(buf: Buffer, scan: ProjectionScan, verdict = 0): T | typeof ABSENT {
     const spans = scan.spans;
     const count = scan.spanCount;
-    let hash = 0x811c9dc5 | 0;
-    let length = 0;
+    let hash = Math.imul(0x811c9dc5 ^ verdict, FNV_PRIME);
+    // The verdict is the key's last byte.
+    let length = 1;
     for (let k = 0; k < count; k += 2) {
       const start = spans[k]!;
       const end = spans[k + 1]!;
@@ -119,7 +142,7 @@ export class OutcomeTable<T> {
     this.slot = slot;
     this.keyLength = length;
     const key = this.keys[slot];
-    if (key === undefined || key.length !== length) return ABSENT;
+    if (key === undefined || key.length !== length || key[length - 1] !== verdict) return ABSENT;
     let j = 0;
     for (let k = 0; k < count; k += 2) {
       for (let i = spans[k]!, end = spans[k + 1]!; i < end; i++) if (key[j++] !== buf[i]) return ABSENT;
@@ -127,8 +150,9 @@ export class OutcomeTable<T> {
     return this.outcomes[slot] as T;
   }
 
-  set(buf: Buffer, scan: ProjectionScan, outcome: T): void {
+  set(buf: Buffer, scan: ProjectionScan, outcome: T, verdict = 0): void {
     const key = new Uint8Array(this.keyLength);
+    key[this.keyLength - 1] = verdict;
     let j = 0;
     const spans = scan.spans;
     for (let k = 0; k < scan.spanCount; k += 2) {

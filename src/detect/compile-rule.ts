@@ -3,7 +3,7 @@ import { compileQuery, type EventMatcher } from './compile.js';
 import type { DetectionRule } from './detection-rule.js';
 import { EqlError } from './eql-error.js';
 import { parseEql } from './eql-parser.js';
-import { requirementsOf, type Requirement } from './rule-index.js';
+import { alternativesOf, requirementsOf, type Requirement } from './rule-requirements.js';
 import { RuleLoadError, type RefusalReason } from './rule-problems.js';
 import { ruleProblem } from './rule-file.js';
 
@@ -15,6 +15,8 @@ export interface CompiledRule {
   readonly fieldsRead: readonly string[];
   /** Keyword values the query requires (top-level `and` chain), for the rule index. */
   readonly requirements: readonly Requirement[];
+  /** Requirements one of which every match meets (an `or` across fields), for the rule index. */
+  readonly alternatives?: readonly Requirement[];
 }
 
 /** Queries over several events: they need state across events, which a per-event matcher does not keep. */
@@ -25,7 +27,7 @@ export function compileRule(rule: DetectionRule): CompiledRule {
     const categoryField = rule.eventCategoryOverride ?? 'event.category';
     const query = parseEql(rule.query);
     const { matches, fieldsRead } = compileQuery(query, { categoryField });
-    return { rule, matches, fieldsRead, requirements: requirementsOf(query, categoryField) };
+    return { rule, matches, fieldsRead, requirements: requirementsOf(query, categoryField), alternatives: alternativesOf(query) };
   } catch (error) {
     if (!(error instanceof EqlError)) throw error;
     const reason: RefusalReason =

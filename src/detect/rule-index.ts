@@ -1,71 +1,10 @@
 // Narrows many rules to the few an event could match, by the field values their queries require.
 import type { CompiledRule } from './compile-rule.js';
-import { fieldType, KEYWORD_IGNORE_ABOVE } from './ecs-field-types.js';
-import type { EqlQuery, Expr } from './eql-ast.js';
+import { KEYWORD_IGNORE_ABOVE } from './ecs-field-types.js';
 import { collectValues } from './field-values.js';
-import { hasWildcard } from './wildcard.js';
+import type { Requirement } from './rule-requirements.js';
 
-/** A necessary condition of a query: some value of `field` is in `values` (lowercased when caseInsensitive). */
-export interface Requirement {
-  readonly field: string;
-  readonly values: ReadonlySet<string>;
-  readonly caseInsensitive: boolean;
-}
-
-/**
- * Necessary conditions on keyword fields that a query states: `<category> where`, `field == "v"`,
- * `field in (...)` / `in~`, `field : "v"` / `like "v"` without wildcards, through `and` (each side's)
- * and `or` (a field both sides require, with the union of their values). Every event the query
- * matches meets them all, so an event that misses one can skip the rule without evaluating it.
- */
-export function requirementsOf(query: EqlQuery, categoryField: string): Requirement[] {
-  const found = requirementsIn(query.condition);
-  if (query.category !== undefined) found.set(`${categoryField}\u0000false`, { field: categoryField, values: new Set([query.category]), caseInsensitive: false });
-  return [...found.values()];
-}
-
-/** Requirements keyed by field and case-sensitivity; at most one per key (the narrower one). */
-function requirementsIn(expr: Expr): Map<string, Requirement> {
-  if (expr.kind === 'and') {
-    const left = requirementsIn(expr.left);
-    for (const [key, requirement] of requirementsIn(expr.right)) {
-      const other = left.get(key);
-      if (other === undefined || requirement.values.size < other.values.size) left.set(key, requirement);
-    }
-    return left;
-  }
-  if (expr.kind === 'or') {
-    const left = requirementsIn(expr.left);
-    const right = requirementsIn(expr.right);
-    const both = new Map<string, Requirement>();
-    for (const [key, requirement] of left) {
-      const other = right.get(key);
-      if (other !== undefined) both.set(key, { ...requirement, values: new Set([...requirement.values, ...other.values]) });
-    }
-    return both;
-  }
-  const single = requirementOf(expr);
-  return single === undefined ? new Map() : new Map([[`${single.field}\u0000${single.caseInsensitive}`, single]]);
-}
-
-function requirementOf(expr: Expr): Requirement | undefined {
-  let field: Expr | undefined;
-  let literals: readonly Expr[] = [];
-  let caseInsensitive = false;
-  if (expr.kind === 'compare' && expr.op === '==') [field, literals] = expr.left.kind === 'field' ? [expr.left, [expr.right]] : [expr.right, [expr.left]];
-  else if (expr.kind === 'in') [field, literals, caseInsensitive] = [expr.operand, expr.list, expr.caseInsensitive];
-  else if (expr.kind === 'pattern' && expr.op !== 'regex' && !expr.patterns.some(hasWildcard)) {
-    [field, caseInsensitive] = [expr.operand, expr.caseInsensitive];
-    literals = expr.patterns.map((value) => ({ kind: 'literal', value }));
-  }
-  if (field?.kind !== 'field' || field.field.dotted === true || fieldType(field.field.name) !== 'keyword') return undefined;
-  const values = new Set<string>();
-  for (const literal of literals) {
-    if (literal.kind !== 'literal' || literal.value === null) return undefined;
-    values.add(caseInsensitive ? String(literal.value).toLowerCase() : String(literal.value));
-  }
-  return { field: field.field.name, values, caseInsensitive };
-}
+export { alternativesOf, requirementsOf, type Requirement } from './rule-requirements.js';
 
 /** Context fields keyed on at most: each costs a read per event. */
 const MAX_KEY_FIELDS = 4;
@@ -84,6 +23,10 @@ interface Split {
   readonly field: Field;
   readonly exact: ReadonlyMap<string, readonly CompiledRule[]>;
   readonly folded: ReadonlyMap<string, readonly CompiledRule[]>;
+  /** Rules that require a value starting with some text, under that text; `prefixLengths` lists its lengths. */
+  readonly exactPrefix: ReadonlyMap<string, readonly CompiledRule[]>;
+  readonly foldedPrefix: ReadonlyMap<string, readonly CompiledRule[]>;
+  readonly prefixLengths: readonly number[];
 }
 
 /** The rules left for one combination of context values: split on further required fields, the rest always run. */
@@ -93,7 +36,7 @@ interface Stage {
 }
 
 /** Fields a stage splits on at most, each the most required among the rules not yet split. */
-const MAX_SPLITS = 3;
+const MAX_SPLITS = 6;
 
 /**
  * An index over one feed's rules, in two steps. Context fields (required by many rules, from few
@@ -107,12 +50,14 @@ export class RuleIndex {
   private readonly contextFields: readonly Field[];
   private readonly stages = new Map<string, Stage>();
   private readonly ordinal: ReadonlyMap<CompiledRule, number>;
+  private readonly seen = new Set<CompiledRule>();
 
   constructor(private readonly rules: readonly CompiledRule[]) {
     this.ordinal = new Map(rules.map((rule, i) => [rule, i]));
     const stats = new Map<string, { rules: number; values: Set<string> }>();
     for (const rule of rules) {
       for (const requirement of rule.requirements) {
+        if (requirement.prefixes) continue;
         const stat = stats.get(requirement.field) ?? { rules: 0, values: new Set<string>() };
         stat.rules++;
         for (const value of requirement.values) stat.values.add(value);
@@ -129,7 +74,7 @@ export class RuleIndex {
   /** The rules that match the event, in load order. */
   matching(event: object): CompiledRule[] | undefined {
     const context = this.contextFields.map((field) => indexedKeywords(event, field.path));
-    const key = JSON.stringify(context);
+    const key = contextKey(context);
     let stage = this.stages.get(key);
     if (stage === undefined) {
       stage = this.stage(context);
@@ -138,25 +83,23 @@ export class RuleIndex {
     }
     let matched: CompiledRule[] | undefined;
     for (const rule of stage.rest) if (rule.matches(event)) (matched ??= []).push(rule);
+    // A rule can sit under several values, prefixes or fields: it is evaluated once per event.
+    const seen = this.seen;
+    seen.clear();
     for (const split of stage.splits) {
-      const values = indexedKeywords(event, split.field.path);
-      if (values.length === 0) continue;
-      const seen = values.length > 1 ? new Set<CompiledRule>() : undefined;
-      for (const value of values) {
-        for (const rules of [split.exact.get(value), split.folded.get(value.toLowerCase())]) {
-          if (rules === undefined) continue;
-          for (const rule of rules) {
-            if (seen !== undefined) {
-              if (seen.has(rule)) continue;
-              seen.add(rule);
-            }
-            if (rule.matches(event)) (matched ??= []).push(rule);
-          }
+      for (const value of indexedKeywords(event, split.field.path)) {
+        const lower = value.toLowerCase();
+        matched = evaluate(split.exact.get(value), event, seen, matched);
+        matched = evaluate(split.folded.get(lower), event, seen, matched);
+        for (const length of split.prefixLengths) {
+          if (length > lower.length && length > value.length) break;
+          if (split.exactPrefix.size > 0) matched = evaluate(split.exactPrefix.get(value.slice(0, length)), event, seen, matched);
+          if (split.foldedPrefix.size > 0) matched = evaluate(split.foldedPrefix.get(lower.slice(0, length)), event, seen, matched);
         }
       }
     }
     if (matched !== undefined && matched.length > 1 && stage.splits.length > 0) {
-      matched = [...new Set(matched)].sort((a, b) => this.ordinal.get(a)! - this.ordinal.get(b)!);
+      matched.sort((a, b) => this.ordinal.get(a)! - this.ordinal.get(b)!);
     }
     return matched;
   }
@@ -164,12 +107,12 @@ export class RuleIndex {
   private stage(context: readonly (readonly string[])[]): Stage {
     let rest = this.rules.filter((rule) =>
       this.contextFields.every((field, i) =>
-        rule.requirements.every((requirement) => requirement.field !== field.name || meets(requirement, context[i]!)),
+        rule.requirements.every((requirement) => requirement.prefixes || requirement.field !== field.name || meets(requirement, context[i]!)),
       ),
     );
     const used = new Set(this.contextFields.map((field) => field.name));
-    const splits: Split[] = [];
-    while (splits.length < MAX_SPLITS) {
+    const builders: SplitBuilder[] = [];
+    while (builders.length < MAX_SPLITS) {
       const counts = new Map<string, number>();
       for (const rule of rest) {
         for (const field of new Set(rule.requirements.map((requirement) => requirement.field))) {
@@ -179,29 +122,70 @@ export class RuleIndex {
       const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
       if (best === undefined || best[1] < 2) break;
       used.add(best[0]);
-      const field = { name: best[0], path: best[0].split('.') };
+      const builder: SplitBuilder = { field: { name: best[0], path: best[0].split('.') }, exact: new Map(), folded: new Map(), exactPrefix: new Map(), foldedPrefix: new Map(), lengths: new Set() };
       const remaining: CompiledRule[] = [];
-      const exact = new Map<string, CompiledRule[]>();
-      const folded = new Map<string, CompiledRule[]>();
       for (const rule of rest) {
-        // Several requirements on the field: the first is enough to narrow, the rule checks the rest.
-        const requirement = rule.requirements.find((r) => r.field === field.name);
-        if (requirement === undefined) {
-          remaining.push(rule);
-          continue;
-        }
-        const target = requirement.caseInsensitive ? folded : exact;
-        for (const value of requirement.values) {
-          const list = target.get(value);
-          if (list === undefined) target.set(value, [rule]);
-          else list.push(rule);
-        }
+        // Several requirements on the field: one is enough to narrow (values rather than prefixes), the rule checks the rest.
+        const requirement = rule.requirements.find((r) => r.field === builder.field.name && !r.prefixes) ?? rule.requirements.find((r) => r.field === builder.field.name);
+        if (requirement === undefined) remaining.push(rule);
+        else fileUnder(builder, requirement, rule);
       }
-      splits.push({ field, exact, folded });
+      builders.push(builder);
       rest = remaining;
     }
+    // A rule requiring one of several fields goes under each, when all of them are split on.
+    const byField = new Map(builders.map((builder) => [builder.field.name, builder]));
+    rest = rest.filter((rule) => {
+      const alternatives = rule.alternatives ?? [];
+      if (alternatives.length === 0 || !alternatives.every((alternative) => byField.has(alternative.field))) return true;
+      for (const alternative of alternatives) fileUnder(byField.get(alternative.field)!, alternative, rule);
+      return false;
+    });
+    const splits = builders.map(({ lengths, ...split }) => ({ ...split, prefixLengths: [...lengths].sort((a, b) => a - b) }));
     return { rest, splits };
   }
+}
+
+interface SplitBuilder {
+  readonly field: Field;
+  readonly exact: Map<string, CompiledRule[]>;
+  readonly folded: Map<string, CompiledRule[]>;
+  readonly exactPrefix: Map<string, CompiledRule[]>;
+  readonly foldedPrefix: Map<string, CompiledRule[]>;
+  readonly lengths: Set<number>;
+}
+
+function fileUnder(builder: SplitBuilder, requirement: Requirement, rule: CompiledRule): void {
+  if (requirement.prefixes) for (const value of requirement.values) builder.lengths.add(value.length);
+  const target = requirement.prefixes
+    ? requirement.caseInsensitive ? builder.foldedPrefix : builder.exactPrefix
+    : requirement.caseInsensitive ? builder.folded : builder.exact;
+  for (const value of requirement.values) {
+    const list = target.get(value);
+    if (list === undefined) target.set(value, [rule]);
+    else list.push(rule);
+  }
+}
+
+/** Adds the rules of `rules` the event matches to `matched`, skipping (and then noting) those in `seen`. */
+function evaluate(rules: readonly CompiledRule[] | undefined, event: object, seen: Set<CompiledRule>, matched: CompiledRule[] | undefined): CompiledRule[] | undefined {
+  if (rules === undefined) return matched;
+  for (const rule of rules) {
+    if (seen.has(rule)) continue;
+    seen.add(rule);
+    if (rule.matches(event)) (matched ??= []).push(rule);
+  }
+  return matched;
+}
+
+/** A key that tells apart any two lists of value lists (each value prefixed by its length). */
+function contextKey(context: readonly (readonly string[])[]): string {
+  let key = '';
+  for (const values of context) {
+    key += `${values.length};`;
+    for (const value of values) key += `${value.length}:${value}`;
+  }
+  return key;
 }
 
 function meets(requirement: Requirement, values: readonly string[]): boolean {

@@ -1,5 +1,5 @@
 // CrowdStrike Falcon Data Replicator feed: flat all-string FDR events, mapped to ECS as Elastic's `fdr` pipeline does.
-import { FIELD_VALUES } from './crowdstrike-fdr/ecs-fields.js';
+import { ABORT_GUARD, FIELD_VALUES } from './crowdstrike-fdr/ecs-fields.js';
 import { ABORTING_FIELDS } from './crowdstrike-fdr/pipeline-aborts.js';
 import { crowdstrikeFdrToEcs, DATASET, MODULE } from './crowdstrike-fdr/to-ecs.js';
 import { coercingFromNative } from './shared/coerce-to-schema.js';
@@ -94,7 +94,7 @@ export const crowdstrikeFdr: VendorFeed = {
   module: MODULE,
   fromNative,
   toEcs: crowdstrikeFdrToEcs,
-  toEcsFields: (fields) => subsetMapper(fields, FIELD_VALUES),
+  toEcsFields: (fields) => subsetMapper(fields, FIELD_VALUES, { lineage, guard: ABORT_GUARD }),
   eventIdentity,
   lineage,
 };

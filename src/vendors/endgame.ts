@@ -169,6 +169,14 @@ const FIELD_VALUES: Readonly<Record<string, FieldValue['value']>> = {
   },
   'process.name': (record) => text(record['process_name']),
   'process.executable': (record) => text(record['process_path']),
+  'process.command_line': (record) => text(record['command_line']),
+  'process.pid': (record) => integer(record['pid']),
+  'process.parent.name': (record) => text(record['parent_process_name']),
+  'process.parent.executable': (record) => text(record['parent_process_path']),
+  'process.parent.pid': (record) => integer(record['ppid']),
+  'user.id': (record) => text(record['user_sid']),
+  'user.name': (record) => text(record['user_name']),
+  'user.domain': (record) => text(record['user_domain']),
 };
 
 let schemaJson: Parameters<typeof nativeToAvro>[0] | undefined;
@@ -219,7 +227,7 @@ export const endgame: VendorFeed = {
   module: MODULE,
   fromNative,
   toEcs,
-  toEcsFields: (fields) => subsetMapper(fields, readingLineage(LINEAGE, FIELD_VALUES)),
+  toEcsFields: (fields) => subsetMapper(fields, readingLineage(LINEAGE, FIELD_VALUES), { lineage: LINEAGE }),
   eventIdentity,
   lineage: LINEAGE,
 };

@@ -2,7 +2,8 @@
 import { coercingFromNative } from './shared/coerce-to-schema.js';
 import { stringAt } from './shared/ecs-draft.js';
 import { readingLineage, subsetMapper } from './shared/field-subset.js';
-import { DATASET, FIELD_VALUES, MODULE, sentinelOneCloudFunnelToEcs } from './sentinelone-cloud-funnel/to-ecs.js';
+import { FIELD_VALUES } from './sentinelone-cloud-funnel/ecs-fields.js';
+import { DATASET, MODULE, sentinelOneCloudFunnelToEcs } from './sentinelone-cloud-funnel/to-ecs.js';
 import type { AvroRecord, VendorFeed } from './types.js';
 
 const SCHEMA_FILE = 'sentinelone-cloud-funnel.avsc';
@@ -106,7 +107,7 @@ export const sentinelOneCloudFunnel: VendorFeed = {
   module: MODULE,
   fromNative,
   toEcs: sentinelOneCloudFunnelToEcs,
-  toEcsFields: (fields) => subsetMapper(fields, readingLineage(lineage, FIELD_VALUES)),
+  toEcsFields: (fields) => subsetMapper(fields, readingLineage(lineage, FIELD_VALUES), { lineage }),
   eventIdentity,
   lineage,
 };

@@ -52,4 +52,29 @@ export interface EcsFieldsMapping {
    * lineage, with this function again (which then must not decline) or with toEcs.
    */
   map(record: AvroRecord): EcsEvent | undefined;
+  /**
+   * Fields `map` also reads, but only through `classify` (e.g. whether a time aborts Elastic's
+   * pipeline): top-level Avro fields, and a verdict 0-255 such that two records equal on `reads`
+   * with equal verdicts map alike. The caller keys remembered outcomes on the verdict, not on
+   * these fields' bytes, which may differ on every record.
+   */
+  readonly guard?: EcsFieldsGuard;
+}
+
+export interface EcsFieldsGuard {
+  readonly fields: readonly string[];
+  classify(record: AvroRecord): number;
+  /**
+   * Optional, per field: the plain texts for which, with every other field absent or plain too,
+   * `classify` gives 0. Lets the caller settle the usual record from its bytes, building no text.
+   */
+  readonly plain?: readonly PlainText[];
+}
+
+/** Up to `digits` ASCII digits then, when `fraction` > 0, an optional `.` and 1 to `fraction` digits; or any non-empty text; and the empty text when `empty`. */
+export interface PlainText {
+  readonly digits: number;
+  readonly fraction: number;
+  readonly anyText?: boolean;
+  readonly empty?: boolean;
 }

@@ -58,18 +58,3 @@ export function longConvertAborts(text: string | undefined): boolean {
 export function userRenameAborts(uid: string | undefined, userSid: string | undefined): boolean {
   return uid === '' && userSid !== undefined;
 }
-
-/** Whether Elastic's pipeline aborts on this event anywhere. */
-export function pipelineAborts(field: Field): boolean {
-  const [start, end] = [field('ProcessStartTime'), field('ProcessEndTime')];
-  return (
-    contextTimeStampAborts(field('ContextTimeStamp')) ||
-    longConvertAborts(field('ExitCode')) ||
-    uptimeAborts(start, end) ||
-    unixDateAborts(start) ||
-    unixDateAborts(end) ||
-    longConvertAborts(field('ProcessGroupId')) ||
-    longConvertAborts(field('ContextThreadId')) ||
-    userRenameAborts(field('UID'), field('UserSid'))
-  );
-}

@@ -3,13 +3,12 @@ import type { EcsEvent } from '../../ecs/event.js';
 import { splitWindowsCommandLine } from '../shared/command-line.js';
 import { integerAt, isNullOrEmpty, pruned, put, stringAt, take, valueAt, type Draft } from '../shared/ecs-draft.js';
 import { isoFromIsoOrEpochMillis } from '../shared/ingest-date.js';
-import { stringPath, type FieldValue } from '../shared/field-subset.js';
 import type { AvroRecord } from '../types.js';
 
 export const DATASET = 'sentinel_one_cloud_funnel.event';
 export const MODULE = 'sentinel_one_cloud_funnel';
 
-const OS_TYPES: ReadonlySet<string> = new Set(['linux', 'windows', 'macos', 'ios', 'android']);
+export const OS_TYPES: ReadonlySet<string> = new Set(['linux', 'windows', 'macos', 'ios', 'android']);
 const END_TYPES: ReadonlySet<string> = new Set(['ProcessExit', 'ProcessTermination', 'Process Exit', 'Process Termination']);
 
 interface Reader {
@@ -22,7 +21,7 @@ interface Reader {
  * double escaping: in the parsed values every pair of backslashes becomes one (`\\srv\share` reads
  * `\srv\share`), a single backslash stays. `\/` needs nothing: it is JSON's own escape for `/`.
  */
-function collapseBackslashPairs(text: string): string {
+export function collapseBackslashPairs(text: string): string {
   return text.includes('\\\\') ? text.replace(/\\\\/g, '\\') : text;
 }
 
@@ -103,7 +102,7 @@ function mapCommon(r: Reader, doc: Draft, parentCommandLine: string | undefined)
   setFilled(doc, 'process.entity_id', r.text('src.process.uid'));
 }
 
-interface Route {
+export interface Route {
   /** The command-script and cross-process pipelines: category process, type info. */
   readonly commandOrCross: boolean;
   /** The process pipeline: the target becomes `process`, the creator its parent. */
@@ -111,14 +110,14 @@ interface Route {
 }
 
 /** Sub-pipelines are chosen by substring of the category; only those that can yield category "process" are modelled. */
-function routeOf(categoryText: string | undefined): Route {
+export function routeOf(categoryText: string | undefined): Route {
   const category = (categoryText ?? '').toLowerCase();
   const cross = category.includes('cross');
   return { commandOrCross: cross || category.includes('command'), process: !cross && category.includes('process') };
 }
 
 /** event.type of a process event; an end type wins over a creation. */
-function processEventType(metaEventName: string | undefined, eventType: string | undefined): string[] | undefined {
+export function processEventType(metaEventName: string | undefined, eventType: string | undefined): string[] | undefined {
   if (END_TYPES.has(eventType ?? '')) return ['end'];
   return metaEventName === 'PROCESSCREATION' ? ['start'] : undefined;
 }
@@ -159,10 +158,10 @@ function mapProcessEvent(r: Reader, doc: Draft, targetCommandLine: string | unde
   setFilled(doc, 'process.user.id', idText(r.long('tgt.process.eUserUid')));
 }
 
-const SCRIPT_FAILED = Symbol('script failed');
+export const SCRIPT_FAILED = Symbol('script failed');
 
 /** Painless trimQuotes: one leading and one trailing `"` go together; a lone `"` makes substring throw. */
-function trimQuotes(text: string): string | typeof SCRIPT_FAILED {
+export function trimQuotes(text: string): string | typeof SCRIPT_FAILED {
   if (!text.startsWith('"') || !text.endsWith('"')) return text;
   return text.length === 1 ? SCRIPT_FAILED : text.slice(1, -1);
 }
@@ -210,63 +209,3 @@ export function sentinelOneCloudFunnelToEcs(record: AvroRecord): EcsEvent {
   put(doc, 'event.module', MODULE);
   return doc as EcsEvent;
 }
-
-/*
- * The match fast path (VendorFeed.toEcsFields): the fields below, each as sentinelOneCloudFunnelToEcs
- * leaves it, computed alone. event.kind is not among them: it depends on both command lines.
- */
-
-function collapsed(read: (record: AvroRecord) => string | undefined): (record: AvroRecord) => string | undefined {
-  return (record) => {
-    const value = read(record);
-    return value === undefined ? undefined : collapseBackslashPairs(value);
-  };
-}
-
-const categoryText = collapsed(stringPath('event.category'));
-const metaEventName = collapsed(stringPath('meta.event.name'));
-const eventType = collapsed(stringPath('event.type'));
-const endpointOs = collapsed(stringPath('endpoint.os'));
-const sourceName = collapsed(stringPath('src.process.name'));
-const targetName = collapsed(stringPath('tgt.process.name'));
-
-/** routeOf per category text, remembered (bounded: categories come from the data). */
-const routes = new Map<string, Route>();
-function routeOfRecord(record: AvroRecord): Route {
-  const category = categoryText(record) ?? '';
-  let route = routes.get(category);
-  if (!route) {
-    if (routes.size >= 256) routes.clear();
-    route = routeOf(category);
-    routes.set(category, route);
-  }
-  return route;
-}
-
-function processTypeOf(record: AvroRecord): string[] | undefined {
-  return processEventType(metaEventName(record), eventType(record));
-}
-
-/** setFilled's rule: empty strings are not set. */
-function filled(value: string | undefined): string | undefined {
-  return value === '' ? undefined : value;
-}
-
-export const FIELD_VALUES: Readonly<Record<string, FieldValue['value']>> = {
-  'event.category': (record) => {
-    const route = routeOfRecord(record);
-    return route.commandOrCross || route.process ? ['process'] : undefined;
-  },
-  'event.type': (record) => {
-    const route = routeOfRecord(record);
-    return (route.process ? processTypeOf(record) : undefined) ?? (route.commandOrCross ? ['info'] : undefined);
-  },
-  'event.action': (record) => (routeOfRecord(record).process ? processTypeOf(record) : undefined),
-  'event.dataset': () => DATASET,
-  'event.module': () => MODULE,
-  'host.os.type': (record) => {
-    const os = endpointOs(record);
-    return os !== undefined && OS_TYPES.has(os) ? os : undefined;
-  },
-  'process.name': (record) => filled(routeOfRecord(record).process ? targetName(record) : sourceName(record)),
-};

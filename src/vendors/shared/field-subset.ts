@@ -1,16 +1,30 @@
 // Builds a vendor's match fast path (VendorFeed.toEcsFields) from one value function per ECS field it can map alone.
-import type { AvroRecord, EcsFieldsMapping } from '../types.js';
+import type { AvroRecord, EcsFieldsGuard, EcsFieldsMapping } from '../types.js';
 
 /** Returned by a value function when this record needs fields beyond the ones it reads (rare edge values). */
 export const NEEDS_WHOLE_RECORD: unique symbol = Symbol('needs the whole record');
 
 /**
  * How one ECS field is computed on the fast path: the Avro paths it reads, and its value as toEcs
- * leaves it (after cleanup), undefined when toEcs leaves it out.
+ * leaves it (after cleanup), undefined when toEcs leaves it out. `verdict` is the mapping's guard
+ * verdict (0 without a guard): the only way a value may depend on fields outside `reads`.
  */
 export interface FieldValue {
   readonly reads: readonly string[];
-  readonly value: (record: AvroRecord) => unknown;
+  readonly value: (record: AvroRecord, verdict: number) => unknown;
+}
+
+export interface SubsetOptions {
+  /** The vendor's lineage: a field it names nowhere is one toEcs never sets, mapped as absent. */
+  readonly lineage?: Readonly<Record<string, readonly string[]>>;
+  readonly guard?: EcsFieldsGuard;
+}
+
+const ABSENT_FIELD: FieldValue = Object.freeze({ reads: Object.freeze([]), value: () => undefined });
+
+/** No lineage key is the field, lies below it or above it: toEcs never sets anything there. */
+function neverSet(field: string, lineage: Readonly<Record<string, readonly string[]>>): boolean {
+  return Object.keys(lineage).every((key) => key !== field && !key.startsWith(`${field}.`) && !field.startsWith(`${key}.`));
 }
 
 interface Tree {
@@ -30,12 +44,13 @@ function literal(tree: Tree): string {
  * document is one object literal of fixed shape, generated once: a field toEcs would leave out
  * holds undefined, which every reader of the document (the matcher included) takes as absent.
  */
-export function subsetMapper(fields: readonly string[], valueOf: Readonly<Record<string, FieldValue>>): EcsFieldsMapping | undefined {
+export function subsetMapper(fields: readonly string[], valueOf: Readonly<Record<string, FieldValue>>, options: SubsetOptions = {}): EcsFieldsMapping | undefined {
   const root: Tree = { children: new Map() };
   const values: FieldValue['value'][] = [];
   const reads = new Set<string>();
   for (const field of new Set(fields)) {
-    if (!Object.hasOwn(valueOf, field)) return undefined;
+    const known = Object.hasOwn(valueOf, field) ? valueOf[field]! : options.lineage && neverSet(field, options.lineage) ? ABSENT_FIELD : undefined;
+    if (known === undefined) return undefined;
     let node = root;
     for (const key of field.split('.')) {
       if (node.value !== undefined) return undefined;
@@ -44,12 +59,14 @@ export function subsetMapper(fields: readonly string[], valueOf: Readonly<Record
       node = child;
     }
     if (node.children.size > 0) return undefined;
-    node.value = values.push(valueOf[field]!.value) - 1;
-    for (const path of valueOf[field]!.reads) reads.add(path);
+    node.value = values.push(known.value) - 1;
+    for (const path of known.reads) reads.add(path);
   }
-  const computed = values.map((_, i) => `const v${i} = V[${i}](record);\nif (v${i} === N) return undefined;\n`).join('');
-  const map = new Function('V', 'N', `return function mapFields(record) {\n${computed}return ${literal(root)};\n};`)(values, NEEDS_WHOLE_RECORD) as EcsFieldsMapping['map'];
-  return { reads: [...reads].sort(), map };
+  const guard = options.guard;
+  const computed = values.map((_, i) => `const v${i} = V[${i}](record, verdict);\nif (v${i} === N) return undefined;\n`).join('');
+  const source = `return function mapFields(record) {\nconst verdict = G === undefined ? 0 : G.classify(record);\n${computed}return ${literal(root)};\n};`;
+  const map = new Function('V', 'N', 'G', source)(values, NEEDS_WHOLE_RECORD, guard) as EcsFieldsMapping['map'];
+  return { reads: [...reads].sort(), map, ...(guard ? { guard } : {}) };
 }
 
 /** Value functions that read exactly their field's lineage. */

@@ -49,7 +49,7 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
   const fast = vendor.toEcsFields?.(fields);
   // Decoded to just what the fast path says it reads (reading more would go unnoticed otherwise),
   // and to the fields' whole lineage, which the pipeline falls back to.
-  const narrow = full.project(() => fast?.reads ?? []);
+  const narrow = full.project(() => [...(fast?.reads ?? []), ...(fast?.guard?.fields ?? [])]);
   const lineage = full.project(() => lineagePaths(vendor, fields));
 
   /**
@@ -69,10 +69,35 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
     return fromNarrow !== undefined;
   }
 
-  it('maps at least the fields the bundled rules read, and refuses fields it does not know', () => {
+  it('maps at least the fields the bundled rules read; a field toEcs never sets is absent, or refused', () => {
     expect(fields).toEqual(expect.arrayContaining([...rules.fieldsRead]));
-    expect(fields).not.toContain('no.such.field');
-    expect(vendor.toEcsFields?.([...rules.fieldsRead, 'no.such.field'])).toBeUndefined();
+    // With its lineage the fast path knows toEcs never sets it (the agreement tests then hold it to toEcs).
+    if (fields.includes('no.such.field')) expect(fast!.reads).toEqual(vendor.toEcsFields!(fields.filter((field) => field !== 'no.such.field'))!.reads);
+    else expect(vendor.toEcsFields?.([...rules.fieldsRead, 'no.such.field'])).toBeUndefined();
+  });
+
+  it.runIf(fast?.guard !== undefined)('maps alike two records equal on what it reads and on the guard verdict', () => {
+    // The remembered outcomes are keyed by the read fields' bytes plus the verdict: this is what makes that exact.
+    const guard = fast!.guard!;
+    const guardOnly = guard.fields.filter((name) => !fast!.reads.includes(name));
+    const string = branchStrings(vendor);
+    const guardValue = fc.oneof(fc.constant(null), string, fc.constantFrom('1700000000.123', '1700000000', '12', '0x1F', 'none', '', '-', 'abc', '1.5e3'));
+    const pairs = fc.tuple(fc.constantFrom(...fixtures), fc.array(fc.tuple(fc.constantFrom(...guardOnly), guardValue), { maxLength: 4 }), fc.array(fc.tuple(fc.constantFrom(...guardOnly), guardValue), { minLength: 1, maxLength: 4 }));
+    let compared = 0;
+    fc.assert(
+      fc.property(pairs, ([fixture, first, second]) => {
+        const one = structuredClone(vendor.fromNative(fixture.native));
+        for (const [name, value] of first) one[name] = value;
+        const other = structuredClone(one);
+        for (const [name, value] of second) other[name] = value;
+        const [a, b] = [one, other].map((record) => narrow.decodeSync(vendor, encodeRecord(vendor, record, { format: 'confluent' })) as AvroRecord);
+        if (guard.classify(a!) !== guard.classify(b!)) return;
+        compared++;
+        expect(fast!.map(b!)).toEqual(fast!.map(a!));
+      }),
+      { numRuns: RANDOM_RECORDS * 2 },
+    );
+    expect(compared).toBeGreaterThan(RANDOM_RECORDS / 4);
   });
 
   it('reads only Avro paths within the lineage of its fields', () => {
