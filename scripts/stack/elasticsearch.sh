@@ -101,16 +101,4 @@ status() {
   fi
 }
 
-clean() {
-  stop
-  rm -rf "$BASE"
-  rmdir "$RUN_DIR" 2>/dev/null || true
-}
-
-case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
-  status) status ;;
-  clean) clean ;;
-  *) die "usage: elasticsearch.sh start|stop|status|clean" ;;
-esac
+server_main elasticsearch.sh "$@"

@@ -73,3 +73,18 @@ wait_for() {
   log "$what did not become ready within ${seconds}s"
   return 1
 }
+
+# The command line every server script offers, once the script has defined start, stop and status:
+# start|stop|status|clean (clean: stop, then delete this server's data and logs in $BASE).
+server_main() {
+  local script="$1"; shift
+  case "${1:-}" in
+    start | stop | status) "$1" ;;
+    clean)
+      stop
+      rm -rf "$BASE"
+      rmdir "$RUN_DIR" 2>/dev/null || true
+      ;;
+    *) die "usage: $script start|stop|status|clean" ;;
+  esac
+}
