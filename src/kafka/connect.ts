@@ -1,0 +1,32 @@
+// Start-up step for Kafka: the client, the dead-letter producer and the admin, connected or classified.
+import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
+import type { Logger } from '../telemetry/logger.js';
+import { createKafka, type KafkaSettings } from './client.js';
+import { classifyKafkaStartupError } from './start-up-errors.js';
+
+export interface KafkaClients extends AsyncDisposable {
+  kafka: Kafka;
+  producer: Producer;
+  admin: Admin;
+}
+
+/** Connects the producer and admin; on failure closes whichever did connect and throws a classified DetectorError. */
+export async function connectKafka(settings: KafkaSettings, logger: Logger): Promise<KafkaClients> {
+  const kafka = createKafka(settings, logger);
+  // Dead letters are at-least-once like everything else: a retried send may write a letter twice,
+  // which is harmless, while an idempotent producer would need unbounded retries to keep its promise.
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const admin = kafka.admin();
+  const close = async (): Promise<void> => {
+    const results = await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    for (const result of results) if (result.status === 'rejected') logger.warn({ error: result.reason }, 'Kafka client disconnect failed');
+  };
+  try {
+    await producer.connect();
+    await admin.connect();
+  } catch (error) {
+    await close();
+    throw classifyKafkaStartupError(error, { brokers: settings.brokers, saslMechanism: settings.saslMechanism });
+  }
+  return { kafka, producer, admin, [Symbol.asyncDispose]: close };
+}
