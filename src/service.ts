@@ -21,8 +21,25 @@ export const SERVICE_STEPS = { startOperations, connectElasticsearch, connectKaf
 export type ServiceSteps = typeof SERVICE_STEPS;
 
 export async function startService(config: Config, detection: DetectionSet, logger: Logger, build: { version: string }, steps: ServiceSteps = SERVICE_STEPS): Promise<RunningService> {
-  // Whatever a failed step leaves behind, leaving this scope closes what the earlier steps opened.
-  await using opened = new AsyncDisposableStack();
+  // Each step's result joins this stack as it opens; a failed step closes the earlier ones, in reverse.
+  // (A try/catch rather than `await using`: dependency-cruiser's parser does not read that syntax yet.)
+  const opened = new AsyncDisposableStack();
+  try {
+    return await startSteps(config, detection, logger, build, steps, opened);
+  } catch (error) {
+    await opened.disposeAsync().catch((closing: unknown) => logger.warn({ error: closing }, 'closing after a failed start failed'));
+    throw error;
+  }
+}
+
+async function startSteps(
+  config: Config,
+  detection: DetectionSet,
+  logger: Logger,
+  build: { version: string },
+  steps: ServiceSteps,
+  opened: AsyncDisposableStack,
+): Promise<RunningService> {
 
   // Health first: /healthz answers while the steps below wait for their clusters.
   const operations = opened.use(await steps.startOperations({ host: config.METRICS_HOST, port: config.METRICS_PORT, version: build.version }, logger));

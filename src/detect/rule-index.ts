@@ -1,9 +1,15 @@
 // Narrows many rules to the few an event could match, by the field values their queries require.
-import type { CompiledRule } from './compile-rule.js';
+import type { EventMatcher } from './compile.js';
 import { fieldType, KEYWORD_IGNORE_ABOVE } from './ecs-field-types.js';
 import type { EqlQuery, Expr } from './eql-ast.js';
 import { collectValues } from './field-values.js';
 import { hasWildcard } from './wildcard.js';
+
+/** What the index reads of a compiled rule (compile-rule.ts builds these; it also imports requirementsOf from here). */
+interface IndexedRule {
+  readonly requirements: readonly Requirement[];
+  readonly matches: EventMatcher;
+}
 
 /** A necessary condition of a query: some value of `field` is in `values` (lowercased when caseInsensitive). */
 export interface Requirement {
@@ -80,16 +86,16 @@ interface Field {
 }
 
 /** Rules that require one more field, under each value they accept (case-folded ones under the lowercased value). */
-interface Split {
+interface Split<Rule> {
   readonly field: Field;
-  readonly exact: ReadonlyMap<string, readonly CompiledRule[]>;
-  readonly folded: ReadonlyMap<string, readonly CompiledRule[]>;
+  readonly exact: ReadonlyMap<string, readonly Rule[]>;
+  readonly folded: ReadonlyMap<string, readonly Rule[]>;
 }
 
 /** The rules left for one combination of context values: split on further required fields, the rest always run. */
-interface Stage {
-  readonly rest: readonly CompiledRule[];
-  readonly splits: readonly Split[];
+interface Stage<Rule> {
+  readonly rest: readonly Rule[];
+  readonly splits: readonly Split<Rule>[];
 }
 
 /** Fields a stage splits on at most, each the most required among the rules not yet split. */
@@ -103,12 +109,12 @@ const MAX_SPLITS = 3;
  * event holds one of the values it accepts there. The result equals a linear scan in load order:
  * the index only skips rules that cannot match (property-tested).
  */
-export class RuleIndex {
+export class RuleIndex<Rule extends IndexedRule> {
   private readonly contextFields: readonly Field[];
-  private readonly stages = new Map<string, Stage>();
-  private readonly ordinal: ReadonlyMap<CompiledRule, number>;
+  private readonly stages = new Map<string, Stage<Rule>>();
+  private readonly ordinal: ReadonlyMap<Rule, number>;
 
-  constructor(private readonly rules: readonly CompiledRule[]) {
+  constructor(private readonly rules: readonly Rule[]) {
     this.ordinal = new Map(rules.map((rule, i) => [rule, i]));
     const stats = new Map<string, { rules: number; values: Set<string> }>();
     for (const rule of rules) {
@@ -127,7 +133,7 @@ export class RuleIndex {
   }
 
   /** The rules that match the event, in load order. */
-  matching(event: object): CompiledRule[] | undefined {
+  matching(event: object): Rule[] | undefined {
     const context = this.contextFields.map((field) => indexedKeywords(event, field.path));
     const key = JSON.stringify(context);
     let stage = this.stages.get(key);
@@ -136,12 +142,12 @@ export class RuleIndex {
       if (this.stages.size >= MAX_KEYS) this.stages.clear();
       this.stages.set(key, stage);
     }
-    let matched: CompiledRule[] | undefined;
+    let matched: Rule[] | undefined;
     for (const rule of stage.rest) if (rule.matches(event)) (matched ??= []).push(rule);
     for (const split of stage.splits) {
       const values = indexedKeywords(event, split.field.path);
       if (values.length === 0) continue;
-      const seen = values.length > 1 ? new Set<CompiledRule>() : undefined;
+      const seen = values.length > 1 ? new Set<Rule>() : undefined;
       for (const value of values) {
         for (const rules of [split.exact.get(value), split.folded.get(value.toLowerCase())]) {
           if (rules === undefined) continue;
@@ -161,14 +167,14 @@ export class RuleIndex {
     return matched;
   }
 
-  private stage(context: readonly (readonly string[])[]): Stage {
+  private stage(context: readonly (readonly string[])[]): Stage<Rule> {
     let rest = this.rules.filter((rule) =>
       this.contextFields.every((field, i) =>
         rule.requirements.every((requirement) => requirement.field !== field.name || meets(requirement, context[i]!)),
       ),
     );
     const used = new Set(this.contextFields.map((field) => field.name));
-    const splits: Split[] = [];
+    const splits: Split<Rule>[] = [];
     while (splits.length < MAX_SPLITS) {
       const counts = new Map<string, number>();
       for (const rule of rest) {
@@ -180,9 +186,9 @@ export class RuleIndex {
       if (best === undefined || best[1] < 2) break;
       used.add(best[0]);
       const field = { name: best[0], path: best[0].split('.') };
-      const remaining: CompiledRule[] = [];
-      const exact = new Map<string, CompiledRule[]>();
-      const folded = new Map<string, CompiledRule[]>();
+      const remaining: Rule[] = [];
+      const exact = new Map<string, Rule[]>();
+      const folded = new Map<string, Rule[]>();
       for (const rule of rest) {
         // Several requirements on the field: the first is enough to narrow, the rule checks the rest.
         const requirement = rule.requirements.find((r) => r.field === field.name);

@@ -15,7 +15,7 @@ const NEEDS_WHOLE: readonly CompiledRule[] = Object.freeze([]);
 
 /** Below this many rules a plain scan is as fast as the index's key look-up. */
 const INDEX_FROM_RULES = 16;
-const indexes = new WeakMap<readonly CompiledRule[], RuleIndex>();
+const indexes = new WeakMap<readonly CompiledRule[], RuleIndex<CompiledRule>>();
 
 /** The rules the event matches, in load order; a feed running many rules asks its RuleIndex. */
 export function matchingRules<Rule extends CompiledRule>(rules: readonly Rule[], event: EcsEvent): Rule[] | undefined {

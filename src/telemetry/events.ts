@@ -1,6 +1,5 @@
 // Named internal events: each one logs and bumps its metrics in one place, so the two never disagree.
 import type { DetectorError } from '../errors.js';
-import type { ItemOutcome } from '../sinks/elasticsearch/bulk-writer.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -9,6 +8,14 @@ export interface RecordPosition {
   topic: string;
   partition: number;
   offset: string;
+}
+
+/** One alert's outcome as a sink reports it (the Elasticsearch sink's ItemOutcome fits): telemetry imports no sink. */
+export interface AlertOutcome {
+  alert: { id: string; vendor: string };
+  outcome: 'created' | 'duplicate' | 'suppressed' | 'failed';
+  status?: number;
+  reason?: string;
 }
 
 export interface LatencySample {
@@ -89,7 +96,7 @@ export function createEvents(metrics: Metrics, logger: Logger) {
       metrics.pendingAlerts.inc(delta);
     },
 
-    alertWritten(outcome: ItemOutcome, latency: LatencySample, ackedAtMs: number): void {
+    alertWritten(outcome: AlertOutcome, latency: LatencySample, ackedAtMs: number): void {
       metrics.alertsWritten.inc({ vendor: outcome.alert.vendor, outcome: outcome.outcome });
       if (outcome.outcome === 'failed') {
         logger.error({ alertId: outcome.alert.id, vendor: outcome.alert.vendor, status: outcome.status, reason: outcome.reason }, 'Elasticsearch rejected an alert; it goes to the dead-letter topic');

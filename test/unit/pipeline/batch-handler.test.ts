@@ -10,7 +10,8 @@ import type { DeadLetter, DeadLetterPublisher } from '../../../src/kafka/dead-le
 import type { SessionControls } from '../../../src/kafka/feed-consumer.js';
 import { packagePath } from '../../../src/package-root.js';
 import { createBatchHandler } from '../../../src/pipeline/batch-handler.js';
-import type { FeedDecoder, FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
+import type { FeedDecoder } from '../../../src/decode/feed-decoder.js';
+import type { FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
 import type { BulkAlertWriter } from '../../../src/sinks/elasticsearch/bulk-writer.js';
 import { createEvents } from '../../../src/telemetry/events.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
