@@ -1,8 +1,9 @@
 // Builds reader schemas that keep only the Avro fields a rule reads, so most records are never fully decoded.
 import type avro from 'avsc';
 import { DetectorError } from '../errors.js';
+import type { AvroSchemaJson } from '../vendors/shared/schema-file.js';
 import type { VendorFeed } from '../vendors/types.js';
-import { parseSchema, type AvroSchemaJson } from './schemas.js';
+import { parseSchema } from './schemas.js';
 
 /*
  * Why projection exists: the detector evaluates every record, but a rule reads four or five fields

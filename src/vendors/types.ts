@@ -19,11 +19,6 @@ export interface VendorFeed {
   /** ECS `event.dataset` / `event.module` the integration assigns. */
   readonly dataset: string;
   readonly module: string;
-  /**
-   * Turns a record as the vendor ships it (JSON: flat dotted keys, `@timestamp`, ...) into the
-   * shape of this feed's Avro schema. Used by producers, fixtures and the demo, never on the hot path.
-   */
-  fromNative(native: Record<string, unknown>): AvroRecord;
   /** Pure mapping to ECS. Never throws on a schema-valid record; sets only fields that have values. */
   toEcs(record: AvroRecord): EcsEvent;
   /**

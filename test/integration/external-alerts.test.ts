@@ -11,6 +11,7 @@ import { loadFixtures } from '../../scripts/samples/fixtures.js';
 import { defendRecord } from './harness/defend-records.js';
 import { eventually, metricValue, startDetector, type RunningDetector } from './harness/detector.js';
 import { alertDocuments, createTestFeeds, resetAlertStream, type TestFeeds } from './harness/feeds.js';
+import { fromNative } from '../../scripts/native/from-native.js';
 
 /**
  * The rule (detection-rules rules/promotions/external_alerts.toml, rule_id eb079c62-…) is a KQL query
@@ -99,7 +100,7 @@ describe('the External Alerts rule over the alerts data stream', () => {
       const list = fixtures.get(vendor.id) ?? [];
       await producer.send({
         topic: feeds.topicOf.get(vendor.id) as string,
-        messages: list.map((fixture) => ({ key: fixture.file, value: encodeRecord(vendor, vendor.fromNative(fixture.native), { format: 'confluent' }) })),
+        messages: list.map((fixture) => ({ key: fixture.file, value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format: 'confluent' }) })),
       });
     }
     const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;

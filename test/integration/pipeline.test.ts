@@ -8,6 +8,7 @@ import { VENDORS } from '../../src/vendors/index.js';
 import { loadFixtures, type Fixture } from '../../scripts/samples/fixtures.js';
 import { eventually, metricValue, startDetector, type RunningDetector } from './harness/detector.js';
 import { alertDocuments, createTestFeeds, readTopic, type TestFeeds } from './harness/feeds.js';
+import { fromNative } from '../../scripts/native/from-native.js';
 
 type Format = 'confluent' | 'raw';
 
@@ -69,10 +70,10 @@ describe.each<Format>(['confluent', 'raw'])('the detector end to end, %s values'
       const list = fixtures.get(vendor.id) ?? [];
       const encoded = list.map((fixture) => ({
         key: fixture.file,
-        value: encodeRecord(vendor, vendor.fromNative(fixture.native), { format }),
+        value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format }),
         headers: { 'x-fixture': fixture.file },
       }));
-      const body = encodeRecord(vendor, vendor.fromNative(list[0]?.native ?? {}), { format: 'raw' });
+      const body = encodeRecord(vendor, fromNative(vendor, list[0]?.native ?? {}), { format: 'raw' });
       const poison = poisonRecords(format, body);
       poisonByVendor.set(vendor.id, poison);
       await producer.send({

@@ -7,6 +7,7 @@ import type { VendorFeed } from '../../../src/vendors/types.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
 import { vary } from '../../../scripts/samples/vary.js';
 import { avroVarint } from '../../unit/decode/avro-varint.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 export const MiB = 1024 * 1024;
 
@@ -56,7 +57,7 @@ export function poisonRecords(random: () => number): Poison[] {
   const out: Poison[] = [];
   for (const feed of VENDORS) {
     const template = loadFixtures(feed.id).find((f) => f.alert) ?? loadFixtures(feed.id)[0];
-    const valid = encodeRecord(feed, feed.fromNative(vary(template?.native ?? {}, { serial: ++serial, nowMs: Date.now() }) as Record<string, unknown>), { format: 'confluent' });
+    const valid = encodeRecord(feed, fromNative(feed, vary(template?.native ?? {}, { serial: ++serial, nowMs: Date.now() }) as Record<string, unknown>), { format: 'confluent' });
     const body = valid.subarray(5);
     const randomBytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));
     const unframed = randomBytes(256);
@@ -100,7 +101,7 @@ export function absurdRecords(): Absurd[] {
   const endgame = vendor('endgame');
   const sample = 'linux-exec-pg-dump-endpoint-sample.json';
   const make = (feed: VendorFeed, native: Record<string, unknown>, name: string, outcome: AbsurdOutcome, stored?: Absurd['stored'], patch?: (b: Buffer) => Buffer): Absurd => {
-    const record = feed.fromNative(native);
+    const record = fromNative(feed, native);
     const encoded = encodeRecord(feed, record, { format: 'confluent' });
     return { name, vendor: feed.id, value: patch ? patch(encoded) : encoded, identity: feed.eventIdentity(record), outcome, ...(stored ? { stored } : {}) };
   };

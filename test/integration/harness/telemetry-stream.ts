@@ -7,6 +7,7 @@ import { VENDORS } from '../../../src/vendors/index.js';
 import type { VendorFeed } from '../../../src/vendors/types.js';
 import { mulberry32, SampleStream } from '../../../scripts/samples/sample-stream.js';
 import { sleep } from './detector.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 /** Headers the stream puts on every record, read back by alert-census.ts. */
 export const STREAM_HEADERS = {
@@ -86,7 +87,7 @@ export class TelemetryStream {
     for (let i = 0; i < count; i++) {
       const stream = this.streams[(this.sent + i) % this.streams.length] as SampleStream;
       const sample = stream.next();
-      const record = sample.vendor.fromNative(sample.native);
+      const record = fromNative(sample.vendor, sample.native);
       const identity = sample.vendor.eventIdentity(record);
       const headers: Record<string, string> = {
         [STREAM_HEADERS.vendor]: sample.vendor.id,

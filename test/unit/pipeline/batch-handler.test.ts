@@ -18,6 +18,7 @@ import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 const session: SessionControls = { heartbeat: async () => undefined, pauseAll: () => undefined, resumeAll: () => undefined, stillOwned: () => true };
 
@@ -48,7 +49,7 @@ describe('createBatchHandler with a registry outage', () => {
     });
     const quiet = loadFixtures(vendor.id).filter((fixture) => !fixture.alert);
     const messages = quiet.map(
-      (fixture, i): KafkaMessage => ({ key: null, value: encodeRecord(vendor, vendor.fromNative(fixture.native), { format: 'raw' }), offset: String(i), timestamp: '0', attributes: 0, headers: {} }),
+      (fixture, i): KafkaMessage => ({ key: null, value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format: 'raw' }), offset: String(i), timestamp: '0', attributes: 0, headers: {} }),
     );
     const consumed = async () => (await registry.getSingleMetric('edr_detector_records_consumed_total')?.get())?.values.reduce((n, v) => n + v.value, 0) ?? 0;
 

@@ -10,6 +10,7 @@ import { valueMatcher } from '../../../src/pipeline/value-match.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import type { VendorFeed } from '../../../src/vendors/types.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 let rules: LoadedRules;
 beforeAll(async () => {
@@ -22,7 +23,7 @@ function runtimeOf(vendor: VendorFeed): FeedRuntime {
 }
 
 function valuesOf(vendor: VendorFeed): { file: string; value: Buffer; alert: boolean }[] {
-  return loadFixtures(vendor.id).map((fixture) => ({ file: fixture.file, value: encodeRecord(vendor, vendor.fromNative(fixture.native), { format: 'confluent' }), alert: fixture.alert }));
+  return loadFixtures(vendor.id).map((fixture) => ({ file: fixture.file, value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format: 'confluent' }), alert: fixture.alert }));
 }
 
 describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id, vendor) => {

@@ -14,6 +14,7 @@ import type { ItemOutcome } from '../../../src/sinks/elasticsearch/bulk-writer.j
 import { VENDORS } from '../../../src/vendors/index.js';
 import { editableRulesDir } from '../../../scripts/demo-soc.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 const RULE_FILE = 'potential_database_dumping_activity.toml';
 const rulesDir = editableRulesDir();
@@ -46,7 +47,7 @@ function messagesOf(vendorId: string): KafkaMessage[] {
   const vendor = VENDORS.find((candidate) => candidate.id === vendorId)!;
   return loadFixtures(vendorId).map((fixture, i) => ({
     key: null,
-    value: encodeRecord(vendor, vendor.fromNative(fixture.native), { format: 'confluent' }),
+    value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format: 'confluent' }),
     timestamp: String(1_000 + i),
     attributes: 0,
     offset: String(i),

@@ -13,6 +13,7 @@ import type { AvroRecord, VendorFeed } from '../../../src/vendors/types.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
 import { mulberry32, SampleStream } from '../../../scripts/samples/sample-stream.js';
 import { arbitraryFor } from '../decode/avro-arbitrary.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 const RANDOM_RECORDS = 400;
 /** Values the mappings branch on, so random records take the interesting paths often. */
@@ -80,7 +81,7 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
   });
 
   it('agrees with toEcs on every fixture', () => {
-    for (const fixture of fixtures) agree(vendor.fromNative(fixture.native), fixture.file);
+    for (const fixture of fixtures) agree(fromNative(vendor, fixture.native), fixture.file);
   });
 
   it('maps most records of the sample stream from what it reads alone', () => {
@@ -88,7 +89,7 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
     let alone = 0;
     for (let i = 0; i < 300; i++) {
       const sample = stream.next();
-      if (agree(vendor.fromNative(sample.native), sample.template)) alone++;
+      if (agree(fromNative(vendor, sample.native), sample.template)) alone++;
     }
     expect(alone).toBeGreaterThan(240);
   });
@@ -110,7 +111,7 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
     const leaves = leafFields(type, []).map((leaf) => ({ weight: lineage.has(leaf.path.join('.')) ? 20 : 1, arbitrary: arbitraryFor(leaf.type, { string, maxItems: 3 }).map((value) => ({ path: leaf.path, value })) }));
     const edit = fc.oneof(...leaves);
     const records = fc.tuple(fc.constantFrom(...fixtures), fc.array(edit, { minLength: 1, maxLength: 3 })).map(([fixture, edits]) => {
-      const record = structuredClone(vendor.fromNative(fixture.native));
+      const record = structuredClone(fromNative(vendor, fixture.native));
       for (const { path, value } of edits) setLeaf(record, path, value);
       return record;
     });
@@ -123,7 +124,7 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
 
 function branchStrings(vendor: VendorFeed): fc.Arbitrary<string> {
   const seen = new Set<string>();
-  for (const fixture of loadFixtures(vendor.id)) strings(vendor.fromNative(fixture.native), seen);
+  for (const fixture of loadFixtures(vendor.id)) strings(fromNative(vendor, fixture.native), seen);
   return fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...BRANCH_VALUES) },
     { weight: 2, arbitrary: fc.constantFrom(...seen) },
