@@ -1,7 +1,10 @@
-// Layer rules for src/: the pure middle (vendors, decode, detect, alerts, pipeline) knows nothing of
-// Kafka or Elasticsearch; adapters (kafka, sinks) do not know each other; only the composition root
-// (service.ts, main.ts) wires everything. `npm run lint:layers` runs this in CI.
-const pure = '^src/(vendors|decode|detect|alerts|ecs|pipeline)/';
+// Layer rules for src/ (the README's Layout section draws them): dependencies point one way, from the
+// composition roots (main.ts, service.ts, service/, backfill/main.ts) through the adapters (kafka,
+// sinks) and the pipeline down to the pure middle (vendors, decode, detect, alerts, ecs).
+// `npm run lint:layers` runs this in CI; test/conformance/layers.test.ts shows it failing on a wrong import.
+const pure = '^src/(vendors|decode|detect|alerts|ecs)/';
+/** The pipeline's pure part: one batch in, alerts and dead letters out, no I/O. */
+const purePipeline = '^src/pipeline/(evaluate-batch|value-match|feed-runtime)\\.ts$';
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -15,27 +18,41 @@ module.exports = {
     {
       name: 'pure-middle-has-no-io-clients',
       severity: 'error',
-      comment: 'Decode, map, match and alert building are pure: Kafka and Elasticsearch stay at the edges.',
-      from: { path: pure },
-      to: { path: ['^src/(kafka|sinks|telemetry)/', '^src/service\\.ts$', 'node_modules/(kafkajs|@elastic/elasticsearch)/'] },
+      comment:
+        'Decode, map, match and alert building are pure: Kafka, Elasticsearch and the signals (telemetry) stay at the edges, ' +
+        'and the pure middle never reaches up into the pipeline or the composition root.',
+      from: { path: [pure, purePipeline] },
+      to: { path: ['^src/(kafka|sinks|telemetry|service)/', '^src/service\\.ts$', 'node_modules/(kafkajs|@elastic/elasticsearch)/'] },
+    },
+    {
+      name: 'pipeline-knows-no-adapter',
+      severity: 'error',
+      comment:
+        'The batch handler orchestrates through interfaces it declares (alert writer, dead letters, session controls) and emits ' +
+        'through telemetry events; the Kafka and Elasticsearch adapters implement those interfaces, so the pipeline imports neither.',
+      from: { path: '^src/pipeline/' },
+      to: { path: ['^src/(kafka|sinks)/', 'node_modules/(kafkajs|@elastic/elasticsearch)/'] },
     },
     {
       name: 'vendors-and-detect-stand-alone',
       severity: 'error',
-      comment: 'A vendor mapping and the rule engine read only ECS and the shared errors.',
+      comment:
+        'A vendor mapping and the rule engine read only ECS, their own files and the shared errors. Decode reads the vendors ' +
+        '(their schema files and lineage), not the other way round.',
       from: { path: '^src/(vendors|detect)/' },
-      to: { path: '^src/(decode|pipeline|alerts)/' },
+      to: { path: '^src/(decode|pipeline|alerts|ruleset|exceptions|suppression)/' },
     },
     {
       name: 'decode-below-pipeline',
       severity: 'error',
+      comment: 'The pipeline uses decode (FeedDecoder is declared in decode), so decode may not import it back.',
       from: { path: '^src/decode/' },
       to: { path: '^src/(pipeline|alerts)/' },
     },
     {
       name: 'telemetry-is-a-leaf',
       severity: 'error',
-      comment: 'Signals are emitted by every layer, so telemetry may not import them back.',
+      comment: 'Signals are emitted by every layer, so telemetry declares the shapes it reports and imports none of them back.',
       from: { path: '^src/telemetry/' },
       to: { path: '^src/(kafka|sinks|pipeline|decode|detect|alerts|vendors)/' },
     },
@@ -61,12 +78,14 @@ module.exports = {
     {
       name: 'production-does-not-import-tooling',
       severity: 'error',
+      comment: 'Fixture and sample tooling (scripts/native: vendor JSON to Avro) serves tests and demos, never the service.',
       from: { path: '^src/' },
       to: { path: '^(test|bench|scripts)/' },
     },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
+    // swc, not tsc: dependency-cruiser reads TypeScript through the TypeScript 5 JS API, which TypeScript 7 no longer ships.
     parser: 'swc',
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },

@@ -14,7 +14,7 @@ import { VENDORS } from '../vendors/index.js';
 import { BackfillArgsError, parseBackfillArgs, type BackfillArgs } from './args.js';
 import { runBackfill } from './backfill.js';
 import { BackfillProgress } from './progress.js';
-import { planWindows } from './window.js';
+import { planWindows } from '../kafka/offset-window.js';
 
 /** Exit codes: 0 the whole window done; 1 interrupted, failed, or alerts refused; 2 bad arguments, settings or rules. */
 const EXIT_INCOMPLETE = 1;
