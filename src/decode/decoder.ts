@@ -20,8 +20,10 @@ import {
 
 /*
  * Hot path design. Almost every value is decoded synchronously: in `raw` format, for bundled
- * schema ids, and for registry ids already fetched, `decodeSync` costs two Map lookups plus the
- * avsc read. Only a registry id never seen before needs I/O, and the caller decides when to wait:
+ * schema ids, and for registry ids already fetched, `decodeSync` finds the feed's cached plan for
+ * the value's writer schema and reads through it (avsc's generated reader, resolving to the feed's
+ * possibly projected reader schema). Only a registry id never seen before needs I/O, and the caller
+ * decides when to wait:
  *   const pending = decoder.prepare(batch.map((m) => m.value)); // undefined: nothing to fetch
  *   if (pending) await pending;          // rejects (retriable) only if the registry is unreachable
  *   for (const m of batch) decoder.decodeSync(vendor, m.value);  // record, or throws DetectorError

@@ -1,4 +1,5 @@
 // Installs (or refreshes) the alerts data stream: template, the stream itself, lifecycle; safe to repeat.
+import { setTimeout as delay } from 'node:timers/promises';
 import { errors, type Client } from '@elastic/elasticsearch';
 import { DetectorError } from '../../errors.js';
 import { alertDataStreamTemplate, alertMappings } from './alert-template.js';
@@ -147,7 +148,7 @@ export async function installAlertTemplateWhenReachable(
       const delayMs = Math.min(5_000, 250 * 2 ** attempt);
       if (!mayHeal(error) || Date.now() + delayMs > deadline) throw error;
       onRetry(error, attempt);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await delay(delayMs);
     }
   }
 }
