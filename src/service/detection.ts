@@ -13,9 +13,9 @@ import type { Operations } from './operations.js';
 
 export interface Detection extends AsyncDisposable {
   /** The runtime the next batch of this topic uses: always from one detection set, never a mixture. */
-  runtimeFor(topic: string): FeedRuntime | undefined;
+  runtimeFor: (topic: string) => FeedRuntime | undefined;
   /** Reloads rules, exceptions and suppression now (SIGHUP); a bad set is refused and the old one kept. */
-  reload(trigger: string): Promise<void>;
+  reload: (trigger: string) => Promise<void>;
 }
 
 const summary = (set: DetectionSet) => ({ fingerprint: set.fingerprint, loadedAtMs: set.loadedAtMs, rules: set.rules.length, exceptionLists: set.exceptions.lists.size });

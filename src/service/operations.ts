@@ -15,8 +15,8 @@ export interface Operations extends AsyncDisposable {
   events: Events;
   state: ServiceState;
   /** Later steps add what the probes read; each probe answer refreshes the state from them first. */
-  addProbe(probe: StateProbe): void;
-  refresh(): ServiceState;
+  addProbe: (probe: StateProbe) => void;
+  refresh: () => ServiceState;
 }
 
 export async function startOperations(settings: { host: string; port: number; version: string }, logger: Logger): Promise<Operations> {
