@@ -17,7 +17,7 @@ export interface RunningService {
 }
 
 /** The steps in start order; a parameter so a test can check the lifecycle with in-memory fakes. */
-export const SERVICE_STEPS = { startOperations, connectElasticsearch, connectKafka, startDetection, startConsuming };
+const SERVICE_STEPS = { startOperations, connectElasticsearch, connectKafka, startDetection, startConsuming };
 export type ServiceSteps = typeof SERVICE_STEPS;
 
 export async function startService(config: Config, detection: DetectionSet, logger: Logger, build: { version: string }, steps: ServiceSteps = SERVICE_STEPS): Promise<RunningService> {

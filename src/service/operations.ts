@@ -7,7 +7,7 @@ import type { Logger } from '../telemetry/logger.js';
 import { createMetrics, type Metrics } from '../telemetry/metrics.js';
 
 /** Reads one part of the state from the component that owns it (the consumer, the registry client). */
-export type StateProbe = (state: ServiceState) => void;
+type StateProbe = (state: ServiceState) => void;
 
 export interface Operations extends AsyncDisposable {
   port: number;

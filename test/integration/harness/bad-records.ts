@@ -30,7 +30,7 @@ export interface Poison {
  * they came; no alert (the rule does not match); or, when Elasticsearch itself refuses the alert
  * document, a SINK_REJECTED dead letter carrying that document, never a silent loss.
  */
-export type AbsurdOutcome = 'alert' | 'no alert' | 'sink rejected';
+type AbsurdOutcome = 'alert' | 'no alert' | 'sink rejected';
 
 export interface Absurd {
   name: string;

@@ -8,7 +8,7 @@ import { loadFixtures } from '../../../scripts/samples/fixtures.js';
 import { fromNative } from '../../../scripts/native/from-native.js';
 
 /** The added field: a producer-side note the detector's reader schema does not know. */
-export const ADDED_FIELD = { name: 'edr_test_producer_note', type: 'string', default: 'evolved' } as const;
+const ADDED_FIELD = { name: 'edr_test_producer_note', type: 'string', default: 'evolved' } as const;
 
 export interface Evolution {
   schema: AvroSchemaJson;

@@ -69,7 +69,7 @@ export const testType: avro.Type = parseSchema(TEST_SCHEMA);
 export const TEST_FEED: DecodableFeed = { id: 'test-edr', schemaFile: 'test-edr.avsc', bundledSchemaId: 9001 };
 
 /** A second feed with an unrelated schema, to play "another vendor's bundled id". */
-export const OTHER_SCHEMA: AvroSchemaJson = {
+const OTHER_SCHEMA: AvroSchemaJson = {
   type: 'record',
   name: 'OtherEvent',
   namespace: 'test.other',
