@@ -27,6 +27,7 @@ export function encodeRecord(vendor: DecodableFeed, record: AvroRecord, options:
 
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
+  // oxlint-disable-next-line typescript/no-base-to-string -- only what JSON cannot show (functions, symbols) reaches String.
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

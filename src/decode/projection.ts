@@ -142,7 +142,7 @@ function pruneValue(type: avro.Type, node: PathNode | undefined, value: unknown)
 function emitNamed(node: SchemaNode, shapes: Map<string, Map<string, string>>, used: Set<string>): SchemaNode {
   if (typeof node === 'string') return node;
   if (Array.isArray(node)) return node.map((branch) => emitNamed(branch, shapes, used));
-  const object = node as JsonObject;
+  const object = node;
   if (object.type === 'array') return { ...object, items: emitNamed(object.items as SchemaNode, shapes, used) };
   if (object.type === 'map') return { ...object, values: emitNamed(object.values as SchemaNode, shapes, used) };
   const name = object.name as string;

@@ -20,7 +20,7 @@ interface SchemaField {
 
 let schemaJson: SchemaJson | undefined;
 function schema(): SchemaJson {
-  schemaJson ??= readSchemaJson(SCHEMA_FILE) as SchemaJson;
+  schemaJson ??= readSchemaJson(SCHEMA_FILE);
   return schemaJson;
 }
 
@@ -102,7 +102,7 @@ function toEcs(record: AvroRecord): EcsEvent {
   if (typeof event['dataset'] !== 'string' || event['dataset'] === '') event['dataset'] = DATASET;
   if (typeof event['module'] !== 'string' || event['module'] === '') event['module'] = MODULE;
   doc['event'] = event;
-  return doc as EcsEvent;
+  return doc;
 }
 
 /** A non-empty string is kept; anything else gives way to the data stream's constant. */

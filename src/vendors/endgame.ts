@@ -135,7 +135,7 @@ function toEcs(record: AvroRecord): EcsEvent {
     }),
     endgame: compact(native),
   });
-  return (doc ?? {}) as EcsEvent;
+  return doc ?? {};
 }
 
 /**

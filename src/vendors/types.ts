@@ -46,5 +46,5 @@ export interface EcsFieldsMapping {
    * hold (rare edge values): the caller then maps the record projected to the fields' whole
    * lineage, with this function again (which then must not decline) or with toEcs.
    */
-  map(record: AvroRecord): EcsEvent | undefined;
+  map: (record: AvroRecord) => EcsEvent | undefined;
 }
