@@ -57,7 +57,7 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
    * Holds the fast path to toEcs field by field, on the narrow projection and on the lineage one.
    * Returns whether the narrow projection was enough; the lineage one must always be.
    */
-  function agree(record: AvroRecord, label: string): boolean {
+  function expectAgreement(record: AvroRecord, label: string): boolean {
     const value = encodeRecord(vendor, record, { format: 'confluent' });
     const expected = vendor.toEcs(full.decodeSync(vendor, value) as AvroRecord);
     const fromLineage = fast!.map(lineage.decodeSync(vendor, value) as AvroRecord);
@@ -81,7 +81,7 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
   });
 
   it('agrees with toEcs on every fixture', () => {
-    for (const fixture of fixtures) agree(fromNative(vendor, fixture.native), fixture.file);
+    for (const fixture of fixtures) expectAgreement(fromNative(vendor, fixture.native), fixture.file);
   });
 
   it('maps most records of the sample stream from what it reads alone', () => {
@@ -89,14 +89,14 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
     let alone = 0;
     for (let i = 0; i < 300; i++) {
       const sample = stream.next();
-      if (agree(fromNative(vendor, sample.native), sample.template)) alone++;
+      if (expectAgreement(fromNative(vendor, sample.native), sample.template)) alone++;
     }
     expect(alone).toBeGreaterThan(240);
   });
 
   it(`agrees with toEcs on ${RANDOM_RECORDS} random schema-valid records`, () => {
     fc.assert(
-      fc.property(arbitraryFor(bundledType(vendor), { string: branchStrings(vendor), maxItems: 3 }), (record) => void agree(record as AvroRecord, 'random')),
+      fc.property(arbitraryFor(bundledType(vendor), { string: branchStrings(vendor), maxItems: 3 }), (record) => void expectAgreement(record as AvroRecord, 'random')),
       { numRuns: RANDOM_RECORDS },
     );
   });
@@ -116,7 +116,7 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
       return record;
     });
     fc.assert(
-      fc.property(records, (record) => void agree(record, 'edited fixture')),
+      fc.property(records, (record) => void expectAgreement(record, 'edited fixture')),
       { numRuns: RANDOM_RECORDS * 2 },
     );
   });
