@@ -1,9 +1,8 @@
 // A small EDR-like schema and feed used by the decode unit tests, independent of the real vendors.
 import type avro from 'avsc';
 import { parseSchema } from '../../../src/decode/schemas.js';
-import { type AvroSchemaJson } from '../../../src/vendors/shared/schema-file.js';
 import type { DecodableFeed } from '../../../src/decode/writer-schemas.js';
-import type {  } from '../../../src/decode/writer-schemas.js';
+import type { AvroSchemaJson } from '../../../src/vendors/shared/schema-file.js';
 import type { AvroRecord } from '../../../src/vendors/types.js';
 
 /** Every Avro type kind the decoder must survive, with `Process` used twice (process and parent). */
