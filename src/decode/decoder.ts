@@ -93,11 +93,6 @@ export function createDecoder(options: DecoderOptions): RecordDecoder {
   return new Decoder(options.format, writers, schemaOf, undefined);
 }
 
-/** Shorthand for `createDecoder(options).project(fields)`. */
-export function createProjectedDecoder(options: DecoderOptions, fields: ProjectionFields): RecordDecoder {
-  return createDecoder(options).project(fields);
-}
-
 class Decoder implements RecordDecoder {
   private readonly feeds = new Map<string, FeedState>();
 
