@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { encodeRecord } from '../src/decode/encoder.js';
+import { encodeRecord } from './native/encoder.js';
 import { loadExceptionDirectory } from '../src/exceptions/exception-set.js';
 import { packagePath } from '../src/package-root.js';
 import { VENDORS } from '../src/vendors/index.js';

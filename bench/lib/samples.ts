@@ -1,5 +1,5 @@
 // Pre-encoded sample telemetry for the benchmarks: Confluent-framed values from the realistic sample stream.
-import { encodeRecord } from '../../src/decode/encoder.js';
+import { encodeRecord } from '../../scripts/native/encoder.js';
 import type { VendorFeed } from '../../src/vendors/types.js';
 import { mulberry32, SampleStream, type SampleMix } from '../../scripts/samples/sample-stream.js';
 import { fromNative } from '../../scripts/native/from-native.js';

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDecoder } from '../../src/decode/decoder.js';
-import { encodeRecord } from '../../src/decode/encoder.js';
+import { encodeRecord } from '../../scripts/native/encoder.js';
 import { createFeedDecoders } from '../../src/decode/feed-decoder.js';
 import type { ValueFormat } from '../../src/decode/framing.js';
 import { lineagePaths, projectSchema } from '../../src/decode/projection.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { estypes } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeRecord } from '../../src/decode/encoder.js';
+import { encodeRecord } from '../../scripts/native/encoder.js';
 import { packagePath } from '../../src/package-root.js';
 import { VENDORS } from '../../src/vendors/index.js';
 import { loadFixtures } from '../../scripts/samples/fixtures.js';

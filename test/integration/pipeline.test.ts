@@ -1,7 +1,7 @@
 // End to end through the real Kafka and Elasticsearch: every vendor's fixtures, both value formats.
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeRecord } from '../../src/decode/encoder.js';
+import { encodeRecord } from '../../scripts/native/encoder.js';
 import { frameConfluent } from '../../src/decode/framing.js';
 import { DEAD_LETTER_HEADERS } from '../../src/kafka/dead-letter.js';
 import { VENDORS } from '../../src/vendors/index.js';

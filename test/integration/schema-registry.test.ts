@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedDecoders } from '../../src/decode/feed-decoder.js';
-import { encodeRecord } from '../../src/decode/encoder.js';
+import { encodeRecord } from '../../scripts/native/encoder.js';
 import { frameConfluent } from '../../src/decode/framing.js';
 import { loadRules, type LoadedRules } from '../../src/detect/load-rules.js';
 import { DEAD_LETTER_HEADERS } from '../../src/kafka/dead-letter.js';

@@ -1,6 +1,6 @@
 // Bad and absurd-but-valid records for the bad-input fault suite, each with the outcome it must have.
 import { expect } from 'vitest';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { frameConfluent } from '../../../src/decode/framing.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import type { VendorFeed } from '../../../src/vendors/types.js';

@@ -1,5 +1,5 @@
 // Elastic Defend exec records built from the mysqldump fixture, varied by user, parent, host and time.
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
 import { fromNative } from '../../../scripts/native/from-native.js';

@@ -1,7 +1,7 @@
 // A paced producer of sample telemetry for fault suites: every record says in its headers what it must cause.
 import type avro from 'avsc';
 import type { Kafka, Message, Producer } from 'kafkajs';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import type { ValueFormat } from '../../../src/decode/framing.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import type { VendorFeed } from '../../../src/vendors/types.js';

@@ -3,7 +3,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backfillBatch, type AlertSink } from '../../../src/backfill/backfill.js';
 import { BackfillProgress } from '../../../src/backfill/progress.js';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules } from '../../../src/detect/load-rules.js';
 import { packagePath } from '../../../src/package-root.js';

@@ -1,7 +1,7 @@
 // Projection: reader schemas pruned to requested paths, decoded through resolvers from the full writer.
 import { describe, expect, it } from 'vitest';
 import { createDecoder } from '../../../src/decode/decoder.js';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { lineagePaths, projectedType, projectSchema } from '../../../src/decode/projection.js';
 import { parseSchema } from '../../../src/decode/schemas.js';
 import { DetectorError } from '../../../src/errors.js';

@@ -2,7 +2,7 @@
 import type { KafkaMessage } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules } from '../../../src/detect/load-rules.js';
 import { DetectorError } from '../../../src/errors.js';

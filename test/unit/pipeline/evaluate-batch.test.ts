@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { KafkaMessage } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules, type LoadedRules } from '../../../src/detect/load-rules.js';
 import { loadRuleSet } from '../../../src/detect/rule-set.js';

@@ -1,6 +1,6 @@
 // The per-feed matcher: fast path, its fallback to the whole lineage, remembered outcomes, mapping failures.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules, type LoadedRules } from '../../../src/detect/load-rules.js';
 import { isDetectorError } from '../../../src/errors.js';

@@ -5,7 +5,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backfillBatch, type AlertSink } from '../../../src/backfill/backfill.js';
 import { BackfillProgress } from '../../../src/backfill/progress.js';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { packagePath } from '../../../src/package-root.js';
 import { buildFeedRuntimes } from '../../../src/ruleset/feed-runtimes.js';
 import { loadDetectionSet, type DetectionConfig } from '../../../src/ruleset/load-detection-set.js';

@@ -3,7 +3,7 @@ import type avro from 'avsc';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDecoder } from '../../../src/decode/decoder.js';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { lineagePaths } from '../../../src/decode/projection.js';
 import { bundledType } from '../../../src/decode/schemas.js';
 import { loadRules } from '../../../src/detect/load-rules.js';
