@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup-kafkajs.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     // Integration suites share one Kafka and one Elasticsearch; running files one at a time keeps

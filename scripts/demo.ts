@@ -6,6 +6,7 @@ import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { encodeRecord } from './native/encoder.js';
 import { loadExceptionDirectory } from '../src/exceptions/exception-set.js';
+import { installKafkajsTimerFix } from '../src/kafka/kafkajs-timer-fix.js';
 import { packagePath } from '../src/package-root.js';
 import { VENDORS } from '../src/vendors/index.js';
 import { metricValue, sleep, startDetector, type RunningDetector } from '../test/integration/harness/detector.js';
@@ -26,6 +27,7 @@ let running: RunningDetector | undefined;
 
 async function main(): Promise<void> {
   execFileSync('bash', ['scripts/stack/up.sh'], { stdio: 'inherit' });
+  installKafkajsTimerFix();
   const kafka = new Kafka({ clientId: 'edr-demo', brokers: TEST_STACK.kafkaBroker.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();

@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   DECODE_REGISTRY_UNAVAILABLE: { stage: 'decode', retriable: true },
   // map stage: a decoded record could not become ECS
   MAP_FAILED: { stage: 'map', retriable: false },
+  // alert stage: a matched event could not become an alert document (a bug, never bad input)
+  ALERT_BUILD_FAILED: { stage: 'alert', retriable: false },
   // start-up
   CONFIG_INVALID: { stage: 'config', retriable: false },
   RULE_INVALID: { stage: 'rules', retriable: false },
@@ -21,6 +23,12 @@ export const ERROR_CODES = {
   SUPPRESSION_CONFLICT: { stage: 'sink', retriable: true },
   // Kafka connection at start-up (an unreachable broker heals; refused credentials are CONFIG_INVALID)
   KAFKA_UNAVAILABLE: { stage: 'kafka', retriable: true },
+  // a feed or dead-letter topic does not exist (yet): created by whoever owns the topics
+  KAFKA_TOPIC_MISSING: { stage: 'kafka', retriable: true },
+  // the dead-letter topic did not acknowledge a batch's letters: the batch is read again
+  DLQ_UNAVAILABLE: { stage: 'dead-letter', retriable: true },
+  // a batch failed for a reason no code above names (a bug); it is read again after a backoff
+  BATCH_FAILED: { stage: 'pipeline', retriable: true },
   // sink
   SINK_REJECTED: { stage: 'sink', retriable: false },
   SINK_UNAVAILABLE: { stage: 'sink', retriable: true },

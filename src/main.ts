@@ -22,15 +22,13 @@ function fail(message: string, code: number): never {
 
 /**
  * Node prints process warnings as plain text on stderr, which breaks a JSON log stream. They go
- * through the logger instead. kafkajs schedules a timer with a negative delay whenever its request
- * queue is idle (its throttle deadline starts in the past); Node clamps it to 1 ms and warns, so
- * that one is only worth a debug line.
+ * through the logger instead. (kafkajs' negative timer, which used to warn on every start, is fixed
+ * at its cause: src/kafka/kafkajs-timer-fix.ts.)
  */
 function routeProcessWarnings(logger: ReturnType<typeof createLogger>): void {
   process.removeAllListeners('warning');
   process.on('warning', (warning) => {
-    const level = warning.name === 'TimeoutNegativeWarning' ? 'debug' : 'warn';
-    logger[level]({ warning: { name: warning.name, message: warning.message } }, 'process warning');
+    logger.warn({ warning: { name: warning.name, message: warning.message } }, 'process warning');
   });
 }
 
@@ -85,7 +83,9 @@ async function main(): Promise<void> {
   try {
     service = await startService(config, detection, logger, { version });
   } catch (error) {
-    logger.fatal({ error }, 'start-up failed');
+    // A coded error is a known condition with a message that says what to do: no stack trace.
+    if (isDetectorError(error)) logger.fatal({ 'error.code': error.code, 'error.stage': error.stage }, `start-up failed: ${error.message}`);
+    else logger.fatal({ error }, 'start-up failed');
     const code = isDetectorError(error) && error.code === 'CONFIG_INVALID' ? EXIT_CONFIG : EXIT_RUNTIME;
     fail(error instanceof Error ? error.message : String(error), code);
   }

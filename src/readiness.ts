@@ -7,6 +7,8 @@ export interface ServiceState {
   elasticsearchReachable: boolean;
   templateInstalled: boolean;
   stopping: boolean;
+  /** Every feed is paused because Elasticsearch does not accept alerts: this instance makes no progress. */
+  pausedForSink: boolean;
   stalledPartitions: string[];
   /** Why the schema registry is failing look-ups, when it is; undefined when it answers or none is configured. */
   schemaRegistryProblem?: string | undefined;
@@ -19,7 +21,7 @@ export function liveness(state: ServiceState): ProbeResult {
 
 export function readiness(state: ServiceState): ProbeResult {
   const registryOk = state.schemaRegistryProblem === undefined;
-  const ok = state.consumerJoined && state.elasticsearchReachable && state.templateInstalled && !state.stopping && registryOk;
+  const ok = state.consumerJoined && state.elasticsearchReachable && state.templateInstalled && !state.stopping && !state.pausedForSink && registryOk;
   return {
     ok,
     checks: {
@@ -27,6 +29,7 @@ export function readiness(state: ServiceState): ProbeResult {
       elasticsearchReachable: state.elasticsearchReachable,
       templateInstalled: state.templateInstalled,
       stopping: state.stopping,
+      pausedForElasticsearch: state.pausedForSink,
       // Batches that need an uncached writer schema wait (and retry) until the registry answers.
       schemaRegistryReachable: registryOk,
       ...(registryOk ? {} : { schemaRegistryProblem: state.schemaRegistryProblem }),

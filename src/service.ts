@@ -4,7 +4,7 @@ import { connectKafka } from './kafka/connect.js';
 import type { DetectionSet } from './ruleset/detection-set.js';
 import { startConsuming } from './service/consuming.js';
 import { startDetection } from './service/detection.js';
-import { startOperations } from './service/operations.js';
+import { startOperations, type Operations } from './service/operations.js';
 import { connectElasticsearch } from './sinks/elasticsearch/connect.js';
 import type { Logger } from './telemetry/logger.js';
 
@@ -19,6 +19,13 @@ export interface RunningService {
 /** The steps in start order; a parameter so a test can check the lifecycle with in-memory fakes. */
 const SERVICE_STEPS = { startOperations, connectElasticsearch, connectKafka, startDetection, startConsuming };
 export type ServiceSteps = typeof SERVICE_STEPS;
+
+/** What this run processed, per topic: with the final commit, what a restart will not read again. */
+async function consumedByTopic(operations: Operations): Promise<Record<string, number>> {
+  const consumed: Record<string, number> = {};
+  for (const { labels, value } of (await operations.metrics.recordsConsumed.get()).values) consumed[String(labels.topic)] = (consumed[String(labels.topic)] ?? 0) + value;
+  return consumed;
+}
 
 export async function startService(config: Config, detection: DetectionSet, logger: Logger, build: { version: string }, steps: ServiceSteps = SERVICE_STEPS): Promise<RunningService> {
   // Each step's result joins this stack as it opens; a failed step closes the earlier ones, in reverse.
@@ -71,6 +78,10 @@ async function startSteps(
         saslUsername: config.KAFKA_SASL_USERNAME,
         saslPassword: config.KAFKA_SASL_PASSWORD,
       },
+      [
+        ...config.feeds.map((feed) => ({ topic: feed.topic, variable: feed.vendor.topicVariable, role: 'feed' as const })),
+        { topic: config.DLQ_TOPIC, variable: 'DLQ_TOPIC', role: 'dead-letter' as const },
+      ],
       logger,
     ),
   );
@@ -84,9 +95,9 @@ async function startSteps(
   const owned = opened.move();
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
-    (stopping ??= owned.disposeAsync().then(
-      () => logger.info('stopped'),
-      (error: unknown) => logger.warn({ error }, 'stopped; closing a part failed'),
-    ));
+    (stopping ??= owned
+      .disposeAsync()
+      .catch((error: unknown) => logger.warn({ error }, 'closing a part failed while stopping'))
+      .then(async () => logger.info({ recordsConsumed: await consumedByTopic(operations) }, 'stopped')));
   return { metricsPort: operations.port, stop, reload: (trigger) => detecting.reload(trigger) };
 }

@@ -12,8 +12,11 @@ as_es_user() {
 
 # As root the node runs as an unprivileged user, who must be able to reach its files; a checkout
 # under a private home directory is not reachable, so then the node's files live under /tmp.
+# (Before the first start STACK_DIR may not exist yet: its parent decides, so the answer never changes.)
 es_base() {
-  if [[ "$(id -u)" == 0 ]] && ! runuser -u "$ES_RUN_USER" -- test -x "$STACK_DIR" 2>/dev/null; then
+  local probe="$STACK_DIR"
+  [[ -e "$probe" ]] || probe="$(dirname "$STACK_DIR")"
+  if [[ "$(id -u)" == 0 ]] && ! runuser -u "$ES_RUN_USER" -- test -x "$probe" 2>/dev/null; then
     echo "${TMPDIR:-/tmp}/edr-dbdump-stack/$(printf '%s' "$STACK_DIR" | cksum | cut -d' ' -f1)/$STACK_NAME/elasticsearch"
   else
     echo "$RUN_DIR/elasticsearch"

@@ -79,6 +79,7 @@ export const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: positiveMs.default(20_000),
   HEALTH_STALL_TIMEOUT_MS: positiveMs.default(300_000),
+  BATCH_RETRY_MAX_BACKOFF_MS: positiveMs.default(30_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

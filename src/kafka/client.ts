@@ -1,6 +1,7 @@
 // Builds the kafkajs client from configuration (brokers, TLS, SASL) and routes its logs into ours.
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from '../telemetry/logger.js';
+import { installKafkajsTimerFix } from './kafkajs-timer-fix.js';
 
 export interface KafkaSettings {
   clientId: string;
@@ -30,6 +31,7 @@ function logCreatorFor(logger: Logger) {
 }
 
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+  if (!installKafkajsTimerFix()) logger.debug('kafkajs is not the version the timer fix was written for; Node may print TimeoutNegativeWarning');
   const config: KafkaConfig = {
     clientId: settings.clientId,
     brokers: settings.brokers,

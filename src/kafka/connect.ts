@@ -3,6 +3,7 @@ import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from '../telemetry/logger.js';
 import { createKafka, type KafkaSettings } from './client.js';
 import { classifyKafkaStartupError } from './start-up-errors.js';
+import { checkTopicsExist, type RequiredTopic } from './topic-check.js';
 
 export interface KafkaClients extends AsyncDisposable {
   kafka: Kafka;
@@ -10,8 +11,11 @@ export interface KafkaClients extends AsyncDisposable {
   admin: Admin;
 }
 
-/** Connects the producer and admin; on failure closes whichever did connect and throws a classified DetectorError. */
-export async function connectKafka(settings: KafkaSettings, logger: Logger): Promise<KafkaClients> {
+/**
+ * Connects the producer and admin and checks that every topic the service reads or writes exists; on
+ * failure closes whichever did connect and throws a classified DetectorError.
+ */
+export async function connectKafka(settings: KafkaSettings, requiredTopics: readonly RequiredTopic[], logger: Logger): Promise<KafkaClients> {
   const kafka = createKafka(settings, logger);
   // Dead letters are at-least-once like everything else: a retried send may write a letter twice,
   // which is harmless, while an idempotent producer would need unbounded retries to keep its promise.
@@ -24,6 +28,7 @@ export async function connectKafka(settings: KafkaSettings, logger: Logger): Pro
   try {
     await producer.connect();
     await admin.connect();
+    await checkTopicsExist(admin, requiredTopics, settings.brokers.join(','));
   } catch (error) {
     await close();
     throw classifyKafkaStartupError(error, { brokers: settings.brokers, saslMechanism: settings.saslMechanism });

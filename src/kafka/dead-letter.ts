@@ -1,6 +1,6 @@
 // Sends records that cannot be processed to the dead-letter topic, intact, with the reason in headers.
 import type { IHeaders, Message, Producer } from 'kafkajs';
-import type { DetectorError } from '../errors.js';
+import { DetectorError } from '../errors.js';
 
 export interface DeadLetter {
   vendor: string;
@@ -60,6 +60,18 @@ export class DeadLetterPublisher {
    */
   async publish(letters: readonly DeadLetter[], now = new Date()): Promise<void> {
     if (letters.length === 0) return;
+    try {
+      await this.publishAll(letters, now);
+    } catch (error) {
+      throw new DetectorError(
+        'DLQ_UNAVAILABLE',
+        `dead-letter topic ${this.topic} (DLQ_TOPIC) did not acknowledge ${letters.length} letter(s): ${(error as Error)?.message ?? String(error)}`,
+        { cause: error },
+      );
+    }
+  }
+
+  private async publishAll(letters: readonly DeadLetter[], now: Date): Promise<void> {
     const messages = letters.map((letter) => toDeadLetterMessage(letter, now));
     try {
       await this.send(messages);

@@ -1,32 +1,12 @@
 // The consumer group over the feed topics: batches in, offsets resolved only after the batch is safe.
-import type { Consumer, ConsumerConfig, ConsumerRunConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, ConsumerConfig, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Events } from '../telemetry/events.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
+import { BatchRunner, type BatchHandler } from './batch-runner.js';
+import { InputPauses, type TopicPartitions } from './input-pauses.js';
 import { PartitionProgress } from './partition-progress.js';
-
-const RETRY_PAUSE_MS = 1_000;
-
-export interface PartitionBatch {
-  topic: string;
-  partition: number;
-  messages: KafkaMessage[];
-}
-
-/** What a batch handler may do with the Kafka session while it waits on slow sinks. */
-export interface SessionControls {
-  heartbeat(): Promise<void>;
-  /** Stops fetching every feed topic until resumeAll; the handler calls it when the sink backs up. */
-  pauseAll(): void;
-  resumeAll(): void;
-  /** False once the consumer is stopping or lost the partition in a rebalance. */
-  stillOwned(): boolean;
-}
-
-/**
- * Processes one partition batch. Resolving means every record up to the last one is safe
- * (alerts acknowledged, dead letters acknowledged); throwing means nothing of the batch is.
- */
-export type BatchHandler = (batch: PartitionBatch, session: SessionControls) => Promise<void>;
+import { RetryBackoff } from './retry-backoff.js';
 
 export interface FeedConsumerOptions {
   groupId: string;
@@ -34,7 +14,12 @@ export interface FeedConsumerOptions {
   sessionTimeoutMs: number;
   maxBytesPerPartition: number;
   maxBytes: number;
+  /** Backoff of a partition whose batch failed: from 1 s, doubling, capped here. */
+  retryMaxBackoffMs?: number;
 }
+
+const RETRY_INITIAL_BACKOFF_MS = 1_000;
+const RETRY_MAX_BACKOFF_MS = 30_000;
 
 /** Batches of different partitions processed at once: one waits on Elasticsearch while another decodes. */
 const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
@@ -61,22 +46,38 @@ export function kafkaConsumerSettings(options: FeedConsumerOptions): { consumer:
 
 export class FeedConsumer {
   readonly progress = new PartitionProgress();
+  readonly pauses: InputPauses;
   private readonly consumer: Consumer;
+  private readonly runner: BatchRunner;
   private joined = false;
   private crashed = false;
-  private paused = false;
   private stopping = false;
+  /** Bumped on every rebalance and crash: batches of an older generation resolve nothing. */
+  private generation = 0;
+  /** Whether the last change left the feeds paused for the sink: the log says so once per transition. */
+  private wasPausedForSink = false;
   private readonly inFlight = new Set<Promise<void>>();
-  /** Next offset to commit per partition, as resolved after acknowledgement (kept for the final commit). */
-  private readonly resolved = new Map<string, { topic: string; partition: number; offset: string }>();
 
   constructor(
     kafka: Kafka,
     private readonly options: FeedConsumerOptions,
     private readonly metrics: Metrics,
+    private readonly events: Events,
     private readonly logger: Logger,
   ) {
     this.consumer = kafka.consumer(kafkaConsumerSettings(options).consumer);
+    this.pauses = new InputPauses(this.pauseTarget(), options.topics, () => this.pausesChanged());
+    this.runner = new BatchRunner({
+      pauses: this.pauses,
+      progress: this.progress,
+      backoff: new RetryBackoff({ initialMs: RETRY_INITIAL_BACKOFF_MS, maxMs: options.retryMaxBackoffMs ?? RETRY_MAX_BACKOFF_MS }),
+      generation: () => this.generation,
+      hooks: {
+        failed: (topic, partition, error, attempt, retryInMs) => events.batchFailed(topic, partition, error, attempt, retryInMs),
+        abandoned: (topic, partition) => events.batchAbandoned(topic, partition),
+        completed: (_topic, _partition, seconds) => metrics.batchDuration.observe(seconds),
+      },
+    });
     this.observeGroupEvents();
   }
 
@@ -86,6 +87,11 @@ export class FeedConsumer {
 
   get hasCrashed(): boolean {
     return this.crashed;
+  }
+
+  /** Assigned partitions fetching nothing right now (paused for the sink or backing off). */
+  get pausedPartitions(): number {
+    return this.pauses.pausedCount(this.progress.assigned);
   }
 
   async start(handler: BatchHandler): Promise<void> {
@@ -105,7 +111,8 @@ export class FeedConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.allSettled([...this.inFlight]);
-    const offsets = [...this.resolved.values()];
+    this.pauses.close();
+    const offsets = this.runner.resolvedOffsets;
     if (offsets.length > 0 && this.joined) {
       await this.consumer.commitOffsets(offsets).catch((error: unknown) => {
         this.logger.warn({ error }, 'final offset commit failed; the group resumes from the last periodic commit');
@@ -116,74 +123,53 @@ export class FeedConsumer {
 
   private runBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    const running = this.processBatch(payload, handler);
+    const running = this.runner.run(payload, handler);
     this.inFlight.add(running);
     return running.finally(() => this.inFlight.delete(running));
   }
 
-  private async processBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
-    const { batch } = payload;
-    if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
-    const session: SessionControls = {
-      heartbeat: () => payload.heartbeat(),
-      pauseAll: () => this.pauseAll(),
-      resumeAll: () => this.resumeAll(),
-      stillOwned: () => payload.isRunning() && !payload.isStale(),
+  /** kafkajs refuses pause/resume before run() and between a crash and its restart; the next join re-applies ours. */
+  private pauseTarget() {
+    const guarded = (action: (topics: TopicPartitions[]) => void) => (topics: TopicPartitions[]) => {
+      try {
+        action(topics);
+      } catch (error) {
+        this.logger.debug({ error }, 'consumer not running; pauses are applied again when it joins');
+      }
     };
-    const started = performance.now();
-    try {
-      await handler({ topic: batch.topic, partition: batch.partition, messages: batch.messages }, session);
-    } catch (error) {
-      // Nothing of this batch is resolved: after a restart or rebalance it is read again, and the
-      // deterministic alert ids turn the re-read into 409s rather than duplicates.
-      this.logger.warn({ error, topic: batch.topic, partition: batch.partition }, 'batch not completed; it will be read again');
-      // Unresolved offsets make kafkajs fetch the same records again; a pause keeps that from spinning.
-      await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
-      if (payload.isRunning()) await payload.heartbeat().catch(() => undefined);
-      return;
-    }
-    payload.resolveOffset(batch.lastOffset());
-    const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    this.resolved.set(`${batch.topic}/${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: next });
-    const lag = Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1);
-    this.progress.progressed(batch.topic, batch.partition, lag);
-    this.metrics.batchDuration.observe((performance.now() - started) / 1000);
-    await payload.heartbeat();
+    return {
+      pause: guarded((topics) => this.consumer.pause(topics)),
+      resume: guarded((topics) => this.consumer.resume(topics)),
+    };
   }
 
-  private pauseAll(): void {
-    if (this.paused) return;
-    this.paused = true;
-    this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
-    this.progress.setPaused(true);
-    this.metrics.partitionsPaused.set(this.progress.assignedCount);
-    this.logger.warn({ topics: this.options.topics }, 'paused consumption: Elasticsearch is not accepting alerts');
-  }
-
-  private resumeAll(): void {
-    if (!this.paused) return;
-    this.paused = false;
-    this.consumer.resume(this.options.topics.map((topic) => ({ topic })));
-    this.progress.setPaused(false);
-    this.metrics.partitionsPaused.set(0);
-    this.logger.info({ topics: this.options.topics }, 'resumed consumption');
+  private pausesChanged(): void {
+    this.metrics.partitionsPaused.set(this.pausedPartitions);
+    const paused = this.pauses.pausedForSink;
+    if (paused === this.wasPausedForSink) return;
+    this.wasPausedForSink = paused;
+    if (paused) this.events.inputPaused(this.options.topics);
+    else this.events.inputResumed(this.options.topics);
   }
 
   private observeGroupEvents(): void {
     const { events } = this.consumer;
     this.consumer.on(events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
+      this.generation++;
       const assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
         partitions.map((partition) => ({ topic, partition })),
       );
       this.progress.assign(assigned);
-      const owned = new Set(assigned.map(({ topic, partition }) => `${topic}/${partition}`));
-      for (const key of this.resolved.keys()) if (!owned.has(key)) this.resolved.delete(key);
+      this.runner.retainOnly(new Set(assigned.map(({ topic, partition }) => `${topic}/${partition}`)));
+      this.pauses.reapply();
       this.metrics.partitionsAssigned.set(assigned.length);
+      this.metrics.partitionsPaused.set(this.pausedPartitions);
       this.logger.info({ groupId: payload.groupId, memberId: payload.memberId, assigned: payload.memberAssignment }, 'joined consumer group');
     });
     this.consumer.on(events.REBALANCING, () => {
       this.joined = false;
+      this.generation++;
     });
     this.consumer.on(events.COMMIT_OFFSETS, ({ payload }) => {
       const nowSeconds = Date.now() / 1000;
@@ -195,6 +181,7 @@ export class FeedConsumer {
       }
     });
     this.consumer.on(events.CRASH, ({ payload }) => {
+      this.generation++;
       this.logger.error({ error: payload.error, restart: payload.restart }, 'consumer crashed');
       if (!payload.restart) this.crashed = true;
     });

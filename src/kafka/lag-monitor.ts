@@ -8,11 +8,13 @@ export class LagMonitor {
   private running: Promise<void> | undefined;
 
   constructor(
-    private readonly admin: Admin,
+    private readonly admin: Pick<Admin, 'fetchOffsets' | 'fetchTopicOffsets'>,
     private readonly groupId: string,
     private readonly topics: readonly string[],
     private readonly metrics: Metrics,
     private readonly logger: Logger,
+    /** Each partition's lag as polled: stall detection learns of records waiting where no batch arrives. */
+    private readonly onLag: (topic: string, partition: number, lag: number) => void = () => undefined,
     private readonly intervalMs = 5_000,
   ) {}
 
@@ -40,7 +42,9 @@ export class LagMonitor {
         for (const mark of watermarks) {
           const committedOffset = Number(groupOffsets.find((p) => p.partition === mark.partition)?.offset ?? '-1');
           const start = committedOffset >= 0 ? committedOffset : Number(mark.low);
-          this.metrics.consumerLag.set({ topic, partition: String(mark.partition) }, Math.max(0, Number(mark.high) - start));
+          const lag = Math.max(0, Number(mark.high) - start);
+          this.metrics.consumerLag.set({ topic, partition: String(mark.partition) }, lag);
+          this.onLag(topic, mark.partition, lag);
         }
       }
     } catch (error) {

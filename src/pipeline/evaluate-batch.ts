@@ -25,6 +25,8 @@ export interface BatchEvaluation {
   matchesByRule: Map<string, number>;
   /** Matches an exception item silenced, per rule id. */
   exceptedByRule: Map<string, number>;
+  /** Offsets of records the projection matched but the full record did not: counted, never alerted. */
+  projectionMismatches: string[];
 }
 
 function epochMs(value: unknown): number | undefined {
@@ -33,11 +35,21 @@ function epochMs(value: unknown): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+/** Building an alert from a matched event is our code, not the record's: its failure has its own code. */
+function alertStep<T>(vendorId: string, what: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    throw new DetectorError('ALERT_BUILD_FAILED', `${vendorId}: building the ${what} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+}
+
 /**
  * Evaluates one partition batch. The common case, a record no rule matches, costs a scan of its
  * bytes and a look-up when its projected values were seen lately, else a projected decode, a mapping
  * of those few fields and the rules' set lookups (value-match.ts); the full record is decoded and
- * mapped only for a match. A record that cannot be decoded or mapped becomes a dead letter.
+ * mapped only for a match. A record that cannot be decoded, mapped or made into its alerts becomes a
+ * dead letter, and then none of its alerts is written.
  */
 export function evaluateBatch(
   runtime: FeedRuntime,
@@ -45,7 +57,7 @@ export function evaluateBatch(
   messages: readonly KafkaMessage[],
   detectedAt: Date,
 ): BatchEvaluation {
-  const result: BatchEvaluation = { alerts: [], deadLetters: [], matchesByRule: new Map(), exceptedByRule: new Map() };
+  const result: BatchEvaluation = { alerts: [], deadLetters: [], matchesByRule: new Map(), exceptedByRule: new Map(), projectionMismatches: [] };
   const { vendor, topic, decoder, rules } = runtime;
   const matchProjected = valueMatcher(runtime);
   for (const message of messages) {
@@ -55,23 +67,32 @@ export function evaluateBatch(
       const event = toEcsOrThrow(vendor, record);
       // The projection decided; the full event is re-checked so an alert never contradicts its rule.
       const matched = matchingRules(rules, event);
-      if (!matched) continue;
-      const eventIdentity = vendor.eventIdentity(record);
+      if (!matched) {
+        result.projectionMismatches.push(message.offset);
+        continue;
+      }
+      const eventIdentity = alertStep(vendor.id, 'event identity', () => vendor.eventIdentity(record));
+      // A record's alerts and counts are kept only once all of them are built: a record that fails
+      // half-way is a dead letter alone, not a dead letter plus some of its alerts.
+      const alerts: PendingAlert[] = [];
+      const excepted: string[] = [];
       for (const compiled of matched) {
-        result.matchesByRule.set(compiled.rule.id, (result.matchesByRule.get(compiled.rule.id) ?? 0) + 1);
         // Exceptions are judged at detection time, as Kibana judges expire_time at the rule's run.
-        if (compiled.exceptions?.(event, detectedAt.getTime()) !== undefined) {
-          result.exceptedByRule.set(compiled.rule.id, (result.exceptedByRule.get(compiled.rule.id) ?? 0) + 1);
+        const exception = alertStep(vendor.id, `exceptions of rule ${compiled.rule.id}`, () => compiled.exceptions?.(event, detectedAt.getTime()));
+        if (exception !== undefined) {
+          excepted.push(compiled.rule.id);
           continue;
         }
-        const built = buildAlert({
-          event,
-          rule: compiled.rule,
-          vendor: { id: vendor.id, title: vendor.title },
-          source: { topic, partition, offset: message.offset, kafkaTimestamp: message.timestamp },
-          ...(eventIdentity !== undefined ? { eventIdentity } : {}),
-          detectedAt,
-        });
+        const built = alertStep(vendor.id, `alert for rule ${compiled.rule.id}`, () =>
+          buildAlert({
+            event,
+            rule: compiled.rule,
+            vendor: { id: vendor.id, title: vendor.title },
+            source: { topic, partition, offset: message.offset, kafkaTimestamp: message.timestamp },
+            ...(eventIdentity !== undefined ? { eventIdentity } : {}),
+            detectedAt,
+          }),
+        );
         const kafkaTimeMs = Number(message.timestamp);
         const pending: PendingAlert = {
           ...built,
@@ -80,14 +101,18 @@ export function evaluateBatch(
           eventTimeMs: epochMs(event['@timestamp']),
           kafkaTimeMs: Number.isFinite(kafkaTimeMs) ? kafkaTimeMs : undefined,
         };
-        if (compiled.suppression !== undefined) {
+        const suppression = compiled.suppression;
+        if (suppression !== undefined) {
           // The event's own time places it in a window, so a replay lands in the same one.
           const timeMs = pending.eventTimeMs ?? pending.kafkaTimeMs ?? detectedAt.getTime();
-          const group = suppressionGroup(compiled.rule.id, event, timeMs, compiled.suppression);
+          const group = alertStep(vendor.id, `suppression group of rule ${compiled.rule.id}`, () => suppressionGroup(compiled.rule.id, event, timeMs, suppression));
           if (group !== undefined) pending.suppression = { group, contribution: { timeMs, topic, partition, offset: message.offset } };
         }
-        result.alerts.push(pending);
+        alerts.push(pending);
       }
+      for (const compiled of matched) result.matchesByRule.set(compiled.rule.id, (result.matchesByRule.get(compiled.rule.id) ?? 0) + 1);
+      for (const ruleId of excepted) result.exceptedByRule.set(ruleId, (result.exceptedByRule.get(ruleId) ?? 0) + 1);
+      result.alerts.push(...alerts);
     } catch (error) {
       // A retriable failure (schema registry unreachable) is not the record's fault: the whole
       // batch is abandoned and read again later, instead of dead-lettering good records.

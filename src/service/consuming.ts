@@ -35,18 +35,24 @@ export async function startConsuming(
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
       maxBytes: config.KAFKA_MAX_BYTES,
+      retryMaxBackoffMs: config.BATCH_RETRY_MAX_BACKOFF_MS,
     },
     metrics,
+    events,
     logger,
   );
   operations.addProbe((probed) => {
     probed.consumerJoined = consumer.isJoined;
     probed.consumerCrashed = consumer.hasCrashed;
+    probed.pausedForSink = consumer.pauses.pausedForSink;
+    metrics.partitionsPaused.set(consumer.pausedPartitions);
     probed.stalledPartitions = consumer.progress.stalled(config.HEALTH_STALL_TIMEOUT_MS);
   });
   state.templateInstalled = true;
   state.elasticsearchReachable = true;
-  const lagMonitor = new LagMonitor(kafka.admin, config.KAFKA_GROUP_ID, topics, metrics, logger);
+  const lagMonitor = new LagMonitor(kafka.admin, config.KAFKA_GROUP_ID, topics, metrics, logger, (topic, partition, lag) =>
+    consumer.progress.observedLag(topic, partition, lag),
+  );
 
   const shutdownAbort = new AbortController();
   const handler = createBatchHandler({

@@ -29,11 +29,14 @@ export async function startOperations(settings: { host: string; port: number; ve
     elasticsearchReachable: false,
     templateInstalled: false,
     stopping: false,
+    pausedForSink: false,
     stalledPartitions: [],
   };
   const probes: StateProbe[] = [];
   const refresh = (): ServiceState => {
     for (const probe of probes) probe(state);
+    metrics.stalledPartitions.set(state.stalledPartitions.length);
+    metrics.elasticsearchReachable.set(state.elasticsearchReachable ? 1 : 0);
     metrics.ready.set(readiness(state).ok ? 1 : 0);
     return state;
   };

@@ -1,5 +1,6 @@
 // Named internal events: each one logs and bumps its metrics in one place, so the two never disagree.
-import type { DetectorError } from '../errors.js';
+import { isDetectorError, type DetectorError } from '../errors.js';
+import { LogLimiter } from './log-limiter.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -31,7 +32,19 @@ export const OTHER_RULES = 'other';
 /** Names of idle rules put in the start-up log line; the rest are counted. */
 const IDLE_RULES_LOGGED = 20;
 
-export function createEvents(metrics: Metrics, logger: Logger) {
+export interface EventOptions {
+  /** Lines of one kind and key (vendor + code, partition) written at most once per this interval. */
+  repeatedLogIntervalMs?: number;
+  now?: () => number;
+}
+
+/** Error codes as metric labels: a closed list, so anything else is the generic batch failure. */
+function codeOf(error: unknown): string {
+  return isDetectorError(error) ? error.code : 'BATCH_FAILED';
+}
+
+export function createEvents(metrics: Metrics, logger: Logger, options: EventOptions = {}) {
+  const limiter = new LogLimiter(options.repeatedLogIntervalMs ?? 30_000, options.now);
   // With a whole rules tree loaded, rule_id labels stay bounded: the first MAX_RULE_LABELS rules to
   // match keep their own series, later ones share "other" (their alerts still name them).
   const labelledRules = new Set<string>();
@@ -42,13 +55,49 @@ export function createEvents(metrics: Metrics, logger: Logger) {
     return ruleId;
   };
   return {
+    /** Counted when the batch holding them is safe: a batch read twice counts once per success. */
     recordsConsumed(vendor: string, topic: string, count: number): void {
       metrics.recordsConsumed.inc({ vendor, topic }, count);
     },
 
+    /** The record's dead letter is acknowledged: counted, and logged at most once per vendor and code per interval. */
     recordRejected(position: RecordPosition, error: Pick<DetectorError, 'code' | 'stage' | 'message'>): void {
       metrics.decodeFailures.inc({ vendor: position.vendor, error_code: error.code });
-      logger.warn({ ...position, error: { code: error.code, stage: error.stage, message: error.message } }, 'record rejected; sending it to the dead-letter topic');
+      const permit = limiter.permit(`rejected/${position.vendor}/${error.code}`);
+      if (!permit) return;
+      logger.warn(
+        { ...position, error: { code: error.code, stage: error.stage, message: error.message }, suppressedSinceLast: permit.suppressed },
+        'record rejected; sent to the dead-letter topic',
+      );
+    },
+
+    projectionMismatch(position: RecordPosition): void {
+      metrics.projectionMismatches.inc({ vendor: position.vendor });
+      const permit = limiter.permit(`mismatch/${position.vendor}`);
+      if (!permit) return;
+      logger.error({ ...position, suppressedSinceLast: permit.suppressed }, 'the projected fast path matched a record the full record does not: no alert written (mapping bug)');
+    },
+
+    batchFailed(topic: string, partition: number, error: unknown, attempt: number, retryInMs: number): void {
+      const code = codeOf(error);
+      metrics.batchFailures.inc({ topic, error_code: code });
+      const permit = limiter.permit(`batch/${topic}/${partition}/${code}`);
+      if (!permit) return;
+      logger.warn({ topic, partition, error, attempt, retryInMs, suppressedSinceLast: permit.suppressed }, 'batch not completed; it will be read again');
+    },
+
+    /** A rebalance took the partition (or may have) while its batch waited: it stays unresolved for the next owner. */
+    batchAbandoned(topic: string, partition: number): void {
+      const permit = limiter.permit(`abandoned/${topic}/${partition}`);
+      if (permit) logger.info({ topic, partition, suppressedSinceLast: permit.suppressed }, 'batch abandoned: the group is rebalancing; its records are read again by the partition\'s owner');
+    },
+
+    inputPaused(topics: readonly string[]): void {
+      logger.warn({ topics }, 'paused consumption: Elasticsearch is not accepting alerts');
+    },
+
+    inputResumed(topics: readonly string[]): void {
+      logger.info({ topics }, 'resumed consumption');
     },
 
     deadLettered(vendor: string, code: string, count = 1): void {
@@ -119,7 +168,8 @@ export function createEvents(metrics: Metrics, logger: Logger) {
     },
 
     sinkBackedUp(reason: string, attempt: number, delayMs: number): void {
-      logger.warn({ reason, attempt, retryInMs: delayMs }, 'Elasticsearch is not accepting alerts; retrying');
+      const permit = limiter.permit('sink-backed-up');
+      if (permit) logger.warn({ reason, attempt, retryInMs: delayMs, suppressedSinceLast: permit.suppressed }, 'Elasticsearch is not accepting alerts; retrying');
     },
   };
 }

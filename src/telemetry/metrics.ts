@@ -10,13 +10,13 @@ export function createMetrics(registry: Registry, build: { version: string }) {
   const metrics = {
     recordsConsumed: new Counter({
       name: `${prefix}records_consumed_total`,
-      help: 'Records read from the feed topics.',
+      help: 'Records processed, counted once when their batch is safe (alerts and dead letters acknowledged, offsets resolved).',
       labelNames: ['vendor', 'topic'] as const,
       registers,
     }),
     decodeFailures: new Counter({
       name: `${prefix}decode_failures_total`,
-      help: 'Records that could not be decoded or mapped to ECS, by error code.',
+      help: 'Records that could not be decoded, mapped to ECS or turned into an alert, by error code; counted once their dead letter is acknowledged.',
       labelNames: ['vendor', 'error_code'] as const,
       registers,
     }),
@@ -28,8 +28,20 @@ export function createMetrics(registry: Registry, build: { version: string }) {
     }),
     ruleMatches: new Counter({
       name: `${prefix}rule_matches_total`,
-      help: 'Events a detection rule matched; past the first 200 rules to match, rule_id is "other".',
+      help: 'Events a detection rule matched, counted once their batch is safe; past the first 200 rules to match, rule_id is "other".',
       labelNames: ['vendor', 'rule_id'] as const,
+      registers,
+    }),
+    projectionMismatches: new Counter({
+      name: `${prefix}projection_mismatches_total`,
+      help: 'Records the projected fast path matched but the full record did not (no alert is written; a mapping bug).',
+      labelNames: ['vendor'] as const,
+      registers,
+    }),
+    batchFailures: new Counter({
+      name: `${prefix}batch_failures_total`,
+      help: 'Batch attempts that failed and will be read again after a per-partition backoff, by error code.',
+      labelNames: ['topic', 'error_code'] as const,
       registers,
     }),
     alertsWritten: new Counter({
@@ -76,7 +88,12 @@ export function createMetrics(registry: Registry, build: { version: string }) {
     }),
     partitionsPaused: new Gauge({
       name: `${prefix}partitions_paused`,
-      help: 'Partitions paused because Elasticsearch is not accepting alerts.',
+      help: 'Assigned partitions not fetching now: all while Elasticsearch is not accepting alerts, else those backing off after a failed batch.',
+      registers,
+    }),
+    stalledPartitions: new Gauge({
+      name: `${prefix}stalled_partitions`,
+      help: 'Assigned partitions with records waiting whose offset has not advanced for HEALTH_STALL_TIMEOUT_MS (fails /healthz).',
       registers,
     }),
     pendingAlerts: new Gauge({
@@ -84,9 +101,14 @@ export function createMetrics(registry: Registry, build: { version: string }) {
       help: 'Alerts built but not yet acknowledged by Elasticsearch.',
       registers,
     }),
+    elasticsearchReachable: new Gauge({
+      name: `${prefix}elasticsearch_reachable`,
+      help: '1 when the last check (every 5 s) reached Elasticsearch, whether or not it accepts alerts.',
+      registers,
+    }),
     ready: new Gauge({
       name: `${prefix}ready`,
-      help: '1 when the consumer joined its group, Elasticsearch answers and the template is installed.',
+      help: '1 when the consumer joined its group, Elasticsearch answers, the template is installed and the feeds are not paused for Elasticsearch.',
       registers,
     }),
     buildInfo: new Gauge({
@@ -165,6 +187,8 @@ export function createMetrics(registry: Registry, build: { version: string }) {
   metrics.ready.set(0);
   metrics.partitionsAssigned.set(0);
   metrics.partitionsPaused.set(0);
+  metrics.stalledPartitions.set(0);
+  metrics.elasticsearchReachable.set(0);
   metrics.pendingAlerts.set(0);
   collectDefaultMetrics({ register: registry });
   return metrics;

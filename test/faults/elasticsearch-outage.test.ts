@@ -117,8 +117,15 @@ describe('Elasticsearch down mid-stream', () => {
     await elasticsearch.stop();
     const stoppedAt = Date.now();
     await eventually('partitions paused', async () => (await metricValue(detector.metricsUrl, 'edr_detector_partitions_paused')) > 0, 20_000);
-    // Batches fetched before the pause finish their first attempt; after that nothing more is read.
-    await sleep(3_000);
+    // Batches fetched before the pause may still finish (those without alerts need no Elasticsearch);
+    // after that nothing more is read: wait until the count holds still.
+    let lastCount = -1;
+    await eventually('consumption stopped', async () => {
+      const count = await consumed();
+      const still = count === lastCount;
+      lastCount = count;
+      return still;
+    }, 20_000, 1_000);
     const consumedWhilePaused = await consumed();
     const sentWhilePaused = stream.sent;
     let peakRss = 0;

@@ -7,6 +7,7 @@ const healthy: ServiceState = {
   elasticsearchReachable: true,
   templateInstalled: true,
   stopping: false,
+  pausedForSink: false,
   stalledPartitions: [],
 };
 
@@ -25,6 +26,14 @@ describe('probes', () => {
     expect(readiness(healthy).checks).toMatchObject({ schemaRegistryReachable: true });
     expect(readiness(healthy).checks).not.toHaveProperty('schemaRegistryProblem');
     expect(liveness(down).ok).toBe(true);
+  });
+
+  it('is not ready while every feed is paused for Elasticsearch (no progress here), yet stays alive until a partition stalls', () => {
+    const paused = { ...healthy, pausedForSink: true };
+    expect(readiness(paused).ok).toBe(false);
+    expect(readiness(paused).checks.pausedForElasticsearch).toBe(true);
+    expect(liveness(paused).ok).toBe(true);
+    expect(liveness({ ...paused, stalledPartitions: ['t/0'] }).ok).toBe(false);
   });
 
   it('stays alive while Elasticsearch is down (a restart would not help) but not when a partition stalls', () => {

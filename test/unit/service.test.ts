@@ -18,6 +18,7 @@ function fakeSteps(failing?: StepName) {
       port: 0,
       topics: [],
       reload: async () => {},
+      metrics: { recordsConsumed: { get: async () => ({ values: [] }) } },
       [Symbol.asyncDispose]: async () => {
         log.push(`close ${name}`);
       },

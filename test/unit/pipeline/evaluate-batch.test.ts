@@ -60,6 +60,59 @@ describe.each(['confluent', 'raw'] as const)('evaluateBatch (%s)', (format) => {
     ]);
   });
 
+  it('dead-letters a record whose alert cannot be built as ALERT_BUILD_FAILED, not as a mapping failure', () => {
+    const base = runtimes.get(VENDORS[0]!.id)!;
+    const runtime: FeedRuntime = {
+      ...base,
+      vendor: {
+        ...base.vendor,
+        eventIdentity: () => {
+          throw new Error('identity bug');
+        },
+      },
+    };
+    const alerting = loadFixtures(runtime.vendor.id).find((fixture) => fixture.alert)!;
+    const value = encodeRecord(runtime.vendor, fromNative(runtime.vendor, alerting.native), { format });
+    const result = evaluateBatch(runtime, 0, [message(4, value)], new Date());
+    expect(result.alerts).toEqual([]);
+    expect(result.deadLetters.map((letter) => [letter.source.offset, letter.error.code, letter.error.stage])).toEqual([['4', 'ALERT_BUILD_FAILED', 'alert']]);
+    expect(result.deadLetters[0]?.error.message).toContain('identity bug');
+  });
+
+  it('writes none of a record\'s alerts when one of them cannot be built: the dead letter stands for the whole record', () => {
+    const base = runtimes.get(VENDORS[0]!.id)!;
+    const first = base.rules[0]!;
+    const broken = new Proxy(first.rule, {
+      get: (target, key) => {
+        if (key === 'id') return 'second-rule';
+        if (key === 'description') throw new Error('description bug');
+        return Reflect.get(target, key);
+      },
+    });
+    const runtime: FeedRuntime = { ...base, rules: [first, { ...first, rule: broken }] };
+    const alerting = loadFixtures(runtime.vendor.id).find((fixture) => fixture.alert)!;
+    const value = encodeRecord(runtime.vendor, fromNative(runtime.vendor, alerting.native), { format });
+    const result = evaluateBatch(runtime, 0, [message(5, value)], new Date());
+    expect(result.alerts).toEqual([]);
+    expect(result.matchesByRule.size).toBe(0);
+    expect(result.deadLetters.map((letter) => [letter.source.offset, letter.error.code])).toEqual([['5', 'ALERT_BUILD_FAILED']]);
+    expect(result.deadLetters[0]?.error.message).toContain('second-rule');
+  });
+
+  it('reports a record the projection matched but the full record does not, instead of dropping it silently', () => {
+    const base = runtimes.get(VENDORS[0]!.id)!;
+    const runtime: FeedRuntime = {
+      ...base,
+      vendor: { ...base.vendor, toEcs: (record) => ({ ...base.vendor.toEcs(record), process: { name: 'not-a-dump-tool' } }) },
+    };
+    const alerting = loadFixtures(runtime.vendor.id).find((fixture) => fixture.alert)!;
+    const value = encodeRecord(runtime.vendor, fromNative(runtime.vendor, alerting.native), { format });
+    const result = evaluateBatch(runtime, 0, [message(9, value)], new Date());
+    expect(result.alerts).toEqual([]);
+    expect(result.deadLetters).toEqual([]);
+    expect(result.projectionMismatches).toEqual(['9']);
+  });
+
   it('gives a redelivered record the same alert id', () => {
     const runtime = runtimes.get(VENDORS[1]!.id)!;
     const alerting = loadFixtures(runtime.vendor.id).find((fixture) => fixture.alert)!;
