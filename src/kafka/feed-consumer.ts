@@ -3,7 +3,8 @@ import type { Consumer, ConsumerConfig, ConsumerRunConfig, EachBatchPayload, Kaf
 import type { Events } from '../telemetry/events.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import { BatchRunner, type BatchHandler } from './batch-runner.js';
+import type { BatchHandler } from '../pipeline/ports.js';
+import { BatchRunner } from './batch-runner.js';
 import { InputPauses, type TopicPartitions } from './input-pauses.js';
 import { PartitionProgress } from './partition-progress.js';
 import { RetryBackoff } from './retry-backoff.js';

@@ -9,7 +9,7 @@ import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { packagePath } from '../../../src/package-root.js';
 import { buildFeedRuntimes } from '../../../src/ruleset/feed-runtimes.js';
 import { loadDetectionSet, type DetectionConfig } from '../../../src/ruleset/load-detection-set.js';
-import type { SinkAlert } from '../../../src/sinks/elasticsearch/alert-sink.js';
+import type { SinkAlert } from '../../../src/pipeline/ports.js';
 import type { ItemOutcome } from '../../../src/sinks/elasticsearch/bulk-writer.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import { editableRulesDir } from '../../../scripts/demo-soc.js';
