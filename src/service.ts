@@ -83,6 +83,7 @@ async function startSteps(
         { topic: config.DLQ_TOPIC, variable: 'DLQ_TOPIC', role: 'dead-letter' as const },
       ],
       logger,
+      operations.events.kafkaClientError,
     ),
   );
 

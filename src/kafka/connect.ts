@@ -1,7 +1,7 @@
 // Start-up step for Kafka: the client, the dead-letter producer and the admin, connected or classified.
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from '../telemetry/logger.js';
-import { createKafka, type KafkaSettings } from './client.js';
+import { createKafka, type KafkaClientErrors, type KafkaSettings } from './client.js';
 import { classifyKafkaStartupError } from './start-up-errors.js';
 import { checkTopicsExist, type RequiredTopic } from './topic-check.js';
 
@@ -15,8 +15,13 @@ export interface KafkaClients extends AsyncDisposable {
  * Connects the producer and admin and checks that every topic the service reads or writes exists; on
  * failure closes whichever did connect and throws a classified DetectorError.
  */
-export async function connectKafka(settings: KafkaSettings, requiredTopics: readonly RequiredTopic[], logger: Logger): Promise<KafkaClients> {
-  const kafka = createKafka(settings, logger);
+export async function connectKafka(
+  settings: KafkaSettings,
+  requiredTopics: readonly RequiredTopic[],
+  logger: Logger,
+  onClientError: KafkaClientErrors,
+): Promise<KafkaClients> {
+  const kafka = createKafka(settings, logger, onClientError);
   // Dead letters are at-least-once like everything else: a retried send may write a letter twice,
   // which is harmless, while an idempotent producer would need unbounded retries to keep its promise.
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });

@@ -25,7 +25,7 @@ export async function startConsuming(
   logger: Logger,
 ): Promise<Consuming> {
   const { operations, elasticsearch, kafka, detection } = parts;
-  const { metrics, events, state } = operations;
+  const { events, state } = operations;
   const topics = config.feeds.map((feed) => feed.topic);
   const consumer = new FeedConsumer(
     kafka.kafka,
@@ -37,7 +37,6 @@ export async function startConsuming(
       maxBytes: config.KAFKA_MAX_BYTES,
       retryMaxBackoffMs: config.BATCH_RETRY_MAX_BACKOFF_MS,
     },
-    metrics,
     events,
     logger,
   );
@@ -45,12 +44,12 @@ export async function startConsuming(
     probed.consumerJoined = consumer.isJoined;
     probed.consumerCrashed = consumer.hasCrashed;
     probed.pausedForSink = consumer.pauses.pausedForSink;
-    metrics.partitionsPaused.set(consumer.pausedPartitions);
+    events.partitionsPaused(consumer.pausedPartitions);
     probed.stalledPartitions = consumer.progress.stalled(config.HEALTH_STALL_TIMEOUT_MS);
   });
   state.templateInstalled = true;
   state.elasticsearchReachable = true;
-  const lagMonitor = new LagMonitor(kafka.admin, config.KAFKA_GROUP_ID, topics, metrics, logger, (topic, partition, lag) =>
+  const lagMonitor = new LagMonitor(kafka.admin, config.KAFKA_GROUP_ID, topics, events, (topic, partition, lag) =>
     consumer.progress.observedLag(topic, partition, lag),
   );
 

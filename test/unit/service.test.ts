@@ -19,6 +19,7 @@ function fakeSteps(failing?: StepName) {
       topics: [],
       reload: async () => {},
       metrics: { recordsConsumed: { get: async () => ({ values: [] }) } },
+      events: { kafkaClientError: () => undefined },
       [Symbol.asyncDispose]: async () => {
         log.push(`close ${name}`);
       },
