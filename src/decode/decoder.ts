@@ -42,7 +42,7 @@ export interface DecoderOptions {
 }
 
 /** The Avro field paths (dotted, `tgt.process.name`) to keep for a feed. */
-export type ProjectionFields = (vendor: DecodableFeed) => Iterable<string>;
+type ProjectionFields = (vendor: DecodableFeed) => Iterable<string>;
 
 export interface RecordDecoder {
   readonly format: ValueFormat;

@@ -13,7 +13,7 @@ export interface BatchPayload {
   isStale(): boolean;
 }
 
-export interface BatchRunnerHooks {
+interface BatchRunnerHooks {
   failed(topic: string, partition: number, error: unknown, attempt: number, retryInMs: number): void;
   abandoned(topic: string, partition: number): void;
   completed(topic: string, partition: number, seconds: number): void;
@@ -79,7 +79,6 @@ export class BatchRunner {
         stillOwned();
       },
       holdInputForSink: () => pauses.holdForSink(),
-      stillOwned,
       revoked: revoked.signal,
     };
 

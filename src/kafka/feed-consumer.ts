@@ -109,7 +109,7 @@ export class FeedConsumer {
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled(this.inFlight);
     this.pauses.close();
     const offsets = this.runner.resolvedOffsets;
     if (offsets.length > 0 && this.joined) {

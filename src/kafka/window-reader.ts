@@ -4,7 +4,7 @@ import type { FeedRecord } from '../pipeline/ports.js';
 import type { PartitionWindow } from './offset-window.js';
 
 /** Where the reader stands in each window (the backfill's progress). */
-export interface WindowProgress {
+interface WindowProgress {
   readonly windows: readonly PartitionWindow[];
   windowOf(topic: string, partition: number): PartitionWindow | undefined;
   nextOffset(topic: string, partition: number): number;

@@ -4,7 +4,7 @@ import type { DetectorError } from '../errors.js';
 import type { SuppressionGroup } from '../suppression/suppression-group.js';
 import type { Contribution } from '../suppression/suppression-state.js';
 
-export type RecordHeaders = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+type RecordHeaders = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
 
 /** One record of a feed topic as the pipeline reads it (a kafkajs message has this shape). */
 export interface FeedRecord {
@@ -47,9 +47,7 @@ export interface SessionControls {
   heartbeat(): Promise<void>;
   /** Pauses every feed topic until the lease is released; hold it in a `finally`. */
   holdInputForSink(): PauseLease;
-  /** False once the consumer is stopping or a rebalance may have moved the partition. */
-  stillOwned(): boolean;
-  /** Aborted as soon as stillOwned() turns false: waiting on the sink for this batch is pointless then. */
+  /** Aborted once the consumer is stopping or a rebalance may have moved the partition: waiting on the sink for this batch is pointless then. */
   revoked: AbortSignal;
 }
 
@@ -72,7 +70,7 @@ export type WriteOutcome<Alert = SinkAlert> =
   | { alert: Alert; outcome: 'created' | 'duplicate' | 'suppressed' }
   | { alert: Alert; outcome: 'failed'; status: number; reason: string };
 
-export interface WriteHooks {
+interface WriteHooks {
   /** One request finished (or failed to reach the sink). */
   onRequest?(outcome: 'success' | 'retried' | 'error', durationSeconds: number): void;
   /** The sink stopped accepting alerts; the caller pauses its input. */

@@ -45,7 +45,7 @@ function codeOf(error: unknown): ErrorCode {
 }
 
 /** Counts one coded error into errors_total: every event that reports an error calls it. */
-export type CountError = (code: ErrorCode, count?: number) => void;
+type CountError = (code: ErrorCode, count?: number) => void;
 
 export function createEvents(metrics: Metrics, logger: Logger, options: EventOptions = {}) {
   const limiter = new LogLimiter(options.repeatedLogIntervalMs ?? 30_000, options.now);

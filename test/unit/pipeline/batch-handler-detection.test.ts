@@ -37,7 +37,7 @@ function setup(rulesOf: (loaded: LoadedRules) => FeedRuntime['rules']) {
   const registry = new Registry();
   const timers = new ManualTimers();
   const pauses = new InputPauses(new FakePauseTarget(), [TOPIC], () => undefined, timers, () => timers.now);
-  const session: SessionControls = { heartbeat: async () => undefined, holdInputForSink: () => pauses.holdForSink(), stillOwned: () => true, revoked: new AbortController().signal };
+  const session: SessionControls = { heartbeat: async () => undefined, holdInputForSink: () => pauses.holdForSink(), revoked: new AbortController().signal };
   const written: SinkAlert[] = [];
   const dlq = { up: true, letters: [] as DeadLetter[] };
   const handler = createBatchHandler({

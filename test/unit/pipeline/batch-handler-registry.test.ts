@@ -25,7 +25,6 @@ const pauses = new InputPauses(new FakePauseTarget(), ['edr.test'], () => undefi
 const session: SessionControls = {
   heartbeat: async () => undefined,
   holdInputForSink: () => pauses.holdForSink(),
-  stillOwned: () => true,
   revoked: new AbortController().signal,
 };
 
