@@ -1,5 +1,9 @@
 // The one classifier for Kafka start-up failures: what an operator must fix (exit 2) versus what may heal (exit 1).
+import kafkajs from 'kafkajs';
 import { DetectorError } from '../errors.js';
+
+// kafkajs' error classes are on its CommonJS export, not named ESM exports.
+const { KafkaJSSASLAuthenticationError } = kafkajs;
 
 /** Certificate failures Node reports when the configured CA does not vouch for the broker. */
 const TLS_TRUST_CODES = new Set([
@@ -27,9 +31,9 @@ function isTlsTrustFailure(error: unknown): boolean {
   return false;
 }
 
-/** Checked by name: kafkajs' error classes are not ESM exports. */
 function isSaslRefusal(error: unknown): boolean {
-  return error instanceof Error && error.name === 'KafkaJSSASLAuthenticationError';
+  for (const link of causeChain(error)) if (link instanceof KafkaJSSASLAuthenticationError) return true;
+  return false;
 }
 
 export interface KafkaStartupContext {

@@ -1,4 +1,5 @@
 // The Kafka start-up classifier: credentials and certificates are configuration problems, the rest may heal.
+import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { classifyKafkaStartupError } from '../../../src/kafka/start-up-errors.js';
 
@@ -6,7 +7,7 @@ const context = { brokers: ['b1:9093', 'b2:9093'], saslMechanism: 'scram-sha-512
 
 describe('classifyKafkaStartupError', () => {
   it('names the SASL variables when the broker refuses the login', () => {
-    const refusal = Object.assign(new Error('SASL SCRAM SHA512 authentication failed'), { name: 'KafkaJSSASLAuthenticationError' });
+    const refusal = Object.assign(new kafkajs.KafkaJSSASLAuthenticationError(), { message: 'SASL SCRAM SHA512 authentication failed' });
     const classified = classifyKafkaStartupError(refusal, context);
     expect(classified.code).toBe('CONFIG_INVALID');
     expect(classified.message).toMatch(/b1:9093,b2:9093 \(scram-sha-512\).*KAFKA_SASL_USERNAME/);
