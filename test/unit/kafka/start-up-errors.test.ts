@@ -7,7 +7,9 @@ const context = { brokers: ['b1:9093', 'b2:9093'], saslMechanism: 'scram-sha-512
 
 describe('classifyKafkaStartupError', () => {
   it('names the SASL variables when the broker refuses the login', () => {
-    const refusal = Object.assign(new kafkajs.KafkaJSSASLAuthenticationError(), { message: 'SASL SCRAM SHA512 authentication failed' });
+    // kafkajs' typings declare no constructor argument; the class takes the message as its first.
+    const SaslError = kafkajs.KafkaJSSASLAuthenticationError as unknown as new (message: string) => Error;
+    const refusal = new SaslError('SASL SCRAM SHA512 authentication failed');
     const classified = classifyKafkaStartupError(refusal, context);
     expect(classified.code).toBe('CONFIG_INVALID');
     expect(classified.message).toMatch(/b1:9093,b2:9093 \(scram-sha-512\).*KAFKA_SASL_USERNAME/);
