@@ -35,9 +35,7 @@ export async function startOperations(settings: { host: string; port: number; ve
   const probes: StateProbe[] = [];
   const refresh = (): ServiceState => {
     for (const probe of probes) probe(state);
-    metrics.stalledPartitions.set(state.stalledPartitions.length);
-    metrics.elasticsearchReachable.set(state.elasticsearchReachable ? 1 : 0);
-    metrics.ready.set(readiness(state).ok ? 1 : 0);
+    events.healthObserved({ ready: readiness(state).ok, stalledPartitions: state.stalledPartitions.length, elasticsearchReachable: state.elasticsearchReachable });
     return state;
   };
   const server = await startOperationsServer(

@@ -151,6 +151,13 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
       metrics.detectionSetLastReloadFailed.set(0);
     },
 
+    /** The service state as the probes last read it (every /healthz, /readyz and 5 s reachability check). */
+    healthObserved(health: { ready: boolean; stalledPartitions: number; elasticsearchReachable: boolean }): void {
+      metrics.ready.set(health.ready ? 1 : 0);
+      metrics.stalledPartitions.set(health.stalledPartitions);
+      metrics.elasticsearchReachable.set(health.elasticsearchReachable ? 1 : 0);
+    },
+
     alertsPending(delta: number): void {
       metrics.pendingAlerts.inc(delta);
     },
