@@ -149,7 +149,7 @@ export async function installAlertTemplateWhenReachable(
     try {
       return await installAlertTemplate(client, settings);
     } catch (error) {
-      const delayMs = backoffDelayMs(attempt, 500, START_UP_MAX_BACKOFF_MS);
+      const delayMs = backoffDelayMs(attempt - 1, 500, START_UP_MAX_BACKOFF_MS);
       if (!mayHeal(error) || Date.now() + delayMs > deadline) throw error;
       onRetry(error, attempt);
       await delay(delayMs);
