@@ -47,7 +47,7 @@ const BARE_SCRIPTS: Record<'bare kafkajs' | 'bare @platformatic/kafka', string> 
   'bare @platformatic/kafka': 'bare-platformatic.js',
 };
 
-export interface Drain {
+interface Drain {
   consumer: Consumer;
   records: number;
   /** Records per second from the first record consumed (kcat: from its start) to the last offset committed. */

@@ -163,7 +163,7 @@ function measure(mode: Mode, stream: Stream, one: Ruleset, many: Ruleset, minPas
   return { records, wallSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
-export interface InProcessRow {
+interface InProcessRow {
   stream: string;
   averageBytes: number;
   records: number;

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { encodeRecord } from '../src/decode/encoder.js';
+import { encodeRecord } from './native/encoder.js';
 import { loadExceptionDirectory } from '../src/exceptions/exception-set.js';
 import { installKafkajsTimerFix } from '../src/kafka/kafkajs-timer-fix.js';
 import { packagePath } from '../src/package-root.js';
@@ -15,6 +15,7 @@ import { mulberry32, SampleStream } from './samples/sample-stream.js';
 import { RegistryAdmin } from './samples/schema-registry-admin.js';
 import { editableRulesDir, socScenario } from './demo-soc.js';
 import { ensureTopics } from './topics.js';
+import { fromNative } from './native/from-native.js';
 
 const SECONDS = Number(process.env.DEMO_SECONDS ?? 20);
 const RECORDS_PER_SECOND_PER_VENDOR = Number(process.env.DEMO_RATE ?? 250);
@@ -81,9 +82,9 @@ async function main(): Promise<void> {
       for (let i = 0; i < RECORDS_PER_SECOND_PER_VENDOR; i++) {
         const sample = stream.next();
         // The demo's rule references the backup-jobs list: a sample that is that job must not alert.
-        if (sample.expectAlert && backupJob(stream.vendor.toEcs(stream.vendor.fromNative(sample.native)), Date.now()) === undefined) expected++;
+        if (sample.expectAlert && backupJob(stream.vendor.toEcs(fromNative(stream.vendor, sample.native)), Date.now()) === undefined) expected++;
         const schemaId = schemaIdOf.get(stream.vendor.id);
-        messages.push({ value: encodeRecord(stream.vendor, stream.vendor.fromNative(sample.native), { format: 'confluent', ...(schemaId !== undefined ? { schemaId } : {}) }) });
+        messages.push({ value: encodeRecord(stream.vendor, fromNative(stream.vendor, sample.native), { format: 'confluent', ...(schemaId !== undefined ? { schemaId } : {}) }) });
       }
       // A little poison in every feed: the detector must dead-letter it and carry on.
       if (second % 10 === 5) messages.push({ value: Buffer.from('definitely not avro') });

@@ -19,12 +19,16 @@ export const ERROR_CODES = {
   RULE_UNSUPPORTED: { stage: 'rules', retriable: false },
   EXCEPTION_INVALID: { stage: 'exceptions', retriable: false },
   EXCEPTION_UNSUPPORTED: { stage: 'exceptions', retriable: false },
-  // suppression state in Elasticsearch: a concurrent writer changed the alert first; read and retry
-  SUPPRESSION_CONFLICT: { stage: 'sink', retriable: true },
   // Kafka connection at start-up (an unreachable broker heals; refused credentials are CONFIG_INVALID)
   KAFKA_UNAVAILABLE: { stage: 'kafka', retriable: true },
   // a feed or dead-letter topic does not exist (yet): created by whoever owns the topics
   KAFKA_TOPIC_MISSING: { stage: 'kafka', retriable: true },
+  // kafkajs reported an error while running (a lost broker connection, a failed request); it retries on its own
+  KAFKA_CLIENT_ERROR: { stage: 'kafka', retriable: true },
+  // the consumer stopped on an error; kafkajs restarts it unless the error is not retriable (then /healthz fails)
+  KAFKA_CONSUMER_CRASHED: { stage: 'kafka', retriable: true },
+  // the final offset commit at stop failed: the group resumes from the last commit, records are read again
+  KAFKA_COMMIT_FAILED: { stage: 'kafka', retriable: true },
   // the dead-letter topic did not acknowledge a batch's letters: the batch is read again
   DLQ_UNAVAILABLE: { stage: 'dead-letter', retriable: true },
   // a batch failed for a reason no code above names (a bug); it is read again after a backoff

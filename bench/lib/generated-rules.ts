@@ -24,7 +24,7 @@ function quoted(values: readonly string[]): string {
 }
 
 /** The query of generated rule `i`: one of the shapes above, literals unique to it. */
-export function generatedQuery(i: number, random: () => number): string {
+function generatedQuery(i: number, random: () => number): string {
   const tag = `zq${i.toString(36)}`;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const names = (n: number) => Array.from({ length: n }, (_, k) => `${tag}${k}${pick(['d', 'x', 'ctl', 'sh'])}`);

@@ -26,7 +26,7 @@ function git(args: string[]): string | undefined {
 }
 
 /** The versions the local stack reports (scripts/stack/status.sh prints `kafka: running  version=...`). */
-export function stackVersions(): { kafka: string | undefined; elasticsearch: string | undefined } {
+function stackVersions(): { kafka: string | undefined; elasticsearch: string | undefined } {
   let text = '';
   try {
     text = execFileSync('bash', [packagePath('scripts', 'stack', 'status.sh')], { cwd: packagePath(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });

@@ -1,7 +1,8 @@
 // Pre-encoded sample telemetry for the benchmarks: Confluent-framed values from the realistic sample stream.
-import { encodeRecord } from '../../src/decode/encoder.js';
+import { encodeRecord } from '../../scripts/native/encoder.js';
 import type { VendorFeed } from '../../src/vendors/types.js';
 import { mulberry32, SampleStream, type SampleMix } from '../../scripts/samples/sample-stream.js';
+import { fromNative } from '../../scripts/native/from-native.js';
 
 /** The stream: ordinary processes with ~0.5% dump-tool runs and ~2% near misses. */
 export const BENCH_MIX: SampleMix = { dumpShare: 0.005, nearMissShare: 0.02 };
@@ -27,7 +28,7 @@ export function encodedSamples(vendor: VendorFeed, count: number, seed: number, 
   let bytes = 0;
   for (let i = 0; i < count; i++) {
     const sample = stream.next(nowMs);
-    const value = encodeRecord(vendor, vendor.fromNative(sample.native), { format: 'confluent' });
+    const value = encodeRecord(vendor, fromNative(vendor, sample.native), { format: 'confluent' });
     values.push(value);
     alerting.push(sample.expectAlert);
     bytes += value.length;

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { packagePath } from '../../src/package-root.js';
 
-export interface AlertAck {
+interface AlertAck {
   alertId: string;
   /** When the service logged the acknowledgement (epoch ms; the log line's own @timestamp). */
   ackedAtMs: number;

@@ -1,6 +1,5 @@
 // The producer's side of a Confluent-compatible schema registry: register writer schemas under `<topic>-value`.
-import type { AvroSchemaJson } from '../../src/decode/schemas.js';
-import { readSchemaJson } from '../../src/decode/schemas.js';
+import { readSchemaJson, type AvroSchemaJson } from '../../src/vendors/shared/schema-file.js';
 import type { VendorFeed } from '../../src/vendors/types.js';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';

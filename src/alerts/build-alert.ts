@@ -28,14 +28,14 @@ export interface BuiltAlert {
 }
 
 /** Kibana's category label for EQL rules (kibana.alert.rule.category); the tactic already lives in `threat`. */
-export const EQL_RULE_CATEGORY = 'Event Correlation Rule';
+const EQL_RULE_CATEGORY = 'Event Correlation Rule';
 
 /**
  * The alert's own module and dataset, as an integration would name them (`logs-<dataset>-<namespace>`).
  * Not the source's: Elastic's External Alerts rule skips alerts whose module is `endpoint` or `endgame`.
  */
-export const ALERT_MODULE = 'edr_dbdump_detector';
-export const ALERT_DATASET = `${ALERT_MODULE}.alert`;
+const ALERT_MODULE = 'edr_dbdump_detector';
+const ALERT_DATASET = `${ALERT_MODULE}.alert`;
 
 // ISO 8601 with a zone, any number of fractional digits (Elastic Defend sends seven).
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;

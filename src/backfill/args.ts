@@ -11,7 +11,7 @@ export interface BackfillArgs {
   progressEverySeconds: number;
 }
 
-export const BACKFILL_USAGE = `usage: npm run backfill -- --from <time> [--to <time>] [--rules <dir>] [--progress-every <seconds>]
+const BACKFILL_USAGE = `usage: npm run backfill -- --from <time> [--to <time>] [--rules <dir>] [--progress-every <seconds>]
   <time> is ISO 8601 (2026-11-28T20:00:00Z, 2026-11-28) or relative to now (now-2h, now-30m, now-7d)`;
 
 export class BackfillArgsError extends DetectorError {

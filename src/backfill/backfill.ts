@@ -1,8 +1,8 @@
 // Runs the rules over a past window of the feed topics with a consumer group of its own, writing the alerts.
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { readWindows, type WindowRead } from '../kafka/window-reader.js';
 import { evaluateBatch } from '../pipeline/evaluate-batch.js';
 import type { FeedRuntime } from '../pipeline/feed-runtime.js';
-import type { AlertWriter } from '../sinks/elasticsearch/alert-sink.js';
+import type { AlertWriter, FeedRecord } from '../pipeline/ports.js';
 import type { BackfillProgress } from './progress.js';
 
 /** Where alerts go: the live service's AlertSink (plain and suppressed alerts), or an in-memory fake in tests. */
@@ -27,7 +27,7 @@ export interface RefusedAlert {
 export async function backfillBatch(
   runtime: FeedRuntime,
   partition: number,
-  messages: readonly KafkaMessage[],
+  messages: readonly FeedRecord[],
   sink: AlertSink,
   progress: BackfillProgress,
   detectedAt: Date,
@@ -49,19 +49,15 @@ export async function backfillBatch(
       }
     }
   }
-  const last = messages.at(-1) as KafkaMessage;
+  const last = messages.at(-1) as FeedRecord;
   progress.advance(runtime.topic, partition, Number(last.offset), messages.length, messages.map((message) => Number(message.timestamp)));
   return refused;
 }
 
-export interface BackfillRun {
-  kafka: Kafka;
-  groupId: string;
+export interface BackfillRun extends Omit<WindowRead, 'progress' | 'onRecords'> {
   runtimesByTopic: ReadonlyMap<string, FeedRuntime>;
   sink: AlertSink;
   progress: BackfillProgress;
-  maxBytesPerPartition: number;
-  signal: AbortSignal;
   now?: () => Date;
 }
 
@@ -70,69 +66,16 @@ export interface BackfillResult {
   refused: RefusedAlert[];
 }
 
-/**
- * Reads each partition from its window's start (a seek, never a committed offset: the group commits
- * nothing, so it vanishes when the backfill ends) and pauses it at the window's end. Ends when every
- * partition is done, on `signal`, or with the first error.
- */
+/** Every window through backfillBatch, read by the Kafka adapter (kafka/window-reader.ts). */
 export async function runBackfill(run: BackfillRun): Promise<BackfillResult> {
-  const { progress, signal } = run;
   const now = run.now ?? (() => new Date());
   const refused: RefusedAlert[] = [];
-  const work = progress.windows.filter((window) => window.end > window.start);
-  if (work.length === 0 || signal.aborted) return { interrupted: signal.aborted, refused };
-
-  const consumer: Consumer = run.kafka.consumer({ groupId: run.groupId, allowAutoTopicCreation: false, maxBytesPerPartition: run.maxBytesPerPartition });
-  let finish: (error?: unknown) => void = () => undefined;
-  const finished = new Promise<void>((resolve, reject) => {
-    finish = (error?: unknown) => (error === undefined ? resolve() : reject(error));
+  const interrupted = await readWindows({
+    ...run,
+    onRecords: async (topic, partition, records) => {
+      const runtime = run.runtimesByTopic.get(topic);
+      if (runtime) refused.push(...(await backfillBatch(runtime, partition, records, run.sink, run.progress, now(), run.signal)));
+    },
   });
-  const pauseIfDone = (topic: string, partition: number): void => {
-    if (progress.isPartitionDone(topic, partition)) consumer.pause([{ topic, partitions: [partition] }]);
-    if (progress.isDone) finish();
-  };
-  // Batches of control records only (transactions) never reach eachBatch; their end still counts.
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    progress.advance(payload.topic, payload.partition, Number(payload.lastOffset), 0, []);
-    pauseIfDone(payload.topic, payload.partition);
-  });
-  const onAbort = () => finish();
-  signal.addEventListener('abort', onAbort, { once: true });
-
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...new Set(work.map((window) => window.topic))], fromBeginning: true });
-    await consumer.run({
-      // Offsets are resolved (the fetch position moves on) but never committed: the group keeps nothing.
-      autoCommit: false,
-      eachBatchAutoResolve: true,
-      eachBatch: async ({ batch, heartbeat }) => {
-        const { topic, partition } = batch;
-        const window = progress.windowOf(topic, partition);
-        const runtime = run.runtimesByTopic.get(topic);
-        if (!window || !runtime || signal.aborted) return;
-        // From the next offset not yet done: a batch fetched before the seek took effect is skipped.
-        const next = progress.nextOffset(topic, partition);
-        const inWindow = batch.messages.filter((message) => Number(message.offset) >= next && Number(message.offset) < window.end);
-        try {
-          refused.push(...(await backfillBatch(runtime, partition, inWindow, run.sink, progress, now(), signal)));
-        } catch (error) {
-          finish(error);
-          return;
-        }
-        progress.advance(topic, partition, Number(batch.lastOffset()), 0, []);
-        pauseIfDone(topic, partition);
-        await heartbeat();
-      },
-    });
-    for (const window of progress.windows) {
-      if (window.end > window.start) consumer.seek({ topic: window.topic, partition: window.partition, offset: String(window.start) });
-      else consumer.pause([{ topic: window.topic, partitions: [window.partition] }]);
-    }
-    await finished;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    await consumer.disconnect().catch(() => undefined);
-  }
-  return { interrupted: signal.aborted && !progress.isDone, refused };
+  return { interrupted, refused };
 }

@@ -14,7 +14,7 @@ import { VENDORS } from '../vendors/index.js';
 import { BackfillArgsError, parseBackfillArgs, type BackfillArgs } from './args.js';
 import { runBackfill } from './backfill.js';
 import { BackfillProgress } from './progress.js';
-import { planWindows } from './window.js';
+import { planWindows } from '../kafka/offset-window.js';
 
 /** Exit codes: 0 the whole window done; 1 interrupted, failed, or alerts refused; 2 bad arguments, settings or rules. */
 const EXIT_INCOMPLETE = 1;
@@ -95,7 +95,12 @@ async function main(): Promise<void> {
   const topics = config.feeds.map((feed) => feed.topic);
   const admin = kafka.admin();
   await admin.connect();
-  const windows = await planWindows(admin, topics, args.fromMs, args.toMs).finally(() => admin.disconnect());
+  let windows: Awaited<ReturnType<typeof planWindows>>;
+  try {
+    windows = await planWindows(admin, topics, args.fromMs, args.toMs);
+  } finally {
+    await admin.disconnect();
+  }
   const startedMs = Date.now();
   const progress = new BackfillProgress(windows, startedMs);
   const { byTopic: runtimes, idle } = buildFeedRuntimes(config.feeds, detection, {
@@ -151,7 +156,7 @@ async function main(): Promise<void> {
     say(`  refused alert ${refused.id} from ${refused.topic}/${refused.partition}@${refused.offset}: HTTP ${refused.status} ${refused.reason}`);
   }
   if (result.refused.length > REFUSED_SHOWN) say(`  … and ${result.refused.length - REFUSED_SHOWN} more refused alerts`);
-  if (failure !== undefined) fail(`stopped by an error: ${failure instanceof Error ? failure.message : String(failure)}; run it again, alerts already written are not duplicated`, EXIT_INCOMPLETE);
+  if (failure !== undefined) fail(`stopped by an error: ${failure instanceof Error ? failure.message : JSON.stringify(failure)}; run it again, alerts already written are not duplicated`, EXIT_INCOMPLETE);
   process.exit(result.interrupted || result.refused.length > 0 ? EXIT_INCOMPLETE : 0);
 }
 

@@ -1,5 +1,5 @@
 // What a backfill has read and written so far, and the progress and summary lines it prints.
-import type { PartitionWindow } from './window.js';
+import type { PartitionWindow } from '../kafka/offset-window.js';
 
 export interface AlertCounts {
   created: number;

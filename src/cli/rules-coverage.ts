@@ -15,7 +15,7 @@ export interface FeedCoverage {
 }
 
 /** `process where`, the category EQL names first; the rule's tags say which OS it is written for. */
-export function isLinuxProcessRule({ rule }: CompiledRule): boolean {
+function isLinuxProcessRule({ rule }: CompiledRule): boolean {
   return /^\s*process\s+where\b/i.test(rule.query) && rule.tags.includes('OS: Linux');
 }
 

@@ -5,7 +5,7 @@ import { refusedByReason, type LoadedRules, type RuleVerdict } from '../detect/r
 import { VENDORS } from '../vendors/index.js';
 
 /** Exit codes: 0 every file loaded or was refused as unsupported, 1 some file is invalid, 2 bad usage. */
-export const EXIT_INVALID = 1;
+const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
 
 export interface VerdictRecord {

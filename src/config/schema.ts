@@ -2,9 +2,8 @@
 import { z } from 'zod';
 
 const positiveMs = z.coerce.number().int().positive();
-const boolean = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+/** true/1/yes/on/y/enabled or false/0/no/off/n/disabled, any case (zod's stringbool). */
+const boolean = z.stringbool();
 const optionalText = z.string().min(1).optional();
 
 const hostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');

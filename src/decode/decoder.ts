@@ -8,7 +8,6 @@ import { projectedType } from './projection.js';
 import { ABSENT, compileProjectionScan, OutcomeTable, type ProjectionScan } from './projection-scan.js';
 import { guardReader, guardRecord, plainGuards, type Guard } from './guard-bytes.js';
 
-export type { Guard } from './guard-bytes.js';
 import { readBody, type Resolver } from './read-body.js';
 import type { SchemaRegistryClient } from './schema-registry-client.js';
 import { bundledType } from './schemas.js';
@@ -23,8 +22,10 @@ import {
 
 /*
  * Hot path design. Almost every value is decoded synchronously: in `raw` format, for bundled
- * schema ids, and for registry ids already fetched, `decodeSync` costs two Map lookups plus the
- * avsc read. Only a registry id never seen before needs I/O, and the caller decides when to wait:
+ * schema ids, and for registry ids already fetched, `decodeSync` finds the feed's cached plan for
+ * the value's writer schema and reads through it (avsc's generated reader, resolving to the feed's
+ * possibly projected reader schema). Only a registry id never seen before needs I/O, and the caller
+ * decides when to wait:
  *   const pending = decoder.prepare(batch.map((m) => m.value)); // undefined: nothing to fetch
  *   if (pending) await pending;          // rejects (retriable) only if the registry is unreachable
  *   for (const m of batch) decoder.decodeSync(vendor, m.value);  // record, or throws DetectorError
@@ -43,7 +44,7 @@ export interface DecoderOptions {
 }
 
 /** The Avro field paths (dotted, `tgt.process.name`) to keep for a feed. */
-export type ProjectionFields = (vendor: DecodableFeed) => Iterable<string>;
+type ProjectionFields = (vendor: DecodableFeed) => Iterable<string>;
 
 
 export interface RecordDecoder {
@@ -101,11 +102,6 @@ export function createDecoder(options: DecoderOptions): RecordDecoder {
       ? registryWriterSchemas(options.registry)
       : bundledWriterSchemas(options.vendors ?? [], schemaOf);
   return new Decoder(options.format, writers, schemaOf, undefined, undefined);
-}
-
-/** Shorthand for `createDecoder(options).project(fields)`. */
-export function createProjectedDecoder(options: DecoderOptions, fields: ProjectionFields): RecordDecoder {
-  return createDecoder(options).project(fields);
 }
 
 class Decoder implements RecordDecoder {

@@ -1,12 +1,31 @@
-// Adapts the shared decoders to the pipeline's per-feed FeedDecoder: projected match, full on a hit.
+// Per-feed decoding as the pipeline needs it (FeedDecoder): projected match, full decode on a hit.
 import { DetectorError } from '../errors.js';
-import type { FeedDecoder } from '../pipeline/feed-runtime.js';
-import type { VendorFeed } from '../vendors/types.js';
+import type { AvroRecord, EcsFieldsMapping, VendorFeed } from '../vendors/types.js';
 import { createDecoder, type RecordDecoder } from './decoder.js';
 import type { ValueFormat } from './framing.js';
 import { lineagePaths } from './projection.js';
 import { SchemaRegistryClient } from './schema-registry-client.js';
 import { SCHEMA_PENDING } from './writer-schemas.js';
+
+/**
+ * Decoding as the pipeline needs it. `decodeForMatch` may return only the fields the rules read
+ * (a projection); `decodeFull` returns the whole record and runs only for matches. Both throw a
+ * DetectorError for bad input. `prepare` resolves writer schemas (registry look-ups) for a batch
+ * so the two decode calls can stay synchronous.
+ */
+export interface FeedDecoder {
+  prepare(values: ReadonlyArray<Buffer | null>): Promise<void>;
+  decodeForMatch(value: Buffer | null): AvroRecord;
+  decodeFull(value: Buffer | null): AvroRecord;
+  /**
+   * `derive` of each value's projection for matching, remembered by the projected bytes: the
+   * projection `fastMap` reads when the vendor has a fast path, else the one of decodeForMatch.
+   * `derive` must be pure; throws as decodeForMatch does.
+   */
+  rememberedMatch<T>(derive: (record: AvroRecord) => T): (value: Buffer | null) => T;
+  /** The vendor's mapping of just the rules' fields (VendorFeed.toEcsFields), when it has one. */
+  fastMap?: EcsFieldsMapping['map'];
+}
 
 export interface FeedDecoderSettings {
   format: ValueFormat;

@@ -3,7 +3,7 @@ import { decodeError } from './decode-error.js';
 
 export type ValueFormat = 'raw' | 'confluent';
 
-export const CONFLUENT_MAGIC = 0;
+const CONFLUENT_MAGIC = 0;
 export const CONFLUENT_HEADER_BYTES = 5;
 
 /** Rejects a tombstone or zero-length value: neither can hold a record. */

@@ -100,6 +100,7 @@ export function compileProjectionScan(writer: avro.Type, paths: Iterable<string>
   }
   const state = new ScanState(generator.spanSites, guards.length);
   const source = `return function scanProjection(buf, pos) {\nH.spanCount = 0;\n${body}return pos > buf.length ? undefined : pos;\n};`;
+  // oxlint-disable-next-line typescript/no-implied-eval -- a generated scanner, measured faster in bench/ (README: how the hot path works).
   state.run = new Function('H', source)(state) as ScanState['run'];
   return state;
 }
@@ -113,7 +114,9 @@ export const ABSENT: unique symbol = Symbol('absent');
 
 /** A direct-mapped table from the kept bytes of a scan to an outcome. */
 export class OutcomeTable<T> {
+  // oxlint-disable-next-line unicorn/no-new-array -- preallocated slots, as measured (bench/).
   private readonly keys: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(SLOTS).fill(undefined);
+  // oxlint-disable-next-line unicorn/no-new-array -- preallocated slots, as measured (bench/).
   private readonly outcomes: (T | undefined)[] = new Array<T | undefined>(SLOTS).fill(undefined);
   private slot = 0;
   private keyLength = 0;

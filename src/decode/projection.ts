@@ -1,8 +1,9 @@
 // Builds reader schemas that keep only the Avro fields a rule reads, so most records are never fully decoded.
 import type avro from 'avsc';
 import { DetectorError } from '../errors.js';
+import type { AvroSchemaJson } from '../vendors/shared/schema-file.js';
 import type { VendorFeed } from '../vendors/types.js';
-import { parseSchema, type AvroSchemaJson } from './schemas.js';
+import { parseSchema } from './schemas.js';
 
 /*
  * Why projection exists: the detector evaluates every record, but a rule reads four or five fields
@@ -141,7 +142,7 @@ function pruneValue(type: avro.Type, node: PathNode | undefined, value: unknown)
 function emitNamed(node: SchemaNode, shapes: Map<string, Map<string, string>>, used: Set<string>): SchemaNode {
   if (typeof node === 'string') return node;
   if (Array.isArray(node)) return node.map((branch) => emitNamed(branch, shapes, used));
-  const object = node as JsonObject;
+  const object = node;
   if (object.type === 'array') return { ...object, items: emitNamed(object.items as SchemaNode, shapes, used) };
   if (object.type === 'map') return { ...object, values: emitNamed(object.values as SchemaNode, shapes, used) };
   const name = object.name as string;

@@ -137,7 +137,7 @@ export class SchemaRegistryClient {
       this.missingUntil.set(id, this.now() + this.missingTtlMs);
       return MISSING;
     }
-    throw unavailable(`schema registry answered ${url} with HTTP ${response.status}${errorCode === undefined ? '' : ` (error_code ${String(errorCode)})`}`);
+    throw unavailable(`schema registry answered ${url} with HTTP ${response.status}${errorCode === undefined ? '' : ` (error_code ${JSON.stringify(errorCode)})`}`);
   }
 }
 

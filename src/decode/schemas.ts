@@ -1,19 +1,12 @@
 // Loads the bundled per-vendor Avro schemas from schemas/ into avsc types.
-import { readFileSync } from 'node:fs';
 import avro from 'avsc';
-import { packagePath } from '../package-root.js';
+import { readSchemaJson, type AvroSchemaJson } from '../vendors/shared/schema-file.js';
 import type { VendorFeed } from '../vendors/types.js';
 import { hardenedTypeHook } from './harden.js';
 import { TolerantLongType } from './long-type.js';
 
-export type AvroSchemaJson = Record<string, unknown>;
-
 const typeCache = new Map<string, avro.Type>();
 const longAwareHook = hardenedTypeHook(TolerantLongType);
-
-export function readSchemaJson(schemaFile: string): AvroSchemaJson {
-  return JSON.parse(readFileSync(packagePath('schemas', schemaFile), 'utf8')) as AvroSchemaJson;
-}
 
 /**
  * Parses a schema with the project's type options (tolerant longs) and readers hardened against

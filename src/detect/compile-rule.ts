@@ -9,7 +9,7 @@ import { ruleProblem } from './rule-file.js';
 
 export interface CompiledRule {
   readonly rule: DetectionRule;
-  /** Pure and allocation-free: true when the ECS event is one the rule alerts on. */
+  /** Pure: true when the ECS event is one the rule alerts on (case-insensitive comparisons lowercase the event's value). */
   readonly matches: EventMatcher;
   /** Dotted ECS paths the rule's query reads. */
   readonly fieldsRead: readonly string[];

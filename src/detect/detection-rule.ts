@@ -3,13 +3,13 @@
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export interface ThreatReference {
+interface ThreatReference {
   readonly id: string;
   readonly name: string;
   readonly reference: string;
 }
 
-export interface ThreatTechnique extends ThreatReference {
+interface ThreatTechnique extends ThreatReference {
   readonly subtechnique?: readonly ThreatReference[];
 }
 
@@ -20,7 +20,7 @@ export interface ThreatEntry {
 }
 
 /** One entry of `exceptions_list`: a reference to a Kibana exception list. */
-export interface ExceptionListReference {
+interface ExceptionListReference {
   readonly id: string;
   readonly listId: string;
   /** `single` (this space) or `agnostic` (all spaces, e.g. the Endpoint Security list). */
@@ -30,7 +30,7 @@ export interface ExceptionListReference {
 }
 
 /** `[rule.alert_suppression]`: group alerts by fields within a window instead of writing each one. */
-export interface AlertSuppression {
+interface AlertSuppression {
   readonly groupBy: readonly string[];
   /** Undefined: suppress for the rule's execution interval (Kibana's default). */
   readonly duration: { readonly value: number; readonly unit: 's' | 'm' | 'h' } | undefined;

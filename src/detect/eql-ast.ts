@@ -16,9 +16,9 @@ export interface FieldRef {
 }
 
 export type ComparisonOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
-export type ArithmeticOperator = '+' | '-' | '*' | '/' | '%';
+type ArithmeticOperator = '+' | '-' | '*' | '/' | '%';
 /** `:` is `seq`: case-insensitive equality with wildcards, like `like~`. */
-export type PatternOperator = 'like' | 'regex' | 'seq';
+type PatternOperator = 'like' | 'regex' | 'seq';
 
 /**
  * Every node is an expression; conditions are expressions whose value is a boolean. A field holds

@@ -42,7 +42,7 @@ export function truth(expr: Expr, event: object): boolean {
   }
 }
 
-export function fieldValues(field: FieldRef, event: object, forArgument: boolean): Scalar[] {
+function fieldValues(field: FieldRef, event: object, forArgument: boolean): Scalar[] {
   const type = fieldType(field.name);
   const out: Scalar[] = [];
   for (const value of collectValues(event, field.path, field.dotted === true)) {

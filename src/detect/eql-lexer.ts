@@ -29,7 +29,7 @@ const NAME_PART = /[A-Za-z0-9_@]/;
 const DIGIT = /[0-9]/;
 const NUMBER = /^[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/;
 
-export function positionAt(text: string, offset: number): EqlPosition {
+function positionAt(text: string, offset: number): EqlPosition {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset && i < text.length; i++) {

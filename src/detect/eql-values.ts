@@ -1,5 +1,5 @@
 // How EQL sees values: a field's values as Elasticsearch indexes them for its type, and how two values compare.
-import { fieldType, KEYWORD_IGNORE_ABOVE, type FieldType } from './ecs-field-types.js';
+import { KEYWORD_IGNORE_ABOVE, type FieldType } from './ecs-field-types.js';
 import type { Literal } from './eql-ast.js';
 import type { Leaf } from './field-values.js';
 
@@ -76,7 +76,7 @@ export function lower(value: Scalar): Scalar {
   return typeof value === 'string' ? value.toLowerCase() : value;
 }
 
-export function toNumber(value: Leaf): number | undefined {
+function toNumber(value: Leaf): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   const number = Number(value);
@@ -144,8 +144,3 @@ export function parseCidr(text: string): { network: bigint; bits: number } | und
   return { network: bits === 0 ? 0n : ip >> BigInt(128 - bits), bits };
 }
 
-export function inCidr(ip: bigint, cidr: { network: bigint; bits: number }): boolean {
-  return cidr.bits === 0 || ip >> BigInt(128 - cidr.bits) === cidr.network;
-}
-
-export { fieldType };

@@ -22,7 +22,7 @@ export function elasticIndexOf(feed: { readonly id: string; readonly dataset: st
  * Kibana's default index patterns (the `securitySolution:defaultIndex` advanced setting), which a
  * rule without `index` (and without a data view) searches.
  */
-export const KIBANA_DEFAULT_INDEX: readonly string[] = [
+const KIBANA_DEFAULT_INDEX: readonly string[] = [
   'apm-*-transaction*', 'auditbeat-*', 'endgame-*', 'filebeat-*', 'logs-*', 'packetbeat-*', 'traces-apm*', 'winlogbeat-*', '-*elastic-cloud-logs-*',
 ];
 

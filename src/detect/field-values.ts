@@ -9,7 +9,7 @@ export type ValueWalker = (node: unknown, path: readonly string[], depth: number
  * each comparison holds when ANY value does; null, objects at the end of the path and missing keys
  * are "no value". Plain objects are followed in a loop and only arrays recurse, with no allocation.
  */
-export function someValue(node: unknown, path: readonly string[], depth: number, test: LeafTest): boolean {
+function someValue(node: unknown, path: readonly string[], depth: number, test: LeafTest): boolean {
   let current = node;
   for (let d = depth; d < path.length; d++) {
     if (typeof current !== 'object' || current === null) return false;
@@ -23,7 +23,7 @@ export function someValue(node: unknown, path: readonly string[], depth: number,
  * The same walk reading own keys only, for paths with a segment Object.prototype also has
  * (`constructor`, `toString`, `__proto__`, ...): those must never resolve to inherited members.
  */
-export function someOwnValue(node: unknown, path: readonly string[], depth: number, test: LeafTest): boolean {
+function someOwnValue(node: unknown, path: readonly string[], depth: number, test: LeafTest): boolean {
   let current = node;
   for (let d = depth; d < path.length; d++) {
     if (typeof current !== 'object' || current === null) return false;

@@ -27,7 +27,7 @@ export type RuleFileResult =
 export function readRuleFile(text: string, file: string, options: RuleFileOptions = {}): RuleFileResult {
   let document: Table;
   try {
-    document = parse(text) as Table;
+    document = parse(text);
   } catch (error) {
     const where = error instanceof TomlError ? ` at line ${error.line}, column ${error.column}` : '';
     const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);

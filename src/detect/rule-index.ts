@@ -4,7 +4,7 @@ import { KEYWORD_IGNORE_ABOVE } from './ecs-field-types.js';
 import { collectValues } from './field-values.js';
 import type { Requirement } from './rule-requirements.js';
 
-export { alternativesOf, requirementsOf, type Requirement } from './rule-requirements.js';
+export { alternativesOf, requirementsOf } from './rule-requirements.js';
 
 /** Context fields keyed on at most: each costs a read per event. */
 const MAX_KEY_FIELDS = 4;

@@ -71,8 +71,6 @@ export const eqlRuleSchema = z.object({
   type: nonEmpty,
 });
 
-export type EqlRuleSettings = z.output<typeof eqlRuleSchema>;
-
 /** One line per zod issue, naming the setting as written in the file (`rule.threat[0].tactic.id`). */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], table: Record<string, unknown>): string[] {
   return issues.map((issue) => {

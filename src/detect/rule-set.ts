@@ -3,7 +3,7 @@ import { compileRule, type CompiledRule } from './compile-rule.js';
 import { readRuleFile, ruleProblem, type RuleFileOptions } from './rule-file.js';
 import { REFUSAL_REASONS, RuleLoadError, type RefusalReason, type RuleProblem } from './rule-problems.js';
 
-export type RuleStatus = 'loaded' | 'unsupported' | 'invalid';
+type RuleStatus = 'loaded' | 'unsupported' | 'invalid';
 
 /** What became of one rule file; `rules check` prints these and the service logs the refusals. */
 export interface RuleVerdict {

@@ -10,7 +10,7 @@ export function parseVersionLock(text: string, file: string): Map<string, number
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file}: not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${file}: not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw new Error(`${file}: expected an object of rule_id -> { version, ... }`);

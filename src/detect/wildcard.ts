@@ -15,7 +15,7 @@ export function wildcardsToRegExp(patterns: readonly string[], caseInsensitive: 
     for (const ch of pattern) {
       if (ch === '*') source += '[\\s\\S]*';
       else if (ch === '?') source += '[\\s\\S]';
-      else source += ch.replace(/[\\^$.|+()[\]{}\/]/g, '\\$&');
+      else source += ch.replace(/[\\^$.|+()[\]{}/]/g, '\\$&');
     }
     return source;
   });

@@ -32,7 +32,7 @@ export interface EcsEvent {
   [key: string]: unknown;
 }
 
-export interface EcsProcess {
+interface EcsProcess {
   name?: string;
   executable?: string;
   command_line?: string;

@@ -77,7 +77,7 @@ export function wildcardQueryToRegExp(pattern: string): RegExp {
 }
 
 function escapeRegExp(ch: string): string {
-  return ch.replace(/[\\^$.|+*?()[\]{}\/]/g, '\\$&');
+  return ch.replace(/[\\^$.|+*?()[\]{}/]/g, '\\$&');
 }
 
 /** Elasticsearch's `nested` query: ONE object under the path must satisfy every inner entry. */

@@ -36,8 +36,6 @@ export function formatExceptionProblem(problem: ExceptionProblem): string {
   return `${problem.file}${problem.line > 0 ? `:${problem.line}` : ''}: ${problem.message}`;
 }
 
-export const EMPTY_EXCEPTION_SET: ExceptionSet = buildExceptionSet([]);
-
 const EXPORT_FILE = /\.ndjson$/;
 
 /** Reads every `*.ndjson` in the directory (none is fine: no exceptions); throws with every problem. */

@@ -9,7 +9,7 @@ import {
 } from './exception-list.js';
 import { isObject, parseEntries, type EntryProblem } from './parse-entries.js';
 
-export interface ParsedListHeader {
+interface ParsedListHeader {
   readonly listId: string;
   readonly name: string;
   readonly namespaceType: NamespaceType;

@@ -1,32 +1,8 @@
 // Runs one fetched batch through the handler: offsets resolved only when it is safe and still ours, backoff when it fails.
-import type { KafkaMessage } from 'kafkajs';
-import type { InputPauses, PauseLease } from './input-pauses.js';
+import type { BatchHandler, PartitionBatch, SessionControls } from '../pipeline/ports.js';
+import type { InputPauses } from './input-pauses.js';
 import type { PartitionProgress } from './partition-progress.js';
 import type { RetryBackoff } from './retry-backoff.js';
-
-export interface PartitionBatch {
-  topic: string;
-  partition: number;
-  messages: KafkaMessage[];
-}
-
-/** What a batch handler may do with the Kafka session while it waits on slow sinks. */
-export interface SessionControls {
-  /** Keeps the group session alive. Never throws: a failed heartbeat aborts `revoked` instead. */
-  heartbeat(): Promise<void>;
-  /** Pauses every feed topic until the lease is released; hold it in a `finally`. */
-  holdInputForSink(): PauseLease;
-  /** False once the consumer is stopping or a rebalance may have moved the partition. */
-  stillOwned(): boolean;
-  /** Aborted as soon as stillOwned() turns false: waiting on the sink for this batch is pointless then. */
-  revoked: AbortSignal;
-}
-
-/**
- * Processes one partition batch. Resolving means every record up to the last one is safe
- * (alerts acknowledged, dead letters acknowledged); throwing means nothing of the batch is.
- */
-export type BatchHandler = (batch: PartitionBatch, session: SessionControls) => Promise<void>;
 
 /** The part of kafkajs' EachBatchPayload the runner uses (a fake in unit tests). */
 export interface BatchPayload {
@@ -37,7 +13,7 @@ export interface BatchPayload {
   isStale(): boolean;
 }
 
-export interface BatchRunnerHooks {
+interface BatchRunnerHooks {
   failed(topic: string, partition: number, error: unknown, attempt: number, retryInMs: number): void;
   abandoned(topic: string, partition: number): void;
   completed(topic: string, partition: number, seconds: number): void;
@@ -103,7 +79,6 @@ export class BatchRunner {
         stillOwned();
       },
       holdInputForSink: () => pauses.holdForSink(),
-      stillOwned,
       revoked: revoked.signal,
     };
 

@@ -20,23 +20,30 @@ const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** kafkajs logs through this bridge: one structured line per entry, secrets never included. */
-function logCreatorFor(logger: Logger) {
+/** Where kafkajs' errors go: the service's kafkaClientError event (logged, rate-limited and counted). */
+export type KafkaClientErrors = (namespace: string, message: string, details: Record<string, unknown>) => void;
+
+/** kafkajs logs through this bridge: one structured line per entry, secrets never included; errors go to `onError` when given. */
+function logCreatorFor(logger: Logger, onError: KafkaClientErrors | undefined) {
   return () =>
     ({ level, log, namespace }: LogEntry) => {
       const { message, timestamp: _timestamp, logger: _name, sasl: _sasl, ...rest } = log as Record<string, unknown>;
+      if (level === logLevel.ERROR && onError) {
+        onError(namespace, String(message), rest);
+        return;
+      }
       const method = LEVEL_NAMES[level] ?? 'info';
       logger[method]({ 'log.logger': `kafkajs.${namespace}`, kafkajs: rest }, String(message));
     };
 }
 
-export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+export function createKafka(settings: KafkaSettings, logger: Logger, onError?: KafkaClientErrors): Kafka {
   if (!installKafkajsTimerFix()) logger.debug('kafkajs is not the version the timer fix was written for; Node may print TimeoutNegativeWarning');
   const config: KafkaConfig = {
     clientId: settings.clientId,
     brokers: settings.brokers,
     logLevel: logLevel.WARN,
-    logCreator: logCreatorFor(logger),
+    logCreator: logCreatorFor(logger, onError),
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 10_000 },

@@ -1,15 +1,7 @@
 // Sends records that cannot be processed to the dead-letter topic, intact, with the reason in headers.
-import type { IHeaders, Message, Producer } from 'kafkajs';
+import type { Message, Producer } from 'kafkajs';
+import type { DeadLetter, DeadLetterSink } from '../pipeline/ports.js';
 import { DetectorError } from '../errors.js';
-
-export interface DeadLetter {
-  vendor: string;
-  source: { topic: string; partition: number; offset: string };
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: IHeaders;
-  error: Pick<DetectorError, 'code' | 'stage' | 'message'>;
-}
 
 /** Header names every dead letter carries; the record's own headers travel beside them. */
 export const DEAD_LETTER_HEADERS = {
@@ -46,7 +38,7 @@ export function toDeadLetterMessage(letter: DeadLetter, now: Date): Message {
   };
 }
 
-export class DeadLetterPublisher {
+export class DeadLetterPublisher implements DeadLetterSink {
   constructor(
     private readonly producer: Producer,
     private readonly topic: string,

@@ -2,8 +2,8 @@
 import type { Consumer, ConsumerConfig, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Events } from '../telemetry/events.js';
 import type { Logger } from '../telemetry/logger.js';
-import type { Metrics } from '../telemetry/metrics.js';
-import { BatchRunner, type BatchHandler } from './batch-runner.js';
+import type { BatchHandler } from '../pipeline/ports.js';
+import { BatchRunner } from './batch-runner.js';
 import { InputPauses, type TopicPartitions } from './input-pauses.js';
 import { PartitionProgress } from './partition-progress.js';
 import { RetryBackoff } from './retry-backoff.js';
@@ -61,7 +61,6 @@ export class FeedConsumer {
   constructor(
     kafka: Kafka,
     private readonly options: FeedConsumerOptions,
-    private readonly metrics: Metrics,
     private readonly events: Events,
     private readonly logger: Logger,
   ) {
@@ -75,7 +74,7 @@ export class FeedConsumer {
       hooks: {
         failed: (topic, partition, error, attempt, retryInMs) => events.batchFailed(topic, partition, error, attempt, retryInMs),
         abandoned: (topic, partition) => events.batchAbandoned(topic, partition),
-        completed: (_topic, _partition, seconds) => metrics.batchDuration.observe(seconds),
+        completed: (_topic, _partition, seconds) => events.batchCompleted(seconds),
       },
     });
     this.observeGroupEvents();
@@ -105,18 +104,16 @@ export class FeedConsumer {
 
   /**
    * Takes no new batch, waits for the in-flight ones, commits every acknowledged offset, then leaves
-   * the group. (kafkajs itself does not commit on disconnect; its periodic commit may be up to
-   * autoCommitInterval behind, which would turn a clean stop into redelivered records.)
+   * the group. (kafkajs itself does not commit on disconnect, and commits resolved offsets only after
+   * a batch, so without this the offsets resolved since would turn a clean stop into redelivered records.)
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled(this.inFlight);
     this.pauses.close();
     const offsets = this.runner.resolvedOffsets;
     if (offsets.length > 0 && this.joined) {
-      await this.consumer.commitOffsets(offsets).catch((error: unknown) => {
-        this.logger.warn({ error }, 'final offset commit failed; the group resumes from the last periodic commit');
-      });
+      await this.consumer.commitOffsets(offsets).catch((error: unknown) => this.events.finalCommitFailed(error));
     }
     await this.consumer.disconnect();
   }
@@ -144,7 +141,7 @@ export class FeedConsumer {
   }
 
   private pausesChanged(): void {
-    this.metrics.partitionsPaused.set(this.pausedPartitions);
+    this.events.partitionsPaused(this.pausedPartitions);
     const paused = this.pauses.pausedForSink;
     if (paused === this.wasPausedForSink) return;
     this.wasPausedForSink = paused;
@@ -163,9 +160,7 @@ export class FeedConsumer {
       this.progress.assign(assigned);
       this.runner.retainOnly(new Set(assigned.map(({ topic, partition }) => `${topic}/${partition}`)));
       this.pauses.reapply();
-      this.metrics.partitionsAssigned.set(assigned.length);
-      this.metrics.partitionsPaused.set(this.pausedPartitions);
-      this.logger.info({ groupId: payload.groupId, memberId: payload.memberId, assigned: payload.memberAssignment }, 'joined consumer group');
+      this.events.consumerJoined({ groupId: payload.groupId, memberId: payload.memberId, assignment: payload.memberAssignment }, assigned.length, this.pausedPartitions);
     });
     this.consumer.on(events.REBALANCING, () => {
       this.joined = false;
@@ -175,14 +170,13 @@ export class FeedConsumer {
       const nowSeconds = Date.now() / 1000;
       for (const topic of payload.topics) {
         for (const partition of topic.partitions) {
-          this.metrics.offsetsCommitted.inc({ topic: topic.topic });
-          this.metrics.lastCommit.set({ topic: topic.topic, partition: String(partition.partition) }, nowSeconds);
+          this.events.offsetCommitted(topic.topic, partition.partition, nowSeconds);
         }
       }
     });
     this.consumer.on(events.CRASH, ({ payload }) => {
       this.generation++;
-      this.logger.error({ error: payload.error, restart: payload.restart }, 'consumer crashed');
+      this.events.consumerCrashed(payload.error, payload.restart);
       if (!payload.restart) this.crashed = true;
     });
     this.consumer.on(events.STOP, () => {

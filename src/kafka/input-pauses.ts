@@ -1,5 +1,6 @@
 // Owns every pause of the feed topics: leases held by batches waiting on the sink, and per-partition retry backoffs.
 
+import type { PauseLease } from '../pipeline/ports.js';
 export interface TopicPartitions {
   topic: string;
   partitions?: number[];
@@ -12,10 +13,6 @@ export interface PauseTarget {
 }
 
 /** A hold on the feeds' input; releasing it twice is harmless, so it can sit in a `finally`. */
-export interface PauseLease {
-  release(): void;
-}
-
 export interface Timers {
   set(callback: () => void, ms: number): unknown;
   clear(handle: unknown): void;

@@ -1,7 +1,6 @@
 // Polls the group's committed offsets against the high watermarks: lag keeps growing while paused.
 import type { Admin } from 'kafkajs';
-import type { Logger } from '../telemetry/logger.js';
-import type { Metrics } from '../telemetry/metrics.js';
+import type { Events } from '../telemetry/events.js';
 
 export class LagMonitor {
   private timer: NodeJS.Timeout | undefined;
@@ -11,8 +10,7 @@ export class LagMonitor {
     private readonly admin: Pick<Admin, 'fetchOffsets' | 'fetchTopicOffsets'>,
     private readonly groupId: string,
     private readonly topics: readonly string[],
-    private readonly metrics: Metrics,
-    private readonly logger: Logger,
+    private readonly events: Pick<Events, 'lagObserved' | 'lagPollFailed'>,
     /** Each partition's lag as polled: stall detection learns of records waiting where no batch arrives. */
     private readonly onLag: (topic: string, partition: number, lag: number) => void = () => undefined,
     private readonly intervalMs = 5_000,
@@ -43,12 +41,12 @@ export class LagMonitor {
           const committedOffset = Number(groupOffsets.find((p) => p.partition === mark.partition)?.offset ?? '-1');
           const start = committedOffset >= 0 ? committedOffset : Number(mark.low);
           const lag = Math.max(0, Number(mark.high) - start);
-          this.metrics.consumerLag.set({ topic, partition: String(mark.partition) }, lag);
+          this.events.lagObserved(topic, mark.partition, lag);
           this.onLag(topic, mark.partition, lag);
         }
       }
     } catch (error) {
-      this.logger.debug({ error }, 'lag poll failed; keeping the last values');
+      this.events.lagPollFailed(error);
     }
   }
 }

@@ -1,4 +1,5 @@
 // Per-partition retry delays for failed batches: exponential, capped, reset by the first success.
+import { backoffDelayMs } from '../backoff.js';
 
 export interface RetryBackoffOptions {
   initialMs: number;
@@ -19,9 +20,7 @@ export class RetryBackoff {
   failed(key: string): number {
     const attempt = this.failures.get(key) ?? 0;
     this.failures.set(key, attempt + 1);
-    const ceiling = Math.min(this.options.maxMs, this.options.initialMs * 2 ** Math.min(attempt, 30));
-    // Jitter in the upper half keeps many partitions failing together from retrying in lockstep.
-    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+    return backoffDelayMs(attempt, this.options.initialMs, this.options.maxMs, this.random);
   }
 
   succeeded(key: string): void {

@@ -1,19 +1,15 @@
-// Runs one Kafka batch through the pipeline and returns only once its alerts and dead letters are safe.
+// Runs one partition batch through the pipeline and returns only once its alerts and dead letters are safe.
 import { DetectorError } from '../errors.js';
-import type { DeadLetter, DeadLetterPublisher } from '../kafka/dead-letter.js';
-import type { BatchHandler, SessionControls } from '../kafka/batch-runner.js';
-import type { PauseLease } from '../kafka/input-pauses.js';
-import type { AlertWriter } from '../sinks/elasticsearch/alert-sink.js';
-import type { ItemOutcome } from '../sinks/elasticsearch/bulk-writer.js';
 import type { Events } from '../telemetry/events.js';
 import { evaluateBatch, type BatchEvaluation, type PendingAlert } from './evaluate-batch.js';
 import type { FeedRuntime } from './feed-runtime.js';
+import type { AlertWriter, BatchHandler, DeadLetter, DeadLetterSink, PauseLease, SessionControls, WriteOutcome } from './ports.js';
 
 export interface BatchHandlerDeps {
   /** Read per batch: a reload swaps what it returns, and a batch runs wholly on one set. */
   runtimesByTopic: Pick<ReadonlyMap<string, FeedRuntime>, 'get'>;
   writer: AlertWriter;
-  deadLetters: Pick<DeadLetterPublisher, 'publish'>;
+  deadLetters: DeadLetterSink;
   events: Events;
   /** Aborted when shutdown can wait no longer for Elasticsearch. */
   abortSignal: AbortSignal;
@@ -22,7 +18,7 @@ export interface BatchHandlerDeps {
   keepAliveMs?: number;
 }
 
-function sinkRejection(outcome: Extract<ItemOutcome, { outcome: 'failed' }>, alert: PendingAlert, topic: string, partition: number): DeadLetter {
+function sinkRejection(outcome: Extract<WriteOutcome, { outcome: 'failed' }>, alert: PendingAlert, topic: string, partition: number): DeadLetter {
   const source = alert.document['edr'] as { source?: { offset?: string } } | undefined;
   return {
     vendor: alert.vendor,
@@ -50,7 +46,7 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
   const { events } = deps;
 
   /** Alerts to Elasticsearch; the feeds stay paused only while this batch waits, whatever ends the wait. */
-  async function writeAlerts(alerts: PendingAlert[], session: SessionControls): Promise<ItemOutcome[]> {
+  async function writeAlerts(alerts: PendingAlert[], session: SessionControls): Promise<WriteOutcome[]> {
     events.alertsPending(alerts.length);
     let lease: PauseLease | undefined;
     try {

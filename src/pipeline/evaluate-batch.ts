@@ -1,9 +1,8 @@
 // The pure middle of the pipeline: records in, alerts and dead letters out. No I/O happens here.
-import type { KafkaMessage } from 'kafkajs';
 import { buildAlert, type BuiltAlert } from '../alerts/build-alert.js';
 import { DetectorError, isDetectorError } from '../errors.js';
-import type { DeadLetter } from '../kafka/dead-letter.js';
 import type { FeedRuntime } from './feed-runtime.js';
+import type { DeadLetter, FeedRecord } from './ports.js';
 import { suppressionGroup, type SuppressionGroup } from '../suppression/suppression-group.js';
 import type { Contribution } from '../suppression/suppression-state.js';
 import { matchingRules, toEcsOrThrow, valueMatcher } from './value-match.js';
@@ -54,7 +53,7 @@ function alertStep<T>(vendorId: string, what: string, step: () => T): T {
 export function evaluateBatch(
   runtime: FeedRuntime,
   partition: number,
-  messages: readonly KafkaMessage[],
+  messages: readonly FeedRecord[],
   detectedAt: Date,
 ): BatchEvaluation {
   const result: BatchEvaluation = { alerts: [], deadLetters: [], matchesByRule: new Map(), exceptedByRule: new Map(), projectionMismatches: [] };

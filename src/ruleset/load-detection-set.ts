@@ -13,7 +13,7 @@ export type DetectionConfig = Pick<
   'RULES_DIR' | 'RULES_STRICT' | 'EXCEPTIONS_DIR' | 'SUPPRESSION_GROUP_BY' | 'SUPPRESSION_DURATION_MS' | 'SUPPRESSION_MISSING_FIELDS_STRATEGY'
 >;
 
-export function defaultSuppression(config: DetectionConfig): SuppressionSettings | undefined {
+function defaultSuppression(config: DetectionConfig): SuppressionSettings | undefined {
   if (config.SUPPRESSION_GROUP_BY.length === 0) return undefined;
   return { groupBy: config.SUPPRESSION_GROUP_BY, durationMs: config.SUPPRESSION_DURATION_MS, missingFieldsStrategy: config.SUPPRESSION_MISSING_FIELDS_STRATEGY };
 }

@@ -4,7 +4,7 @@ import { walkerFor, type Leaf } from '../detect/field-values.js';
 import type { SuppressionSettings } from './suppression-settings.js';
 
 /** As Kibana's `kibana.alert.suppression.terms`: one per group-by field; arrays sorted; null when missing. */
-export interface SuppressionTerm {
+interface SuppressionTerm {
   readonly field: string;
   readonly value: Leaf | Leaf[] | null;
 }

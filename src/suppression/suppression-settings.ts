@@ -1,7 +1,7 @@
 // What suppression a rule runs with: its own `alert_suppression`, else the deployment-wide SUPPRESSION_* default.
 
-export const MISSING_FIELDS_STRATEGIES = ['suppress', 'doNotSuppress'] as const;
-export type MissingFieldsStrategy = (typeof MISSING_FIELDS_STRATEGIES)[number];
+const MISSING_FIELDS_STRATEGIES = ['suppress', 'doNotSuppress'] as const;
+type MissingFieldsStrategy = (typeof MISSING_FIELDS_STRATEGIES)[number];
 
 export interface SuppressionSettings {
   /** 1 to 3 ECS field paths. */
@@ -20,7 +20,7 @@ export interface RuleAlertSuppression {
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
 
 /** Kibana's default rule interval, the window a rule's suppression uses when it names no duration. */
-export const DEFAULT_INTERVAL_MS = 5 * 60_000;
+const DEFAULT_INTERVAL_MS = 5 * 60_000;
 
 /**
  * The rule's own setting wins; without one the deployment default applies (undefined when the

@@ -22,7 +22,7 @@ export interface SuppressionState {
   readonly positions: Readonly<Record<string, string>>;
 }
 
-export function positionKey(contribution: Pick<Contribution, 'topic' | 'partition'>): string {
+function positionKey(contribution: Pick<Contribution, 'topic' | 'partition'>): string {
   return `${contribution.topic}/${contribution.partition}`;
 }
 

@@ -1,6 +1,6 @@
 // Named internal events: each one logs and bumps its metrics in one place, so the two never disagree.
-import { isDetectorError, type DetectorError } from '../errors.js';
-import type { ItemOutcome } from '../sinks/elasticsearch/bulk-writer.js';
+import { ERROR_CODES, isDetectorError, type DetectorError, type ErrorCode } from '../errors.js';
+import { kafkaEvents } from './kafka-events.js';
 import { LogLimiter } from './log-limiter.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -10,6 +10,14 @@ export interface RecordPosition {
   topic: string;
   partition: number;
   offset: string;
+}
+
+/** One alert's outcome as a sink reports it (the Elasticsearch sink's ItemOutcome fits): telemetry imports no sink. */
+export interface AlertOutcome {
+  alert: { id: string; vendor: string };
+  outcome: 'created' | 'duplicate' | 'suppressed' | 'failed';
+  status?: number;
+  reason?: string;
 }
 
 export interface LatencySample {
@@ -32,12 +40,16 @@ export interface EventOptions {
 }
 
 /** Error codes as metric labels: a closed list, so anything else is the generic batch failure. */
-function codeOf(error: unknown): string {
+function codeOf(error: unknown): ErrorCode {
   return isDetectorError(error) ? error.code : 'BATCH_FAILED';
 }
 
+/** Counts one coded error into errors_total: every event that reports an error calls it. */
+type CountError = (code: ErrorCode, count?: number) => void;
+
 export function createEvents(metrics: Metrics, logger: Logger, options: EventOptions = {}) {
   const limiter = new LogLimiter(options.repeatedLogIntervalMs ?? 30_000, options.now);
+  const countError: CountError = (code, count = 1) => metrics.errors.inc({ error_code: code, stage: ERROR_CODES[code].stage }, count);
   // With a whole rules tree loaded, rule_id labels stay bounded: the first MAX_RULE_LABELS rules to
   // match keep their own series, later ones share "other" (their alerts still name them).
   const labelledRules = new Set<string>();
@@ -48,6 +60,8 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
     return ruleId;
   };
   return {
+    ...kafkaEvents(metrics, logger, limiter, countError),
+
     /** Counted when the batch holding them is safe: a batch read twice counts once per success. */
     recordsConsumed(vendor: string, topic: string, count: number): void {
       metrics.recordsConsumed.inc({ vendor, topic }, count);
@@ -56,6 +70,7 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
     /** The record's dead letter is acknowledged: counted, and logged at most once per vendor and code per interval. */
     recordRejected(position: RecordPosition, error: Pick<DetectorError, 'code' | 'stage' | 'message'>): void {
       metrics.decodeFailures.inc({ vendor: position.vendor, error_code: error.code });
+      countError(error.code);
       const permit = limiter.permit(`rejected/${position.vendor}/${error.code}`);
       if (!permit) return;
       logger.warn(
@@ -74,6 +89,7 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
     batchFailed(topic: string, partition: number, error: unknown, attempt: number, retryInMs: number): void {
       const code = codeOf(error);
       metrics.batchFailures.inc({ topic, error_code: code });
+      countError(code);
       const permit = limiter.permit(`batch/${topic}/${partition}/${code}`);
       if (!permit) return;
       logger.warn({ topic, partition, error, attempt, retryInMs, suppressedSinceLast: permit.suppressed }, 'batch not completed; it will be read again');
@@ -126,6 +142,7 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
 
     detectionSetRefused(error: Error, activeFingerprint: string, trigger: string): void {
       metrics.detectionSetReloads.inc({ outcome: 'failed' });
+      countError(isDetectorError(error) ? error.code : 'CONFIG_INVALID');
       metrics.detectionSetLastReloadFailed.set(1);
       logger.error({ trigger, activeFingerprint, error }, 'new rules/exceptions refused; the previous detection set stays active');
     },
@@ -134,13 +151,21 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
       metrics.detectionSetLastReloadFailed.set(0);
     },
 
+    /** The service state as the probes last read it (every /healthz, /readyz and 5 s reachability check). */
+    healthObserved(health: { ready: boolean; stalledPartitions: number; elasticsearchReachable: boolean }): void {
+      metrics.ready.set(health.ready ? 1 : 0);
+      metrics.stalledPartitions.set(health.stalledPartitions);
+      metrics.elasticsearchReachable.set(health.elasticsearchReachable ? 1 : 0);
+    },
+
     alertsPending(delta: number): void {
       metrics.pendingAlerts.inc(delta);
     },
 
-    alertWritten(outcome: ItemOutcome, latency: LatencySample, ackedAtMs: number): void {
+    alertWritten(outcome: AlertOutcome, latency: LatencySample, ackedAtMs: number): void {
       metrics.alertsWritten.inc({ vendor: outcome.alert.vendor, outcome: outcome.outcome });
       if (outcome.outcome === 'failed') {
+        countError('SINK_REJECTED');
         logger.error({ alertId: outcome.alert.id, vendor: outcome.alert.vendor, status: outcome.status, reason: outcome.reason }, 'Elasticsearch rejected an alert; it goes to the dead-letter topic');
         return;
       }
@@ -161,6 +186,7 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
     },
 
     sinkBackedUp(reason: string, attempt: number, delayMs: number): void {
+      countError('SINK_UNAVAILABLE');
       const permit = limiter.permit('sink-backed-up');
       if (permit) logger.warn({ reason, attempt, retryInMs: delayMs, suppressedSinceLast: permit.suppressed }, 'Elasticsearch is not accepting alerts; retrying');
     },

@@ -19,6 +19,25 @@ const REDACTED_PATHS = [
   '*.headers.authorization',
 ];
 
+/** Causes kept at most this deep: kafkajs and the Elasticsearch client wrap errors two or three times. */
+const MAX_CAUSE_DEPTH = 5;
+
+/** An error as ECS `error.*` fields, with its `cause` chain (every DetectorError wraps the error it classifies). */
+function serializeError(error: unknown, depth = 0): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const coded = error as Error & { code?: unknown; stage?: unknown; originalError?: unknown };
+  // kafkajs predates `cause` and wraps the socket error in `originalError`.
+  const cause = error.cause ?? coded.originalError;
+  return {
+    type: error.name,
+    message: error.message,
+    ...(coded.code !== undefined ? { code: coded.code } : {}),
+    ...(coded.stage !== undefined ? { stage: coded.stage } : {}),
+    stack_trace: error.stack,
+    ...(cause !== undefined && depth < MAX_CAUSE_DEPTH ? { cause: serializeError(cause, depth + 1) } : {}),
+  };
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -30,19 +49,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         level: (label) => ({ 'log.level': label }),
       },
       errorKey: 'error',
-      serializers: {
-        error: (error: unknown) => {
-          if (!(error instanceof Error)) return { message: String(error) };
-          const coded = error as Error & { code?: unknown; stage?: unknown };
-          return {
-            type: error.name,
-            message: error.message,
-            ...(coded.code !== undefined ? { code: coded.code } : {}),
-            ...(coded.stage !== undefined ? { stage: coded.stage } : {}),
-            stack_trace: error.stack,
-          };
-        },
-      },
+      serializers: { error: serializeError },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
     destination,

@@ -38,6 +38,12 @@ export function createMetrics(registry: Registry, build: { version: string }) {
       labelNames: ['vendor'] as const,
       registers,
     }),
+    errors: new Counter({
+      name: `${prefix}errors_total`,
+      help: 'Every coded error the service met, by error code (the closed list in src/errors.ts) and stage: bad records, batch failures, sink rejections, Kafka client errors, refused reloads.',
+      labelNames: ['error_code', 'stage'] as const,
+      registers,
+    }),
     batchFailures: new Counter({
       name: `${prefix}batch_failures_total`,
       help: 'Batch attempts that failed and will be read again after a per-partition backoff, by error code.',

@@ -2,14 +2,11 @@
 import { ABORT_GUARD, FIELD_VALUES } from './crowdstrike-fdr/ecs-fields.js';
 import { ABORTING_FIELDS } from './crowdstrike-fdr/pipeline-aborts.js';
 import { crowdstrikeFdrToEcs, DATASET, MODULE } from './crowdstrike-fdr/to-ecs.js';
-import { coercingFromNative } from './shared/coerce-to-schema.js';
 import { stringAt } from './shared/ecs-draft.js';
 import { subsetMapper } from './shared/field-subset.js';
 import type { AvroRecord, VendorFeed } from './types.js';
 
 const SCHEMA_FILE = 'crowdstrike-fdr.avsc';
-
-const fromNative = coercingFromNative(SCHEMA_FILE);
 
 /** Elastic's event.id (`id|aid|cid`), but only when the event has its own id. */
 function eventIdentity(record: AvroRecord): string | undefined {
@@ -92,7 +89,6 @@ export const crowdstrikeFdr: VendorFeed = {
   bundledSchemaId: 1002,
   dataset: DATASET,
   module: MODULE,
-  fromNative,
   toEcs: crowdstrikeFdrToEcs,
   toEcsFields: (fields) => subsetMapper(fields, FIELD_VALUES, { lineage, guard: ABORT_GUARD }),
   eventIdentity,

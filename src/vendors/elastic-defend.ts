@@ -1,8 +1,7 @@
 // Elastic Defend process events: the record already is the ECS document, so mapping restores `@timestamp` and prunes empties.
-import { readSchemaJson } from '../decode/schemas.js';
 import type { EcsEvent } from '../ecs/event.js';
 import { readingLineage, subsetMapper, type FieldValue } from './shared/field-subset.js';
-import { nativeToAvro } from './shared/native-to-avro.js';
+import { readSchemaJson, type AvroSchemaJson } from './shared/schema-file.js';
 import type { AvroRecord, VendorFeed } from './types.js';
 
 const SCHEMA_FILE = 'elastic-defend.avsc';
@@ -13,7 +12,7 @@ const MODULE = 'endpoint';
 const AVRO_TIMESTAMP = 'timestamp';
 const ECS_TIMESTAMP = '@timestamp';
 
-type SchemaJson = Parameters<typeof nativeToAvro>[0];
+type SchemaJson = AvroSchemaJson;
 interface SchemaField {
   name: string;
   type: unknown;
@@ -21,7 +20,7 @@ interface SchemaField {
 
 let schemaJson: SchemaJson | undefined;
 function schema(): SchemaJson {
-  schemaJson ??= readSchemaJson(SCHEMA_FILE) as SchemaJson;
+  schemaJson ??= readSchemaJson(SCHEMA_FILE);
   return schemaJson;
 }
 
@@ -103,7 +102,7 @@ function toEcs(record: AvroRecord): EcsEvent {
   if (typeof event['dataset'] !== 'string' || event['dataset'] === '') event['dataset'] = DATASET;
   if (typeof event['module'] !== 'string' || event['module'] === '') event['module'] = MODULE;
   doc['event'] = event;
-  return doc as EcsEvent;
+  return doc;
 }
 
 /** A non-empty string is kept; anything else gives way to the data stream's constant. */
@@ -149,11 +148,6 @@ function eventIdentity(record: AvroRecord): string | undefined {
   return scope ? `${scope}|${id}` : id;
 }
 
-function fromNative(native: Record<string, unknown>): AvroRecord {
-  const { [ECS_TIMESTAMP]: timestamp, ...rest } = native;
-  return nativeToAvro(schema(), timestamp === undefined ? rest : { ...rest, [AVRO_TIMESTAMP]: timestamp });
-}
-
 export const elasticDefend: VendorFeed = {
   id: 'elastic-defend',
   title: 'Elastic Defend',
@@ -163,7 +157,6 @@ export const elasticDefend: VendorFeed = {
   bundledSchemaId: 1001,
   dataset: DATASET,
   module: MODULE,
-  fromNative,
   toEcs,
   toEcsFields: (fields) => subsetMapper(fields, fieldValues()),
   eventIdentity,

@@ -1,8 +1,6 @@
 // Elastic Endgame native process events mapped to the ECS shape Elastic's `endgame-*` indices hold.
-import { readSchemaJson } from '../decode/schemas.js';
 import type { EcsEvent } from '../ecs/event.js';
 import { readingLineage, subsetMapper, type FieldValue } from './shared/field-subset.js';
-import { nativeToAvro } from './shared/native-to-avro.js';
 import type { AvroRecord, VendorFeed } from './types.js';
 
 const SCHEMA_FILE = 'endgame.avsc';
@@ -137,7 +135,7 @@ function toEcs(record: AvroRecord): EcsEvent {
     }),
     endgame: compact(native),
   });
-  return (doc ?? {}) as EcsEvent;
+  return doc ?? {};
 }
 
 /**
@@ -179,12 +177,6 @@ const FIELD_VALUES: Readonly<Record<string, FieldValue['value']>> = {
   'user.domain': (record) => text(record['user_domain']),
 };
 
-let schemaJson: Parameters<typeof nativeToAvro>[0] | undefined;
-function fromNative(native: Record<string, unknown>): AvroRecord {
-  schemaJson ??= readSchemaJson(SCHEMA_FILE) as Parameters<typeof nativeToAvro>[0];
-  return nativeToAvro(schemaJson, native);
-}
-
 const NATIVE_COPY_LINEAGE = Object.fromEntries(NATIVE_COPY_FIELDS.map((field) => [`endgame.${field}`, [field]]));
 
 const LINEAGE: Readonly<Record<string, readonly string[]>> = {
@@ -225,7 +217,6 @@ export const endgame: VendorFeed = {
   bundledSchemaId: 1004,
   dataset: DATASET,
   module: MODULE,
-  fromNative,
   toEcs,
   toEcsFields: (fields) => subsetMapper(fields, readingLineage(LINEAGE, FIELD_VALUES), { lineage: LINEAGE }),
   eventIdentity,

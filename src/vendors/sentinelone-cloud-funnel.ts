@@ -1,5 +1,4 @@
 // SentinelOne Cloud Funnel 2.0 feed: flat dotted-key events as nested records, mapped to ECS as Elastic's pipelines do.
-import { coercingFromNative } from './shared/coerce-to-schema.js';
 import { stringAt } from './shared/ecs-draft.js';
 import { readingLineage, subsetMapper } from './shared/field-subset.js';
 import { FIELD_VALUES } from './sentinelone-cloud-funnel/ecs-fields.js';
@@ -7,9 +6,6 @@ import { DATASET, MODULE, sentinelOneCloudFunnelToEcs } from './sentinelone-clou
 import type { AvroRecord, VendorFeed } from './types.js';
 
 const SCHEMA_FILE = 'sentinelone-cloud-funnel.avsc';
-
-/** Flat dotted keys (as shipped) or nested objects; pids and times given as text become numbers. */
-const fromNative = coercingFromNative(SCHEMA_FILE);
 
 function eventIdentity(record: AvroRecord): string | undefined {
   const id = stringAt(record, 'event.id');
@@ -105,7 +101,6 @@ export const sentinelOneCloudFunnel: VendorFeed = {
   bundledSchemaId: 1003,
   dataset: DATASET,
   module: MODULE,
-  fromNative,
   toEcs: sentinelOneCloudFunnelToEcs,
   toEcsFields: (fields) => subsetMapper(fields, readingLineage(lineage, FIELD_VALUES), { lineage }),
   eventIdentity,

@@ -19,11 +19,6 @@ export interface VendorFeed {
   /** ECS `event.dataset` / `event.module` the integration assigns. */
   readonly dataset: string;
   readonly module: string;
-  /**
-   * Turns a record as the vendor ships it (JSON: flat dotted keys, `@timestamp`, ...) into the
-   * shape of this feed's Avro schema. Used by producers, fixtures and the demo, never on the hot path.
-   */
-  fromNative(native: Record<string, unknown>): AvroRecord;
   /** Pure mapping to ECS. Never throws on a schema-valid record; sets only fields that have values. */
   toEcs(record: AvroRecord): EcsEvent;
   /**
@@ -51,7 +46,7 @@ export interface EcsFieldsMapping {
    * hold (rare edge values): the caller then maps the record projected to the fields' whole
    * lineage, with this function again (which then must not decline) or with toEcs.
    */
-  map(record: AvroRecord): EcsEvent | undefined;
+  map: (record: AvroRecord) => EcsEvent | undefined;
   /**
    * Fields `map` also reads, but only through `classify` (e.g. whether a time aborts Elastic's
    * pipeline): top-level Avro fields, and a verdict 0-255 such that two records equal on `reads`

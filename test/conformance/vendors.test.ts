@@ -3,17 +3,19 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDecoder } from '../../src/decode/decoder.js';
-import { encodeRecord } from '../../src/decode/encoder.js';
+import { encodeRecord } from '../../scripts/native/encoder.js';
 import { createFeedDecoders } from '../../src/decode/feed-decoder.js';
 import type { ValueFormat } from '../../src/decode/framing.js';
 import { lineagePaths, projectSchema } from '../../src/decode/projection.js';
-import { bundledType, parseSchema, readSchemaJson } from '../../src/decode/schemas.js';
+import { bundledType, parseSchema } from '../../src/decode/schemas.js';
+import { readSchemaJson } from '../../src/vendors/shared/schema-file.js';
 import type { EcsEvent } from '../../src/ecs/event.js';
 import { DetectorError } from '../../src/errors.js';
 import { packagePath } from '../../src/package-root.js';
 import { VENDORS } from '../../src/vendors/index.js';
 import type { AvroRecord, VendorFeed } from '../../src/vendors/types.js';
 import { arbitraryFor } from '../unit/decode/avro-arbitrary.js';
+import { fromNative } from '../../scripts/native/from-native.js';
 
 interface Fixture {
   readonly description: string;
@@ -69,7 +71,7 @@ function stringsIn(value: unknown, out: Set<string>): Set<string> {
 
 function randomRecords(vendor: VendorFeed, fixtures: readonly [string, Fixture][]): fc.Arbitrary<AvroRecord> {
   const seen = new Set<string>(['', '-', 'none', 'linux', 'Linux', 'exec', 'start', 'pg_dump', 'PG_DUMP', '/', '\\']);
-  for (const [, fixture] of fixtures) stringsIn(vendor.fromNative(fixture.native), seen);
+  for (const [, fixture] of fixtures) stringsIn(fromNative(vendor, fixture.native), seen);
   const string = fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...seen) },
     { weight: 1, arbitrary: fc.string({ maxLength: 16 }) },
@@ -127,7 +129,7 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
   describe.each(FORMATS.map((format) => [format] as const))('fixtures through %s Avro', (format) => {
     const decoder = createDecoder({ format, vendors: VENDORS });
     it.each(fixtures)('%s maps to its expected ECS', (_file, fixture) => {
-      const record = vendor.fromNative(fixture.native);
+      const record = fromNative(vendor, fixture.native);
       const decoded = decoder.decodeSync(vendor, encodeRecord(vendor, record, { format })) as AvroRecord;
       const ecs = vendor.toEcs(decoded);
       expect(ecs).toEqual(fixture.expected);
@@ -140,7 +142,7 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
   it.each(FORMATS.map((format) => [format] as const))('agrees on the rule fields between projected and full decode of every fixture (%s)', (format) => {
     const decoder = createFeedDecoders(VENDORS, { format, fieldsRead: RULE_FIELDS }).get(vendor.id)!;
     for (const [file, fixture] of fixtures) {
-      const value = encodeRecord(vendor, vendor.fromNative(fixture.native), { format });
+      const value = encodeRecord(vendor, fromNative(vendor, fixture.native), { format });
       const whole = vendor.toEcs(decoder.decodeFull(value));
       const partial = vendor.toEcs(decoder.decodeForMatch(value));
       for (const field of RULE_FIELDS) expect(get(partial, field), `${file}: ${field}`).toEqual(get(whole, field));

@@ -99,6 +99,7 @@ describe('Grafana dashboard model', () => {
     ['replicas', 'edr_detector_build_info', /count\(/],
     ['memory', 'process_resident_memory_bytes', /process_resident_memory_bytes/],
     ['partitions paused', 'edr_detector_partitions_paused', /edr_detector_partitions_paused/],
+    ['errors by code and stage', 'edr_detector_errors_total', /sum by \(error_code, stage\) \(rate\(/],
   ])('has a panel for %s', (_what, metric, shape) => {
     const found = panelReading(metric);
     expect(found.length, metric).toBeGreaterThan(0);

@@ -78,12 +78,6 @@ export function parseYamlFile(path: string): unknown {
   return documents[0];
 }
 
-export function parseYamlText(text: string): unknown[] {
-  const result = runTool('python3', ['-c', 'import json,sys,yaml;print(json.dumps(list(yaml.safe_load_all(sys.stdin))))'], text);
-  if (result.status !== 0) throw new Error(`YAML parse failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as unknown[];
-}
-
 /** A TCP port on the loopback that was free a moment ago. */
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {

@@ -1,7 +1,8 @@
 // The Elasticsearch sink against the real server: data stream, created, duplicate (across rollovers), rejected, unreachable.
 import { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backoffMs, BulkAlertWriter, isRetriableStatus } from '../../src/sinks/elasticsearch/bulk-writer.js';
+import { backoffDelayMs } from '../../src/backoff.js';
+import { BulkAlertWriter, isRetriableStatus } from '../../src/sinks/elasticsearch/bulk-writer.js';
 import { installAlertTemplate, installAlertTemplateWhenReachable } from '../../src/sinks/elasticsearch/install-template.js';
 import { resetAlertStream } from './harness/feeds.js';
 import { TEST_STACK } from './harness/stack.js';
@@ -172,7 +173,7 @@ describe('retry policy', () => {
 
   it('backs off exponentially with jitter, never beyond the cap', () => {
     for (let attempt = 0; attempt < 30; attempt++) {
-      const delay = backoffMs(attempt, 100, 5_000);
+      const delay = backoffDelayMs(attempt, 100, 5_000);
       expect(delay).toBeLessThanOrEqual(5_000);
       expect(delay).toBeGreaterThanOrEqual(Math.min(5_000, 100 * 2 ** attempt) / 2);
     }

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { estypes } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeRecord } from '../../src/decode/encoder.js';
+import { encodeRecord } from '../../scripts/native/encoder.js';
 import { packagePath } from '../../src/package-root.js';
 import { VENDORS } from '../../src/vendors/index.js';
 import { loadFixtures } from '../../scripts/samples/fixtures.js';
 import { defendRecord } from './harness/defend-records.js';
 import { eventually, metricValue, startDetector, type RunningDetector } from './harness/detector.js';
 import { alertDocuments, createTestFeeds, resetAlertStream, type TestFeeds } from './harness/feeds.js';
+import { fromNative } from '../../scripts/native/from-native.js';
 
 /**
  * The rule (detection-rules rules/promotions/external_alerts.toml, rule_id eb079c62-…) is a KQL query
@@ -99,7 +100,7 @@ describe('the External Alerts rule over the alerts data stream', () => {
       const list = fixtures.get(vendor.id) ?? [];
       await producer.send({
         topic: feeds.topicOf.get(vendor.id) as string,
-        messages: list.map((fixture) => ({ key: fixture.file, value: encodeRecord(vendor, vendor.fromNative(fixture.native), { format: 'confluent' }) })),
+        messages: list.map((fixture) => ({ key: fixture.file, value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format: 'confluent' }) })),
       });
     }
     const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;

@@ -1,7 +1,7 @@
 // End to end through the real Kafka and Elasticsearch: every vendor's fixtures, both value formats.
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeRecord } from '../../src/decode/encoder.js';
+import { encodeRecord } from '../../scripts/native/encoder.js';
 import { frameConfluent } from '../../src/decode/framing.js';
 import { DEAD_LETTER_HEADERS } from '../../src/kafka/dead-letter.js';
 import { VENDORS } from '../../src/vendors/index.js';
@@ -9,6 +9,7 @@ import { loadFixtures, type Fixture } from '../../scripts/samples/fixtures.js';
 import { eventually, metricValue, startDetector, type RunningDetector } from './harness/detector.js';
 import { alertDocuments, createTestFeeds, readTopic, type TestFeeds } from './harness/feeds.js';
 import { groupLag } from './harness/alert-census.js';
+import { fromNative } from '../../scripts/native/from-native.js';
 
 type Format = 'confluent' | 'raw';
 
@@ -70,10 +71,10 @@ describe.each<Format>(['confluent', 'raw'])('the detector end to end, %s values'
       const list = fixtures.get(vendor.id) ?? [];
       const encoded = list.map((fixture) => ({
         key: fixture.file,
-        value: encodeRecord(vendor, vendor.fromNative(fixture.native), { format }),
+        value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format }),
         headers: { 'x-fixture': fixture.file },
       }));
-      const body = encodeRecord(vendor, vendor.fromNative(list[0]?.native ?? {}), { format: 'raw' });
+      const body = encodeRecord(vendor, fromNative(vendor, list[0]?.native ?? {}), { format: 'raw' });
       const poison = poisonRecords(format, body);
       poisonByVendor.set(vendor.id, poison);
       await producer.send({

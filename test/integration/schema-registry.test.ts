@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedDecoders } from '../../src/decode/feed-decoder.js';
-import { encodeRecord } from '../../src/decode/encoder.js';
+import { encodeRecord } from '../../scripts/native/encoder.js';
 import { frameConfluent } from '../../src/decode/framing.js';
 import { loadRules, type LoadedRules } from '../../src/detect/load-rules.js';
 import { DEAD_LETTER_HEADERS } from '../../src/kafka/dead-letter.js';
@@ -23,6 +23,7 @@ import { sideRegistry } from './harness/side-stack.js';
 import { portBesideStack, TEST_STACK } from './harness/stack.js';
 import { TelemetryStream, type StreamWriter } from './harness/telemetry-stream.js';
 import { expectEveryAlertOnce } from '../faults/expect-census.js';
+import { fromNative } from '../../scripts/native/from-native.js';
 
 const REGISTRY_URL = TEST_STACK.schemaRegistryUrl;
 /** A registry with basic auth, beside the stack's (which runs without). */
@@ -86,7 +87,7 @@ describe.skipIf(!TEST_STACK.schemaRegistryEnabled)(`the detector with the stack'
     const decoders = createFeedDecoders(VENDORS, { format: 'confluent', registryUrl: REGISTRY_URL, fieldsRead: rules.fieldsRead });
     for (const vendor of VENDORS) {
       const evolution = evolutions.get(vendor.id) as Evolution;
-      const records = loadFixtures(vendor.id).map((fixture) => vendor.fromNative(fixture.native));
+      const records = loadFixtures(vendor.id).map((fixture) => fromNative(vendor, fixture.native));
       const original = records.map((record) => encodeRecord(vendor, record, { format: 'confluent', schemaId: v1.get(vendor.id) as number }));
       const readBack = records.map((r) => encodeRecord(vendor, evolution.asReadBack(r), { format: 'confluent', schemaId: v1.get(vendor.id) as number }));
       const evolved = records.map((r) => encodeRecord(vendor, evolution.adapt(r), { format: 'confluent', schemaId: v2.get(vendor.id) as number, type: evolution.type }));
@@ -137,7 +138,7 @@ describe.skipIf(!TEST_STACK.schemaRegistryEnabled)(`the detector with the stack'
 
   it('dead-letters a record whose schema id the registry does not know, with DECODE_UNKNOWN_SCHEMA', async () => {
     const vendor = VENDORS[1] as VendorFeed;
-    const body = encodeRecord(vendor, vendor.fromNative(loadFixtures(vendor.id)[0]?.native ?? {}), { format: 'raw' });
+    const body = encodeRecord(vendor, fromNative(vendor, loadFixtures(vendor.id)[0]?.native ?? {}), { format: 'raw' });
     const producer = feeds.kafka.producer();
     await producer.connect();
     await producer.send({ topic: topicOf(vendor), messages: [{ key: 'unknown-id', value: frameConfluent(2_000_000_000, body) }] });

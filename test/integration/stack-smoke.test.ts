@@ -49,7 +49,7 @@ describe('local Kafka', () => {
     });
     await consumer.disconnect();
     expect(received.sort()).toEqual(sent.map((m) => m.value).sort());
-    expect([...partitions].sort()).toEqual([0, 1, 2]);
+    expect([...partitions].sort((a, b) => a - b)).toEqual([0, 1, 2]);
 
     expect(await readBrokerVersion()).toBe(TEST_STACK.kafkaVersion);
     expect(TEST_STACK.kafkaVersion).toMatch(/^4\./);

@@ -1,19 +1,9 @@
 // The alert write path: plain alerts by bulk create, suppressed ones counted into their group's alert.
 import type { Client } from '@elastic/elasticsearch';
-import type { SuppressionGroup } from '../../suppression/suppression-group.js';
-import type { Contribution } from '../../suppression/suppression-state.js';
-import { BulkAlertWriter, type AlertToWrite, type BulkWriterHooks, type BulkWriterOptions, type ItemOutcome } from './bulk-writer.js';
+import type { AlertWriter, SinkAlert } from '../../pipeline/ports.js';
+import { BulkAlertWriter, type BulkWriterHooks, type BulkWriterOptions, type ItemOutcome } from './bulk-writer.js';
 import { EarlierGenerations } from './earlier-generations.js';
 import { SuppressedAlertWriter, type SuppressedAlertToWrite } from './suppressed-alert-writer.js';
-
-export interface SinkAlert extends AlertToWrite {
-  suppression?: { group: SuppressionGroup; contribution: Contribution } | undefined;
-}
-
-/** What the pipeline writes alerts through (AlertSink; a BulkAlertWriter when nothing is suppressed). */
-export interface AlertWriter {
-  write(alerts: readonly SinkAlert[], call?: { signal?: AbortSignal; hooks?: BulkWriterHooks }): Promise<ItemOutcome[]>;
-}
 
 /** Same contract as BulkAlertWriter.write: resolves when every alert is safe, one outcome per alert. */
 export class AlertSink implements AlertWriter {

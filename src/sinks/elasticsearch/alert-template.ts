@@ -32,7 +32,7 @@ function processFields(commandLine: Mapping): Record<string, Mapping> {
  * an x-pack module some Elasticsearch distributions lack (the local integ-test zip among them); there
  * the sink falls back to a keyword with a full-text sub-field.
  */
-export function commandLineMapping(wildcardSupported: boolean): Mapping {
+function commandLineMapping(wildcardSupported: boolean): Mapping {
   return wildcardSupported
     ? { type: 'wildcard' }
     : { type: 'keyword', ignore_above: 8191, fields: { text: { type: 'text' } } };

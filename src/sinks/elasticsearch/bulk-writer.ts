@@ -1,5 +1,7 @@
 // Writes alerts into the data stream with bulk `create`, sorts each item's outcome, retries what can succeed later.
+import { setTimeout as delay } from 'node:timers/promises';
 import { errors, type Client } from '@elastic/elasticsearch';
+import { backoffDelayMs } from '../../backoff.js';
 import { DetectorError } from '../../errors.js';
 import { dataStreamFields } from './alert-template.js';
 import { EarlierGenerations } from './earlier-generations.js';
@@ -48,11 +50,6 @@ export function isRetriableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
-export function backoffMs(attempt: number, initialMs: number, maxMs: number): number {
-  const exponential = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 20));
-  return Math.round(exponential / 2 + (Math.random() * exponential) / 2);
-}
-
 /**
  * An alert as first sent to the stream: `event.ingested` is the time of this attempt, because
  * Elastic's External Alerts rule looks back only a few minutes on that field and an alert held up by
@@ -63,13 +60,10 @@ export function alertAsSent(document: Record<string, unknown>, ingested: string,
   return { ...document, event: { ...event, ingested }, data_stream: streamFields };
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+/** Resolves after `ms`, or at once when `signal` aborts (the caller checks it next). */
+async function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  await delay(ms, undefined, signal ? { signal } : {}).catch((error: unknown) => {
+    if (!signal?.aborted) throw error;
   });
 }
 
@@ -174,9 +168,9 @@ export class BulkAlertWriter {
       }
       pending = retry;
       if (pending.length > 0) {
-        const delay = backoffMs(attempt, this.options.initialBackoffMs, this.options.maxBackoffMs);
-        hooks.onBackedUp?.(failure, attempt + 1, delay);
-        await this.waitWithHeartbeats(delay, hooks, signal);
+        const wait = backoffDelayMs(attempt, this.options.initialBackoffMs, this.options.maxBackoffMs);
+        hooks.onBackedUp?.(failure, attempt + 1, wait);
+        await this.waitWithHeartbeats(wait, hooks, signal);
       }
     }
     return outcomes;

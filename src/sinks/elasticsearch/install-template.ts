@@ -1,5 +1,7 @@
 // Installs (or refreshes) the alerts data stream: template, the stream itself, lifecycle; safe to repeat.
+import { setTimeout as delay } from 'node:timers/promises';
 import { errors, type Client } from '@elastic/elasticsearch';
+import { backoffDelayMs } from '../../backoff.js';
 import { DetectorError } from '../../errors.js';
 import { alertDataStreamTemplate, alertMappings } from './alert-template.js';
 
@@ -128,6 +130,9 @@ function mayHeal(error: unknown): boolean {
   return true;
 }
 
+/** Start-up waits for Elasticsearch retry at most this far apart. */
+const START_UP_MAX_BACKOFF_MS = 5_000;
+
 /**
  * installAlertTemplate, retried with backoff while Elasticsearch is unreachable or overloaded, for
  * up to `timeoutMs`: a detector started alongside its cluster waits for it instead of crash-looping.
@@ -144,10 +149,10 @@ export async function installAlertTemplateWhenReachable(
     try {
       return await installAlertTemplate(client, settings);
     } catch (error) {
-      const delayMs = Math.min(5_000, 250 * 2 ** attempt);
+      const delayMs = backoffDelayMs(attempt - 1, 500, START_UP_MAX_BACKOFF_MS);
       if (!mayHeal(error) || Date.now() + delayMs > deadline) throw error;
       onRetry(error, attempt);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await delay(delayMs);
     }
   }
 }

@@ -1,10 +1,12 @@
 // Writes suppressed alerts: one document per rule, group and window, created once and then counted into.
+import { setTimeout as wait } from 'node:timers/promises';
 import { errors, type Client } from '@elastic/elasticsearch';
+import { backoffDelayMs } from '../../backoff.js';
 import { DetectorError } from '../../errors.js';
 import type { SuppressionGroup } from '../../suppression/suppression-group.js';
 import { addContributions, readState, suppressionFields, type Contribution, type SuppressionState } from '../../suppression/suppression-state.js';
 import { dataStreamFields } from './alert-template.js';
-import { alertAsSent, backoffMs, isRetriableStatus, type BulkWriterHooks } from './bulk-writer.js';
+import { alertAsSent, isRetriableStatus, type BulkWriterHooks } from './bulk-writer.js';
 import { EarlierGenerations, type StoredDocument } from './earlier-generations.js';
 
 export interface SuppressedAlertToWrite {
@@ -96,10 +98,10 @@ export class SuppressedAlertWriter {
       }
       pending = again;
       if (pending.length > 0 && (backOff || round >= FAST_CONFLICT_ROUNDS)) {
-        const delay = backoffMs(round, this.options.initialBackoffMs ?? 200, this.options.maxBackoffMs);
+        const delay = backoffDelayMs(round, this.options.initialBackoffMs ?? 200, this.options.maxBackoffMs);
         hooks.onBackedUp?.(`${pending.length} suppression group(s) not yet written`, round + 1, delay);
         // In slices, so the Kafka session's heartbeats go on through a long outage.
-        const sleep = this.options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        const sleep = this.options.sleep ?? ((ms: number) => wait(ms));
         for (let waited = 0; waited < delay && !call.signal?.aborted; waited += 1_000) {
           await sleep(Math.min(1_000, delay - waited));
           await hooks.onWaiting?.();

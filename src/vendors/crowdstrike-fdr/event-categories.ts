@@ -33,9 +33,6 @@ const TABLE: ReadonlyMap<string, EventClass> = new Map(
   }),
 );
 
-/** How many event names the table knows (for tests and documentation). */
-export const KNOWN_EVENT_NAMES = TABLE.size;
-
 /** The ECS categorization of an event name; fresh arrays, safe to hand out. */
 export function classifyEvent(simpleName: string | undefined): EventClass {
   if (simpleName === undefined) return {};

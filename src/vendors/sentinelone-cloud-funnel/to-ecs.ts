@@ -207,5 +207,5 @@ export function sentinelOneCloudFunnelToEcs(record: AvroRecord): EcsEvent {
   if (scriptFailed) put(doc, 'event.kind', 'pipeline_error');
   put(doc, 'event.dataset', DATASET);
   put(doc, 'event.module', MODULE);
-  return doc as EcsEvent;
+  return doc;
 }

@@ -65,6 +65,7 @@ export function subsetMapper(fields: readonly string[], valueOf: Readonly<Record
   const guard = options.guard;
   const computed = values.map((_, i) => `const v${i} = V[${i}](record, verdict);\nif (v${i} === N) return undefined;\n`).join('');
   const source = `return function mapFields(record) {\nconst verdict = G === undefined ? 0 : G.classify(record);\n${computed}return ${literal(root)};\n};`;
+  // oxlint-disable-next-line typescript/no-implied-eval -- a generated mapper, measured faster in bench/ (README: how the hot path works).
   const map = new Function('V', 'N', 'G', source)(values, NEEDS_WHOLE_RECORD, guard) as EcsFieldsMapping['map'];
   return { reads: [...reads].sort(), map, ...(guard ? { guard } : {}) };
 }

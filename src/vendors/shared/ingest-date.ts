@@ -21,6 +21,7 @@ export function isoFromEpochMillis(ms: number): string | undefined {
 
 /** Java's `String#trim`: strips every char up to U+0020 at both ends. */
 function javaTrim(text: string): string {
+  // oxlint-disable-next-line no-control-regex -- Java's String.trim removes exactly U+0000..U+0020.
   return text.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
 }
 

@@ -66,7 +66,12 @@ export async function committedOffsets(admin: Admin, groupId: string, topics: re
 export async function readBack(kafka: Kafka, topics: readonly string[], timeoutMs = 60_000): Promise<StoredRecord[]> {
   const admin = kafka.admin();
   await admin.connect();
-  const ends = await partitionEnds(admin, topics).finally(() => admin.disconnect());
+  let ends: Awaited<ReturnType<typeof partitionEnds>>;
+  try {
+    ends = await partitionEnds(admin, topics);
+  } finally {
+    await admin.disconnect();
+  }
   const remaining = new Set([...ends].filter(([, end]) => end.high > end.low).map(([key]) => key));
   const records: StoredRecord[] = [];
   if (remaining.size === 0) return records;

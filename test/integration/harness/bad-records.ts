@@ -1,12 +1,13 @@
 // Bad and absurd-but-valid records for the bad-input fault suite, each with the outcome it must have.
 import { expect } from 'vitest';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { frameConfluent } from '../../../src/decode/framing.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import type { VendorFeed } from '../../../src/vendors/types.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
 import { vary } from '../../../scripts/samples/vary.js';
 import { avroVarint } from '../../unit/decode/avro-varint.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 export const MiB = 1024 * 1024;
 
@@ -29,7 +30,7 @@ export interface Poison {
  * they came; no alert (the rule does not match); or, when Elasticsearch itself refuses the alert
  * document, a SINK_REJECTED dead letter carrying that document, never a silent loss.
  */
-export type AbsurdOutcome = 'alert' | 'no alert' | 'sink rejected';
+type AbsurdOutcome = 'alert' | 'no alert' | 'sink rejected';
 
 export interface Absurd {
   name: string;
@@ -56,7 +57,7 @@ export function poisonRecords(random: () => number): Poison[] {
   const out: Poison[] = [];
   for (const feed of VENDORS) {
     const template = loadFixtures(feed.id).find((f) => f.alert) ?? loadFixtures(feed.id)[0];
-    const valid = encodeRecord(feed, feed.fromNative(vary(template?.native ?? {}, { serial: ++serial, nowMs: Date.now() }) as Record<string, unknown>), { format: 'confluent' });
+    const valid = encodeRecord(feed, fromNative(feed, vary(template?.native ?? {}, { serial: ++serial, nowMs: Date.now() }) as Record<string, unknown>), { format: 'confluent' });
     const body = valid.subarray(5);
     const randomBytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));
     const unframed = randomBytes(256);
@@ -100,7 +101,7 @@ export function absurdRecords(): Absurd[] {
   const endgame = vendor('endgame');
   const sample = 'linux-exec-pg-dump-endpoint-sample.json';
   const make = (feed: VendorFeed, native: Record<string, unknown>, name: string, outcome: AbsurdOutcome, stored?: Absurd['stored'], patch?: (b: Buffer) => Buffer): Absurd => {
-    const record = feed.fromNative(native);
+    const record = fromNative(feed, native);
     const encoded = encodeRecord(feed, record, { format: 'confluent' });
     return { name, vendor: feed.id, value: patch ? patch(encoded) : encoded, identity: feed.eventIdentity(record), outcome, ...(stored ? { stored } : {}) };
   };

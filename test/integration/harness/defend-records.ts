@@ -1,7 +1,8 @@
 // Elastic Defend exec records built from the mysqldump fixture, varied by user, parent, host and time.
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 const DEFEND = VENDORS.find((vendor) => vendor.id === 'elastic-defend')!;
 const BASE = loadFixtures('elastic-defend').find((fixture) => fixture.file === 'linux-exec-mysqldump.json')!.native;
@@ -23,7 +24,7 @@ export function defendRecord(variant: DefendVariant, schemaId?: number): { key: 
   if (variant.parent !== undefined) native.process.parent = { ...native.process.parent, name: variant.parent };
   if (variant.host !== undefined) native.host = { ...native.host, name: variant.host, hostname: variant.host };
   if (variant.time !== undefined) native['@timestamp'] = variant.time;
-  return { key: variant.id, value: encodeRecord(DEFEND, DEFEND.fromNative(native), { format: 'confluent', ...(schemaId === undefined ? {} : { schemaId }) }) };
+  return { key: variant.id, value: encodeRecord(DEFEND, fromNative(DEFEND, native), { format: 'confluent', ...(schemaId === undefined ? {} : { schemaId }) }) };
 }
 
 export const DEFEND_VENDOR_ID = DEFEND.id;

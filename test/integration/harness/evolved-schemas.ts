@@ -1,12 +1,14 @@
 // Writer schemas a producer might move to, derived from the bundled ones: evolved (BACKWARD) and breaking.
 import type avro from 'avsc';
 import { lineagePaths } from '../../../src/decode/projection.js';
-import { parseSchema, readSchemaJson, type AvroSchemaJson } from '../../../src/decode/schemas.js';
+import { parseSchema } from '../../../src/decode/schemas.js';
+import { readSchemaJson, type AvroSchemaJson } from '../../../src/vendors/shared/schema-file.js';
 import type { AvroRecord, VendorFeed } from '../../../src/vendors/types.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 /** The added field: a producer-side note the detector's reader schema does not know. */
-export const ADDED_FIELD = { name: 'edr_test_producer_note', type: 'string', default: 'evolved' } as const;
+const ADDED_FIELD = { name: 'edr_test_producer_note', type: 'string', default: 'evolved' } as const;
 
 export interface Evolution {
   schema: AvroSchemaJson;
@@ -62,7 +64,7 @@ function removableField(vendor: VendorFeed, schema: AvroSchemaJson, ruleFields: 
   const ruleReads = lineagePaths(vendor, ruleFields);
   const mappingReads = Object.values(vendor.lineage).flat();
   const touches = (reads: readonly string[], path: string) => reads.some((read) => read === path || read.startsWith(`${path}.`) || path.startsWith(`${read}.`));
-  const records = loadFixtures(vendor.id).map((fixture) => vendor.fromNative(fixture.native));
+  const records = loadFixtures(vendor.id).map((fixture) => fromNative(vendor, fixture.native));
   const candidates = leafPaths(schema as unknown as { fields: FieldJson[] })
     .filter(({ path, field }) => field.default === null && !touches(ruleReads, path))
     .filter(({ path }) => records.every((record) => vendor.eventIdentity(record) === vendor.eventIdentity(withPath(record, path, null))))

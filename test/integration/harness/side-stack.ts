@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { packagePath } from '../../../src/package-root.js';
 
-export interface SideServer {
+interface SideServer {
   /** Starts the server (from a clean data folder the first time) and resolves once it answers. */
   start(): Promise<void>;
   /** Stops it; its data stays, so start() brings the same topics or indices back. */

@@ -1,12 +1,13 @@
 // A paced producer of sample telemetry for fault suites: every record says in its headers what it must cause.
 import type avro from 'avsc';
 import type { Kafka, Message, Producer } from 'kafkajs';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import type { ValueFormat } from '../../../src/decode/framing.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import type { VendorFeed } from '../../../src/vendors/types.js';
 import { mulberry32, SampleStream } from '../../../scripts/samples/sample-stream.js';
 import { sleep } from './detector.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 /** Headers the stream puts on every record, read back by alert-census.ts. */
 export const STREAM_HEADERS = {
@@ -86,7 +87,7 @@ export class TelemetryStream {
     for (let i = 0; i < count; i++) {
       const stream = this.streams[(this.sent + i) % this.streams.length] as SampleStream;
       const sample = stream.next();
-      const record = sample.vendor.fromNative(sample.native);
+      const record = fromNative(sample.vendor, sample.native);
       const identity = sample.vendor.eventIdentity(record);
       const headers: Record<string, string> = {
         [STREAM_HEADERS.vendor]: sample.vendor.id,

@@ -3,7 +3,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backfillBatch, type AlertSink } from '../../../src/backfill/backfill.js';
 import { BackfillProgress } from '../../../src/backfill/progress.js';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules } from '../../../src/detect/load-rules.js';
 import { packagePath } from '../../../src/package-root.js';
@@ -11,6 +11,7 @@ import type { FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
 import type { AlertToWrite, ItemOutcome } from '../../../src/sinks/elasticsearch/bulk-writer.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 /** Stores by id like the data stream: a second write of an id is a duplicate; ids in `refuse` are refused. */
 class MemorySink implements AlertSink {
@@ -34,7 +35,7 @@ const topic = 'edr.elastic-defend';
 function messages(firstOffset: number, timeMs: number): KafkaMessage[] {
   return fixtures.map((fixture, i) => ({
     key: null,
-    value: encodeRecord(vendor, vendor.fromNative(fixture.native), { format: 'confluent' }),
+    value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format: 'confluent' }),
     timestamp: String(timeMs + i),
     attributes: 0,
     offset: String(firstOffset + i),

@@ -1,7 +1,7 @@
 // Full decoding: raw and Confluent framing, writer->reader resolution, and every typed failure.
 import { describe, expect, it } from 'vitest';
 import { createDecoder, type RecordDecoder } from '../../../src/decode/decoder.js';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { frameConfluent } from '../../../src/decode/framing.js';
 import { parseSchema } from '../../../src/decode/schemas.js';
 import { SCHEMA_PENDING } from '../../../src/decode/writer-schemas.js';

@@ -1,6 +1,6 @@
 // The encoder producers and tests use: framing choices and a clear error for a record that does not fit.
 import { describe, expect, it } from 'vitest';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { frameConfluent, peekConfluentSchemaId } from '../../../src/decode/framing.js';
 import { sampleRecord, TEST_FEED, testType } from './test-feed.js';
 

@@ -3,7 +3,7 @@ import type avro from 'avsc';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDecoder, type RecordDecoder } from '../../../src/decode/decoder.js';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { CONFLUENT_HEADER_BYTES } from '../../../src/decode/framing.js';
 import { DetectorError } from '../../../src/errors.js';
 import type { AvroRecord } from '../../../src/vendors/types.js';

@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 import { crowdstrikeFdr } from '../../../src/vendors/crowdstrike-fdr.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import type { AvroRecord, PlainText } from '../../../src/vendors/types.js';
@@ -26,7 +27,7 @@ describe('remembered outcomes keyed by a guard verdict', () => {
       derived++;
       return decoder.fastMap!(record);
     });
-    const fixtures = loadFixtures(crowdstrikeFdr.id).map((fixture) => crowdstrikeFdr.fromNative(fixture.native));
+    const fixtures = loadFixtures(crowdstrikeFdr.id).map((fixture) => fromNative(crowdstrikeFdr, fixture.native));
     const edits = fc.array(fc.tuple(fc.constantFrom(...GUARDS), fc.constantFrom(...GUARD_VALUES)), { maxLength: 3 });
     let records = 0;
     fc.assert(

@@ -1,7 +1,7 @@
 // Hostile bytes cost microseconds: forged counts, negative sizes and oversized ints are rejected.
 import { describe, expect, it } from 'vitest';
 import { createDecoder } from '../../../src/decode/decoder.js';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { parseSchema } from '../../../src/decode/schemas.js';
 import { DetectorError } from '../../../src/errors.js';
 import { sampleRecord, TEST_FEED, testSchemaOf, testType } from './test-feed.js';

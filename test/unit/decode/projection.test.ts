@@ -1,7 +1,7 @@
 // Projection: reader schemas pruned to requested paths, decoded through resolvers from the full writer.
 import { describe, expect, it } from 'vitest';
-import { createDecoder, createProjectedDecoder } from '../../../src/decode/decoder.js';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { createDecoder } from '../../../src/decode/decoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { lineagePaths, projectedType, projectSchema } from '../../../src/decode/projection.js';
 import { parseSchema } from '../../../src/decode/schemas.js';
 import { DetectorError } from '../../../src/errors.js';
@@ -10,7 +10,7 @@ import { sampleRecord, TEST_FEED, TEST_SCHEMA, testSchemaOf, testType, withField
 const options = { format: 'confluent', schemaOf: testSchemaOf, vendors: [TEST_FEED] } as const;
 
 function projectedDecode(paths: string[], record = sampleRecord()): unknown {
-  const decoder = createProjectedDecoder(options, () => paths);
+  const decoder = createDecoder(options).project(() => paths);
   return decoder.decodeSync(TEST_FEED, encodeRecord(TEST_FEED, record, { format: 'confluent', type: testType }));
 }
 
@@ -44,7 +44,7 @@ describe('projectSchema', () => {
   });
 
   it('names the feed when a decoder is asked for a projection its schema cannot give', () => {
-    const decoder = createProjectedDecoder(options, () => ['process.nmae']);
+    const decoder = createDecoder(options).project(() => ['process.nmae']);
     const value = encodeRecord(TEST_FEED, sampleRecord(), { format: 'confluent', type: testType });
     expect(() => decoder.decodeSync(TEST_FEED, value)).toThrow(/^test-edr: .*"process\.nmae"/);
   });
@@ -77,7 +77,7 @@ describe('projected decoding', () => {
   });
 
   it('reads an empty projection as an empty record, still validating the whole body', () => {
-    const decoder = createProjectedDecoder(options, () => []);
+    const decoder = createDecoder(options).project(() => []);
     const value = encodeRecord(TEST_FEED, sampleRecord(), { format: 'confluent', type: testType });
     expect(JSON.parse(JSON.stringify(decoder.decodeSync(TEST_FEED, value)))).toEqual({});
     expect(() => decoder.decodeSync(TEST_FEED, value.subarray(0, value.length - 1))).toThrow(/truncated/);
@@ -95,10 +95,10 @@ describe('projected decoding', () => {
   it('resolves an older writer through the projection, using reader defaults', () => {
     const older = parseSchema(withFields(TEST_SCHEMA, (fields) => fields.filter((field) => field.name !== 'elevated')));
     const writerFeed = { id: 'older', schemaFile: 'older.avsc', bundledSchemaId: 5 };
-    const decoder = createProjectedDecoder(
-      { format: 'confluent', vendors: [TEST_FEED, writerFeed], schemaOf: (vendor) => (vendor.id === 'older' ? older : testType) },
-      () => ['elevated', 'process.name'],
-    );
+    const decoder = createDecoder({ format: 'confluent', vendors: [TEST_FEED, writerFeed], schemaOf: (vendor) => (vendor.id === 'older' ? older : testType) }).project(() => [
+      'elevated',
+      'process.name',
+    ]);
     const { elevated: _elevated, ...record } = sampleRecord();
     const value = encodeRecord(TEST_FEED, record, { format: 'confluent', schemaId: 5, type: older });
     expect(decoder.decodeSync(TEST_FEED, value)).toEqual({ elevated: false, process: { name: 'pg_dump' } });

@@ -1,7 +1,7 @@
 // Decoding with a schema registry: prepare-then-decodeSync, pending ids, outages and unusable schemas.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDecoder } from '../../../src/decode/decoder.js';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { SchemaRegistryClient } from '../../../src/decode/schema-registry-client.js';
 import { parseSchema } from '../../../src/decode/schemas.js';
 import { SCHEMA_PENDING } from '../../../src/decode/writer-schemas.js';

@@ -1,7 +1,8 @@
 // A small EDR-like schema and feed used by the decode unit tests, independent of the real vendors.
 import type avro from 'avsc';
-import { parseSchema, type AvroSchemaJson } from '../../../src/decode/schemas.js';
+import { parseSchema } from '../../../src/decode/schemas.js';
 import type { DecodableFeed } from '../../../src/decode/writer-schemas.js';
+import type { AvroSchemaJson } from '../../../src/vendors/shared/schema-file.js';
 import type { AvroRecord } from '../../../src/vendors/types.js';
 
 /** Every Avro type kind the decoder must survive, with `Process` used twice (process and parent). */
@@ -67,7 +68,7 @@ export const testType: avro.Type = parseSchema(TEST_SCHEMA);
 export const TEST_FEED: DecodableFeed = { id: 'test-edr', schemaFile: 'test-edr.avsc', bundledSchemaId: 9001 };
 
 /** A second feed with an unrelated schema, to play "another vendor's bundled id". */
-export const OTHER_SCHEMA: AvroSchemaJson = {
+const OTHER_SCHEMA: AvroSchemaJson = {
   type: 'record',
   name: 'OtherEvent',
   namespace: 'test.other',
@@ -88,6 +89,7 @@ export function testSchemaOf(vendor: DecodableFeed): avro.Type {
 
 export function sampleRecord(overrides: Partial<AvroRecord> = {}): AvroRecord {
   return {
+    // oxlint-disable-next-line no-loss-of-precision -- the point: a FILETIME past 2^53, as a producer would send it.
     timestamp: 132_871_234_567_890_123, // FILETIME ticks: past 2^53, kept by the tolerant long
     event: { action: 'exec', type: ['start'], severity: 'MEDIUM' },
     host: { name: 'db-7', os: 'linux', ip: ['10.0.0.7', 'fe80::1'] },

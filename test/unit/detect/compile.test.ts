@@ -131,7 +131,7 @@ describe('string literals', () => {
     ['a == "q\\"uote"', { a: 'q"uote' }, true],
     ['a == "back\\\\slash"', { a: 'back\\slash' }, true],
     ['a == """C:\\Windows\\n"""', { a: 'C:\\Windows\\n' }, true],
-    ['a == """say "hi\""""', { a: 'say "hi"' }, true],
+    ['a == """say "hi""""', { a: 'say "hi"' }, true],
     ['`my-field`.x == "1"', { 'my-field': { x: '1' } }, true],
   ]);
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BatchRunner, type BatchHandler } from '../../../src/kafka/batch-runner.js';
+import { BatchRunner } from '../../../src/kafka/batch-runner.js';
+import type { BatchHandler } from '../../../src/pipeline/ports.js';
 import { InputPauses } from '../../../src/kafka/input-pauses.js';
 import { PartitionProgress } from '../../../src/kafka/partition-progress.js';
 import { RetryBackoff } from '../../../src/kafka/retry-backoff.js';

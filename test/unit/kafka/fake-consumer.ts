@@ -14,7 +14,7 @@ export class FakePauseTarget implements PauseTarget {
     for (const { topic, partitions } of topics) {
       if (partitions === undefined) {
         this.wholeTopics.add(topic);
-        for (const key of [...this.partitions]) if (key.startsWith(`${topic}/`)) this.partitions.delete(key);
+        for (const key of this.partitions) if (key.startsWith(`${topic}/`)) this.partitions.delete(key);
       } else for (const partition of partitions) this.partitions.add(`${topic}/${partition}`);
     }
   }
@@ -24,7 +24,7 @@ export class FakePauseTarget implements PauseTarget {
     for (const { topic, partitions } of topics) {
       if (partitions === undefined) {
         this.wholeTopics.delete(topic);
-        for (const key of [...this.partitions]) if (key.startsWith(`${topic}/`)) this.partitions.delete(key);
+        for (const key of this.partitions) if (key.startsWith(`${topic}/`)) this.partitions.delete(key);
       } else if (!this.wholeTopics.has(topic)) for (const partition of partitions) this.partitions.delete(`${topic}/${partition}`);
     }
   }
@@ -68,16 +68,16 @@ export class ManualTimers implements Timers {
   }
 }
 
-export function messages(from: number, count: number): KafkaMessage[] {
-  return Array.from({ length: count }, (_, i) => ({ key: null, value: Buffer.from('x'), timestamp: '0', attributes: 0, offset: String(from + i), headers: {} }));
-}
-
 export interface FakePayload extends BatchPayload {
   resolved: string[];
   heartbeats: number;
   /** What the next heartbeats do: succeed, or throw as kafkajs does when the group rebalances. */
   heartbeatFails: boolean;
   running: boolean;
+}
+
+function messages(from: number, count: number): KafkaMessage[] {
+  return Array.from({ length: count }, (_, i) => ({ key: null, value: Buffer.from('x'), timestamp: '0', attributes: 0, offset: String(from + i), headers: {} }));
 }
 
 export function fakePayload(topic: string, partition: number, from: number, count: number, highWatermark = from + count): FakePayload {

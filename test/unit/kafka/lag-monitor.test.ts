@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { LagMonitor } from '../../../src/kafka/lag-monitor.js';
+import { createEvents } from '../../../src/telemetry/events.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 
@@ -21,7 +22,7 @@ describe('LagMonitor', () => {
       { partition: 0, low: '0', high: '100' },
       { partition: 1, low: '10', high: '25' },
     ]);
-    const monitor = new LagMonitor(admin as never, 'g', ['t'], metrics, createLogger('silent'), (topic, partition, lag) => seen.push([topic, partition, lag]));
+    const monitor = new LagMonitor(admin as never, 'g', ['t'], createEvents(metrics, createLogger('silent')), (topic, partition, lag) => seen.push([topic, partition, lag]));
     await monitor.poll();
     expect(seen).toEqual([
       ['t', 0, 60],
@@ -34,12 +35,15 @@ describe('LagMonitor', () => {
     ]);
   });
 
-  it('keeps the last values when the broker cannot be asked', async () => {
-    const metrics = createMetrics(new Registry(), { version: 'test' });
+  it('keeps the last values when the broker cannot be asked, and counts the failure', async () => {
+    const registry = new Registry();
+    const metrics = createMetrics(registry, { version: 'test' });
     const seen: number[] = [];
     const admin = { fetchOffsets: async () => Promise.reject(new Error('broker down')), fetchTopicOffsets: async () => [] };
-    const monitor = new LagMonitor(admin as never, 'g', ['t'], metrics, createLogger('silent'), (_t, _p, lag) => seen.push(lag));
+    const monitor = new LagMonitor(admin as never, 'g', ['t'], createEvents(metrics, createLogger('silent')), (_t, _p, lag) => seen.push(lag));
     await expect(monitor.poll()).resolves.toBeUndefined();
     expect(seen).toEqual([]);
+    const errors = (await registry.getMetricsAsJSON()).find((m) => m.name === 'edr_detector_errors_total');
+    expect(errors?.values).toEqual([{ labels: { error_code: 'KAFKA_CLIENT_ERROR', stage: 'kafka' }, value: 1 }]);
   });
 });

@@ -2,18 +2,16 @@
 import type { KafkaMessage } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules, type LoadedRules } from '../../../src/detect/load-rules.js';
 import { DetectorError } from '../../../src/errors.js';
 import type { ExceptionItem } from '../../../src/exceptions/exception-list.js';
-import type { SessionControls } from '../../../src/kafka/batch-runner.js';
-import type { DeadLetter } from '../../../src/kafka/dead-letter.js';
 import { InputPauses } from '../../../src/kafka/input-pauses.js';
 import { packagePath } from '../../../src/package-root.js';
 import { createBatchHandler } from '../../../src/pipeline/batch-handler.js';
 import type { FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
-import type { SinkAlert } from '../../../src/sinks/elasticsearch/alert-sink.js';
+import type { DeadLetter, SessionControls, SinkAlert } from '../../../src/pipeline/ports.js';
 import type { ItemOutcome } from '../../../src/sinks/elasticsearch/bulk-writer.js';
 import { createEvents } from '../../../src/telemetry/events.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
@@ -21,6 +19,7 @@ import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
 import { FakePauseTarget, ManualTimers } from '../kafka/fake-consumer.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 const TOPIC = 'feed';
 const vendor = VENDORS[0]!;
@@ -29,7 +28,7 @@ let alerting: Buffer;
 
 beforeAll(async () => {
   rules = await loadRules(packagePath('rules'));
-  alerting = encodeRecord(vendor, vendor.fromNative(loadFixtures(vendor.id).find((fixture) => fixture.alert)!.native), { format: 'raw' });
+  alerting = encodeRecord(vendor, fromNative(vendor, loadFixtures(vendor.id).find((fixture) => fixture.alert)!.native), { format: 'raw' });
 });
 
 function setup(rulesOf: (loaded: LoadedRules) => FeedRuntime['rules']) {
@@ -38,7 +37,7 @@ function setup(rulesOf: (loaded: LoadedRules) => FeedRuntime['rules']) {
   const registry = new Registry();
   const timers = new ManualTimers();
   const pauses = new InputPauses(new FakePauseTarget(), [TOPIC], () => undefined, timers, () => timers.now);
-  const session: SessionControls = { heartbeat: async () => undefined, holdInputForSink: () => pauses.holdForSink(), stillOwned: () => true, revoked: new AbortController().signal };
+  const session: SessionControls = { heartbeat: async () => undefined, holdInputForSink: () => pauses.holdForSink(), revoked: new AbortController().signal };
   const written: SinkAlert[] = [];
   const dlq = { up: true, letters: [] as DeadLetter[] };
   const handler = createBatchHandler({

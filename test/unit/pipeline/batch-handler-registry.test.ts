@@ -2,29 +2,29 @@
 import type { KafkaMessage } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules } from '../../../src/detect/load-rules.js';
 import { DetectorError } from '../../../src/errors.js';
-import type { DeadLetter } from '../../../src/kafka/dead-letter.js';
-import type { SessionControls } from '../../../src/kafka/batch-runner.js';
 import { InputPauses } from '../../../src/kafka/input-pauses.js';
 import { packagePath } from '../../../src/package-root.js';
 import { createBatchHandler } from '../../../src/pipeline/batch-handler.js';
-import type { FeedDecoder, FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
+import type { FeedDecoder } from '../../../src/decode/feed-decoder.js';
+import type { FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
+import type { DeadLetter, SessionControls } from '../../../src/pipeline/ports.js';
 import { createEvents } from '../../../src/telemetry/events.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
 import { FakePauseTarget, ManualTimers } from '../kafka/fake-consumer.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 const timers = new ManualTimers();
 const pauses = new InputPauses(new FakePauseTarget(), ['edr.test'], () => undefined, timers, () => timers.now);
 const session: SessionControls = {
   heartbeat: async () => undefined,
   holdInputForSink: () => pauses.holdForSink(),
-  stillOwned: () => true,
   revoked: new AbortController().signal,
 };
 
@@ -55,7 +55,7 @@ describe('createBatchHandler with a registry outage', () => {
     });
     const quiet = loadFixtures(vendor.id).filter((fixture) => !fixture.alert);
     const messages = quiet.map(
-      (fixture, i): KafkaMessage => ({ key: null, value: encodeRecord(vendor, vendor.fromNative(fixture.native), { format: 'raw' }), offset: String(i), timestamp: '0', attributes: 0, headers: {} }),
+      (fixture, i): KafkaMessage => ({ key: null, value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format: 'raw' }), offset: String(i), timestamp: '0', attributes: 0, headers: {} }),
     );
     const consumed = async () => (await registry.getSingleMetric('edr_detector_records_consumed_total')?.get())?.values.reduce((n, v) => n + v.value, 0) ?? 0;
 

@@ -1,23 +1,24 @@
 // The batch handler with the real runner and pause bookkeeping, against in-memory sinks: outages, rebalances, counters.
 import { Registry } from 'prom-client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules } from '../../../src/detect/load-rules.js';
 import { DetectorError } from '../../../src/errors.js';
 import { BatchRunner } from '../../../src/kafka/batch-runner.js';
-import type { DeadLetter } from '../../../src/kafka/dead-letter.js';
 import { InputPauses } from '../../../src/kafka/input-pauses.js';
 import { PartitionProgress } from '../../../src/kafka/partition-progress.js';
 import { RetryBackoff } from '../../../src/kafka/retry-backoff.js';
 import { packagePath } from '../../../src/package-root.js';
 import { createBatchHandler } from '../../../src/pipeline/batch-handler.js';
 import type { FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
+import type { DeadLetter } from '../../../src/pipeline/ports.js';
 import type { AlertToWrite, BulkWriterHooks, ItemOutcome } from '../../../src/sinks/elasticsearch/bulk-writer.js';
 import { createEvents } from '../../../src/telemetry/events.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { VENDORS } from '../../../src/vendors/index.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
 import { FakePauseTarget, ManualTimers, type FakePayload } from '../kafka/fake-consumer.js';
 
@@ -64,8 +65,8 @@ beforeAll(async () => {
   const decoder = createFeedDecoders([vendor], { format: 'confluent', fieldsRead: rules.fieldsRead }).get(vendor.id)!;
   runtime = { vendor, topic: TOPIC, decoder, rules: rules.rules };
   const fixtures = loadFixtures(vendor.id);
-  alerting = encodeRecord(vendor, vendor.fromNative(fixtures.find((f) => f.alert)!.native), { format: 'confluent' });
-  ordinary = encodeRecord(vendor, vendor.fromNative(fixtures.find((f) => !f.alert)!.native), { format: 'confluent' });
+  alerting = encodeRecord(vendor, fromNative(vendor, fixtures.find((f) => f.alert)!.native), { format: 'confluent' });
+  ordinary = encodeRecord(vendor, fromNative(vendor, fixtures.find((f) => !f.alert)!.native), { format: 'confluent' });
 });
 
 function payloadOf(values: Array<Buffer | null>, from = 0): FakePayload {

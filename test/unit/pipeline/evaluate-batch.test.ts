@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { KafkaMessage } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules, type LoadedRules } from '../../../src/detect/load-rules.js';
 import { loadRuleSet } from '../../../src/detect/rule-set.js';
@@ -11,6 +11,7 @@ import { evaluateBatch } from '../../../src/pipeline/evaluate-batch.js';
 import type { FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 function message(offset: number, value: Buffer | null): KafkaMessage {
   return { key: null, value, timestamp: '1767225600000', attributes: 0, offset: String(offset), headers: {} };
@@ -31,7 +32,7 @@ describe.each(['confluent', 'raw'] as const)('evaluateBatch (%s)', (format) => {
   it.each(VENDORS.map((vendor) => [vendor.id]))('%s: one alert per alerting fixture, carrying its position', (vendorId) => {
     const runtime = runtimes.get(vendorId)!;
     const fixtures = loadFixtures(vendorId);
-    const messages = fixtures.map((fixture, i) => message(i, encodeRecord(runtime.vendor, runtime.vendor.fromNative(fixture.native), { format })));
+    const messages = fixtures.map((fixture, i) => message(i, encodeRecord(runtime.vendor, fromNative(runtime.vendor, fixture.native), { format })));
     const result = evaluateBatch(runtime, 1, messages, new Date('2026-01-01T00:00:00Z'));
     expect(result.deadLetters).toEqual([]);
     const alertingOffsets = fixtures.flatMap((fixture, i) => (fixture.alert ? [String(i)] : []));
@@ -48,7 +49,7 @@ describe.each(['confluent', 'raw'] as const)('evaluateBatch (%s)', (format) => {
   it('turns undecodable records into dead letters and keeps going', () => {
     const runtime = runtimes.get(VENDORS[0]!.id)!;
     const alerting = loadFixtures(runtime.vendor.id).find((fixture) => fixture.alert)!;
-    const good = encodeRecord(runtime.vendor, runtime.vendor.fromNative(alerting.native), { format });
+    const good = encodeRecord(runtime.vendor, fromNative(runtime.vendor, alerting.native), { format });
     const messages = [message(0, Buffer.alloc(0)), message(1, good), message(2, good.subarray(0, good.length - 3)), message(3, null)];
     const result = evaluateBatch(runtime, 0, messages, new Date());
     expect(result.alerts).toHaveLength(1);
@@ -71,7 +72,7 @@ describe.each(['confluent', 'raw'] as const)('evaluateBatch (%s)', (format) => {
       },
     };
     const alerting = loadFixtures(runtime.vendor.id).find((fixture) => fixture.alert)!;
-    const value = encodeRecord(runtime.vendor, runtime.vendor.fromNative(alerting.native), { format });
+    const value = encodeRecord(runtime.vendor, fromNative(runtime.vendor, alerting.native), { format });
     const result = evaluateBatch(runtime, 0, [message(4, value)], new Date());
     expect(result.alerts).toEqual([]);
     expect(result.deadLetters.map((letter) => [letter.source.offset, letter.error.code, letter.error.stage])).toEqual([['4', 'ALERT_BUILD_FAILED', 'alert']]);
@@ -90,7 +91,7 @@ describe.each(['confluent', 'raw'] as const)('evaluateBatch (%s)', (format) => {
     });
     const runtime: FeedRuntime = { ...base, rules: [first, { ...first, rule: broken }] };
     const alerting = loadFixtures(runtime.vendor.id).find((fixture) => fixture.alert)!;
-    const value = encodeRecord(runtime.vendor, runtime.vendor.fromNative(alerting.native), { format });
+    const value = encodeRecord(runtime.vendor, fromNative(runtime.vendor, alerting.native), { format });
     const result = evaluateBatch(runtime, 0, [message(5, value)], new Date());
     expect(result.alerts).toEqual([]);
     expect(result.matchesByRule.size).toBe(0);
@@ -105,7 +106,7 @@ describe.each(['confluent', 'raw'] as const)('evaluateBatch (%s)', (format) => {
       vendor: { ...base.vendor, toEcs: (record) => ({ ...base.vendor.toEcs(record), process: { name: 'not-a-dump-tool' } }) },
     };
     const alerting = loadFixtures(runtime.vendor.id).find((fixture) => fixture.alert)!;
-    const value = encodeRecord(runtime.vendor, runtime.vendor.fromNative(alerting.native), { format });
+    const value = encodeRecord(runtime.vendor, fromNative(runtime.vendor, alerting.native), { format });
     const result = evaluateBatch(runtime, 0, [message(9, value)], new Date());
     expect(result.alerts).toEqual([]);
     expect(result.deadLetters).toEqual([]);
@@ -115,7 +116,7 @@ describe.each(['confluent', 'raw'] as const)('evaluateBatch (%s)', (format) => {
   it('gives a redelivered record the same alert id', () => {
     const runtime = runtimes.get(VENDORS[1]!.id)!;
     const alerting = loadFixtures(runtime.vendor.id).find((fixture) => fixture.alert)!;
-    const value = encodeRecord(runtime.vendor, runtime.vendor.fromNative(alerting.native), { format });
+    const value = encodeRecord(runtime.vendor, fromNative(runtime.vendor, alerting.native), { format });
     const first = evaluateBatch(runtime, 0, [message(7, value)], new Date('2026-01-01T00:00:00Z'));
     const again = evaluateBatch(runtime, 0, [message(7, value)], new Date('2026-01-02T00:00:00Z'));
     expect(again.alerts[0]?.id).toBe(first.alerts[0]?.id);
@@ -147,7 +148,7 @@ describe('evaluateBatch with many rules', () => {
     const decoder = createFeedDecoders([vendor], { format: 'raw', fieldsRead: loaded.fieldsRead }).get(vendor.id)!;
     const runtime: FeedRuntime = { vendor, topic: 't', decoder, rules: loaded.rules };
     const alerting = loadFixtures(vendor.id).find((fixture) => fixture.alert)!;
-    const result = evaluateBatch(runtime, 0, [message(5, encodeRecord(vendor, vendor.fromNative(alerting.native), { format: 'raw' }))], new Date());
+    const result = evaluateBatch(runtime, 0, [message(5, encodeRecord(vendor, fromNative(vendor, alerting.native), { format: 'raw' }))], new Date());
     expect(result.alerts.map((alert) => alert.ruleId)).toEqual(['47fdd8e9-2f53-4648-afbf-0c6dd52f3ce5', '00000000-0000-4000-8000-000000000001']);
     expect(new Set(result.alerts.map((alert) => alert.id)).size).toBe(2);
     const [dump, block] = result.alerts.map((alert) => alert.document as Record<string, any>);

@@ -1,6 +1,6 @@
 // The per-feed matcher: fast path, its fallback to the whole lineage, remembered outcomes, mapping failures.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules, type LoadedRules } from '../../../src/detect/load-rules.js';
 import { isDetectorError } from '../../../src/errors.js';
@@ -10,6 +10,7 @@ import { valueMatcher } from '../../../src/pipeline/value-match.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import type { VendorFeed } from '../../../src/vendors/types.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 let rules: LoadedRules;
 beforeAll(async () => {
@@ -22,7 +23,7 @@ function runtimeOf(vendor: VendorFeed): FeedRuntime {
 }
 
 function valuesOf(vendor: VendorFeed): { file: string; value: Buffer; alert: boolean }[] {
-  return loadFixtures(vendor.id).map((fixture) => ({ file: fixture.file, value: encodeRecord(vendor, vendor.fromNative(fixture.native), { format: 'confluent' }), alert: fixture.alert }));
+  return loadFixtures(vendor.id).map((fixture) => ({ file: fixture.file, value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format: 'confluent' }), alert: fixture.alert }));
 }
 
 describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id, vendor) => {

@@ -5,15 +5,16 @@ import type { KafkaMessage } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backfillBatch, type AlertSink } from '../../../src/backfill/backfill.js';
 import { BackfillProgress } from '../../../src/backfill/progress.js';
-import { encodeRecord } from '../../../src/decode/encoder.js';
+import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { packagePath } from '../../../src/package-root.js';
 import { buildFeedRuntimes } from '../../../src/ruleset/feed-runtimes.js';
 import { loadDetectionSet, type DetectionConfig } from '../../../src/ruleset/load-detection-set.js';
-import type { SinkAlert } from '../../../src/sinks/elasticsearch/alert-sink.js';
+import type { SinkAlert } from '../../../src/pipeline/ports.js';
 import type { ItemOutcome } from '../../../src/sinks/elasticsearch/bulk-writer.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import { editableRulesDir } from '../../../scripts/demo-soc.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 const RULE_FILE = 'potential_database_dumping_activity.toml';
 const rulesDir = editableRulesDir();
@@ -46,7 +47,7 @@ function messagesOf(vendorId: string): KafkaMessage[] {
   const vendor = VENDORS.find((candidate) => candidate.id === vendorId)!;
   return loadFixtures(vendorId).map((fixture, i) => ({
     key: null,
-    value: encodeRecord(vendor, vendor.fromNative(fixture.native), { format: 'confluent' }),
+    value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format: 'confluent' }),
     timestamp: String(1_000 + i),
     attributes: 0,
     offset: String(i),

@@ -58,7 +58,7 @@ describe('Reloader', () => {
   });
 
   it('debounces a burst of file changes into one reload', async () => {
-    const load = vi.fn(async () => 'v');
+    const load = vi.fn<() => Promise<string>>(async () => 'v');
     const { reloader, applied } = reloaderWith(load, [], 50);
     for (let i = 0; i < 5; i++) reloader.schedule('files changed');
     await vi.waitFor(() => expect(applied).toHaveLength(1), { timeout: 2_000 });

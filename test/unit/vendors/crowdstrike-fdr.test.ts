@@ -1,13 +1,15 @@
 // CrowdStrike FDR mapping: recorded fixtures through Avro and back to ECS, Elastic's fdr pipeline rules one by one, lineage.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bundledType, readSchemaJson } from '../../../src/decode/schemas.js';
+import { bundledType } from '../../../src/decode/schemas.js';
+import { readSchemaJson } from '../../../src/vendors/shared/schema-file.js';
 import type { EcsEvent } from '../../../src/ecs/event.js';
 import { crowdstrikeFdr } from '../../../src/vendors/crowdstrike-fdr.js';
-import { KNOWN_EVENT_NAMES } from '../../../src/vendors/crowdstrike-fdr/event-categories.js';
+import { EVENT_CLASS_TABLE } from '../../../src/vendors/crowdstrike-fdr/event-class-table.js';
 import type { AvroRecord } from '../../../src/vendors/types.js';
 import { avroRoundTrip, fixturesOf } from './shared/vendor-fixtures.js';
 import { describeLineage, DUMP_TOOLS, recordArbitrary, ruleFires, valueAtPath } from './shared/schema-records.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 const fixtures = fixturesOf(crowdstrikeFdr);
 const type = bundledType(crowdstrikeFdr);
@@ -17,7 +19,7 @@ const schema = readSchemaJson(crowdstrikeFdr.schemaFile);
 const throughAvro = avroRoundTrip(crowdstrikeFdr);
 
 function map(native: Record<string, string>): EcsEvent {
-  return crowdstrikeFdr.toEcs(throughAvro(crowdstrikeFdr.fromNative(native)));
+  return crowdstrikeFdr.toEcs(throughAvro(fromNative(crowdstrikeFdr, native)));
 }
 
 const LINUX_START = { event_simpleName: 'ProcessRollup2', event_platform: 'Lin' };
@@ -81,7 +83,7 @@ describe('crowdstrike-fdr categorization', () => {
   });
 
   it("knows every name of Elastic's table, process events beyond the lifecycle ones included", () => {
-    expect(KNOWN_EVENT_NAMES).toBe(773);
+    expect(new Set(EVENT_CLASS_TABLE.flatMap(([, names]) => names.split(' '))).size).toBe(773);
     const classOf = (event_simpleName: string): unknown => {
       const { category, type: eventType, kind, outcome } = map({ event_simpleName }).event ?? {};
       return { category, type: eventType, kind, outcome };
@@ -99,7 +101,7 @@ describe('crowdstrike-fdr categorization', () => {
   });
 
   it('always sets event.dataset and event.module, even for an empty record', () => {
-    const record = throughAvro(crowdstrikeFdr.fromNative({}));
+    const record = throughAvro(fromNative(crowdstrikeFdr, {}));
     expect(crowdstrikeFdr.toEcs(record)).toEqual({ event: CONSTANTS });
     expect(crowdstrikeFdr.eventIdentity(record)).toBeUndefined();
   });
@@ -304,7 +306,7 @@ describe('crowdstrike-fdr pipeline failures', () => {
 
 describe('crowdstrike-fdr identity', () => {
   it('is id|aid|cid when the event has an id, missing parts left empty', () => {
-    const identity = (fields: Record<string, string>): string | undefined => crowdstrikeFdr.eventIdentity(throughAvro(crowdstrikeFdr.fromNative(fields)));
+    const identity = (fields: Record<string, string>): string | undefined => crowdstrikeFdr.eventIdentity(throughAvro(fromNative(crowdstrikeFdr, fields)));
     expect(identity({ id: 'e1', aid: 'a1', cid: 'c1' })).toBe('e1|a1|c1');
     expect(identity({ id: 'e1', cid: 'c1' })).toBe('e1||c1');
     expect(identity({ aid: 'a1', cid: 'c1' })).toBeUndefined();
@@ -316,7 +318,7 @@ describe('crowdstrike-fdr identity', () => {
 
 describe('crowdstrike-fdr fromNative', () => {
   it('turns numbers into strings, ignores unknown keys and fills the rest with null', () => {
-    const record = crowdstrikeFdr.fromNative({ RawProcessId: 48213, UID: 0, Unknown: 'x', aid: 'a1' });
+    const record = fromNative(crowdstrikeFdr, { RawProcessId: 48213, UID: 0, Unknown: 'x', aid: 'a1' });
     expect(record['RawProcessId']).toBe('48213');
     expect(record['UID']).toBe('0');
     expect(record['aid']).toBe('a1');

@@ -5,6 +5,7 @@ import { elasticDefend } from '../../../src/vendors/elastic-defend.js';
 import type { AvroRecord } from '../../../src/vendors/types.js';
 import { DUMP_TOOLS, ruleFires } from './shared/schema-records.js';
 import { avroRoundTrip, fixturesOf } from './shared/vendor-fixtures.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 const fixtures = fixturesOf(elasticDefend);
 const type = bundledType(elasticDefend);
@@ -22,7 +23,7 @@ describe('elastic-defend fixtures', () => {
   });
 
   it.each(fixtures)('%s maps to its expected ECS document', (_file, fixture) => {
-    const record = throughAvro(elasticDefend.fromNative(fixture.native));
+    const record = throughAvro(fromNative(elasticDefend, fixture.native));
     expect(elasticDefend.toEcs(record)).toEqual(fixture.expected);
   });
 
@@ -42,14 +43,14 @@ describe('elastic-defend toEcs', () => {
   const exec = fixtures.find(([file]) => file === 'linux-exec-pg-dump-endpoint-sample.json')![1];
 
   it('keeps @timestamp with all 7 fractional digits and args[0] as typed', () => {
-    const ecs = elasticDefend.toEcs(throughAvro(elasticDefend.fromNative(exec.native)));
+    const ecs = elasticDefend.toEcs(throughAvro(fromNative(elasticDefend, exec.native)));
     expect(ecs['@timestamp']).toBe('2024-05-14T09:31:02.1837422Z');
     expect(ecs.process?.args?.[0]).toBe('pg_dump');
     expect(ecs.process?.executable).toBe('/usr/pgsql-16/bin/pg_dump');
   });
 
   it('maps an all-null record to only the integration defaults, and it has no identity', () => {
-    const record = throughAvro(elasticDefend.fromNative({}));
+    const record = throughAvro(fromNative(elasticDefend, {}));
     expect(elasticDefend.toEcs(record)).toEqual({
       event: { dataset: 'endpoint.events.process', module: 'endpoint' },
     });
@@ -57,19 +58,19 @@ describe('elastic-defend toEcs', () => {
   });
 
   it('keeps a dataset and module the agent sent', () => {
-    const record = throughAvro(elasticDefend.fromNative({ event: { dataset: 'endpoint.events.process.custom', module: 'endpoint-x' } }));
+    const record = throughAvro(fromNative(elasticDefend, { event: { dataset: 'endpoint.events.process.custom', module: 'endpoint-x' } }));
     expect(elasticDefend.toEcs(record).event).toEqual({ dataset: 'endpoint.events.process.custom', module: 'endpoint-x' });
   });
 
   it('keeps empty strings and negative or huge numbers as sent', () => {
     const record = throughAvro(
-      elasticDefend.fromNative({ process: { pid: -1, args_count: 2 ** 60, command_line: '', parent: { command_line: '' } } }),
+      fromNative(elasticDefend, { process: { pid: -1, args_count: 2 ** 60, command_line: '', parent: { command_line: '' } } }),
     );
     expect(elasticDefend.toEcs(record).process).toEqual({ pid: -1, args_count: 2 ** 60, command_line: '', parent: { command_line: '' } });
   });
 
   it('does not modify the record it maps', () => {
-    const record = throughAvro(elasticDefend.fromNative(exec.native));
+    const record = throughAvro(fromNative(elasticDefend, exec.native));
     const before = JSON.stringify(record);
     elasticDefend.toEcs(record);
     expect(JSON.stringify(record)).toBe(before);
@@ -96,17 +97,17 @@ describe('elastic-defend eventIdentity', () => {
   it('is the agent-assigned event.id scoped by the agent id, since event ids are unique per endpoint only', () => {
     const exec = fixtures.find(([file]) => file === 'linux-exec-mysqldump.json')![1];
     const agentId = (exec.native as { agent: { id: string } }).agent.id;
-    expect(elasticDefend.eventIdentity(throughAvro(elasticDefend.fromNative(exec.native)))).toBe(`${agentId}|MhX2aP0sV7dQ9kLe+++++4aV`);
+    expect(elasticDefend.eventIdentity(throughAvro(fromNative(elasticDefend, exec.native)))).toBe(`${agentId}|MhX2aP0sV7dQ9kLe+++++4aV`);
   });
 
   it('falls back to the host id, then to event.id alone', () => {
-    const viaHost = throughAvro(elasticDefend.fromNative({ event: { id: 'e-1' }, host: { id: 'h-1' } }));
+    const viaHost = throughAvro(fromNative(elasticDefend, { event: { id: 'e-1' }, host: { id: 'h-1' } }));
     expect(elasticDefend.eventIdentity(viaHost)).toBe('h-1|e-1');
-    expect(elasticDefend.eventIdentity(throughAvro(elasticDefend.fromNative({ event: { id: 'e-1' } })))).toBe('e-1');
+    expect(elasticDefend.eventIdentity(throughAvro(fromNative(elasticDefend, { event: { id: 'e-1' } })))).toBe('e-1');
   });
 
   it('is undefined for an empty event.id', () => {
-    expect(elasticDefend.eventIdentity(throughAvro(elasticDefend.fromNative({ event: { id: '' } })))).toBeUndefined();
+    expect(elasticDefend.eventIdentity(throughAvro(fromNative(elasticDefend, { event: { id: '' } })))).toBeUndefined();
   });
 });
 
@@ -122,7 +123,7 @@ describe('elastic-defend lineage', () => {
 
   it('gives the rule fields the same values when only their lineage was decoded', () => {
     for (const [, fixture] of fixtures) {
-      const full = throughAvro(elasticDefend.fromNative(fixture.native));
+      const full = throughAvro(fromNative(elasticDefend, fixture.native));
       const projected: Record<string, unknown> = {};
       for (const field of RULE_FIELDS) {
         for (const path of elasticDefend.lineage[field]!) {

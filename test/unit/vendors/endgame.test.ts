@@ -5,6 +5,7 @@ import { endgame, filetimeToIso } from '../../../src/vendors/endgame.js';
 import type { AvroRecord } from '../../../src/vendors/types.js';
 import { DUMP_TOOLS, ruleFires } from './shared/schema-records.js';
 import { avroRoundTrip, fixturesOf } from './shared/vendor-fixtures.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 const fixtures = fixturesOf(endgame);
 const type = bundledType(endgame);
@@ -27,7 +28,7 @@ describe('endgame fixtures', () => {
   });
 
   it.each(fixtures)('%s maps to its expected ECS document', (_file, fixture) => {
-    const record = throughAvro(endgame.fromNative(fixture.native));
+    const record = throughAvro(fromNative(endgame, fixture.native));
     expect(endgame.toEcs(record)).toEqual(fixture.expected);
   });
 
@@ -85,7 +86,7 @@ describe('filetimeToIso', () => {
 
 describe('endgame toEcs', () => {
   it('maps an all-null record to the constants only, and it has no identity', () => {
-    const record = throughAvro(endgame.fromNative({}));
+    const record = throughAvro(fromNative(endgame, {}));
     expect(endgame.toEcs(record)).toEqual({ event: { kind: 'event', dataset: 'esensor', module: 'endgame' } });
     expect(endgame.eventIdentity(record)).toBeUndefined();
   });
@@ -93,19 +94,19 @@ describe('endgame toEcs', () => {
   it('never throws on extreme numbers and omits @timestamp it cannot represent', () => {
     for (const timestamp of [0, -1, -(2 ** 62), 2 ** 62, 2 ** 63 - 1024]) {
       const record = throughAvro(
-        endgame.fromNative({ timestamp, pid: -(2 ** 62), ppid: 2 ** 62, serial_event_id: -5, opcode: -2 }),
+        fromNative(endgame, { timestamp, pid: -(2 ** 62), ppid: 2 ** 62, serial_event_id: -5, opcode: -2 }),
       );
       const ecs = endgame.toEcs(record);
       if (ecs['@timestamp'] !== undefined) expect(ecs['@timestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(ecs.process?.pid).toBe(-(2 ** 62));
       expect(ecs.process?.parent?.pid).toBe(2 ** 62);
     }
-    expect(endgame.toEcs(throughAvro(endgame.fromNative({ timestamp: 0 })))['@timestamp']).toBe('1601-01-01T00:00:00.000Z');
-    expect(endgame.toEcs(throughAvro(endgame.fromNative({ timestamp: -1 })))['@timestamp']).toBeUndefined();
+    expect(endgame.toEcs(throughAvro(fromNative(endgame, { timestamp: 0 })))['@timestamp']).toBe('1601-01-01T00:00:00.000Z');
+    expect(endgame.toEcs(throughAvro(fromNative(endgame, { timestamp: -1 })))['@timestamp']).toBeUndefined();
   });
 
   it('maps os_type linux, mac and windows only, case-sensitively', () => {
-    const osOf = (os_type: string): unknown => endgame.toEcs(throughAvro(endgame.fromNative({ endpoint: { os_type } }))).host;
+    const osOf = (os_type: string): unknown => endgame.toEcs(throughAvro(fromNative(endgame, { endpoint: { os_type } }))).host;
     expect(osOf('linux')).toEqual({ os: { type: 'linux' } });
     expect(osOf('mac')).toEqual({ os: { type: 'macos' } });
     expect(osOf('windows')).toEqual({ os: { type: 'windows' } });
@@ -114,7 +115,7 @@ describe('endgame toEcs', () => {
 
   it('sets no event.type for subtypes outside the process table, even inherited names', () => {
     for (const subtype of ['file_create_event', 'toString', 'constructor']) {
-      const ecs = endgame.toEcs(throughAvro(endgame.fromNative({ event_type_full: 'process_event', event_subtype_full: subtype })));
+      const ecs = endgame.toEcs(throughAvro(fromNative(endgame, { event_type_full: 'process_event', event_subtype_full: subtype })));
       expect(ecs.event?.type).toBeUndefined();
       expect(ecs.event?.action).toBe(subtype);
     }
@@ -122,7 +123,7 @@ describe('endgame toEcs', () => {
 
   it('does not populate process.args or process.entity_id', () => {
     for (const [, fixture] of fixtures) {
-      const ecs = endgame.toEcs(throughAvro(endgame.fromNative(fixture.native)));
+      const ecs = endgame.toEcs(throughAvro(fromNative(endgame, fixture.native)));
       expect(ecs.process?.args).toBeUndefined();
       expect(ecs.process?.entity_id).toBeUndefined();
     }
@@ -139,18 +140,18 @@ describe('endgame toEcs', () => {
 
 describe('endgame eventIdentity', () => {
   it('combines endpoint id, serial_event_id and unique_pid', () => {
-    const record = throughAvro(endgame.fromNative({ serial_event_id: 4410127, unique_pid: 88301, endpoint: { id: 'EGS-1' } }));
+    const record = throughAvro(fromNative(endgame, { serial_event_id: 4410127, unique_pid: 88301, endpoint: { id: 'EGS-1' } }));
     expect(endgame.eventIdentity(record)).toBe('EGS-1|4410127|88301');
   });
 
   it('leaves unique_pid out when absent, and keeps a serial of zero', () => {
-    expect(endgame.eventIdentity(throughAvro(endgame.fromNative({ serial_event_id: 0, endpoint: { id: 'EGS-1' } })))).toBe('EGS-1|0');
+    expect(endgame.eventIdentity(throughAvro(fromNative(endgame, { serial_event_id: 0, endpoint: { id: 'EGS-1' } })))).toBe('EGS-1|0');
   });
 
   it('is undefined without an endpoint id or a serial_event_id', () => {
-    expect(endgame.eventIdentity(throughAvro(endgame.fromNative({ serial_event_id: 7 })))).toBeUndefined();
-    expect(endgame.eventIdentity(throughAvro(endgame.fromNative({ serial_event_id: 7, endpoint: { id: '' } })))).toBeUndefined();
-    expect(endgame.eventIdentity(throughAvro(endgame.fromNative({ unique_pid: 3, endpoint: { id: 'EGS-1' } })))).toBeUndefined();
+    expect(endgame.eventIdentity(throughAvro(fromNative(endgame, { serial_event_id: 7 })))).toBeUndefined();
+    expect(endgame.eventIdentity(throughAvro(fromNative(endgame, { serial_event_id: 7, endpoint: { id: '' } })))).toBeUndefined();
+    expect(endgame.eventIdentity(throughAvro(fromNative(endgame, { unique_pid: 3, endpoint: { id: 'EGS-1' } })))).toBeUndefined();
   });
 });
 
@@ -176,7 +177,7 @@ describe('endgame lineage', () => {
 
   it('gives the rule fields the same values when only their lineage was decoded', () => {
     for (const [, fixture] of fixtures) {
-      const full = throughAvro(endgame.fromNative(fixture.native));
+      const full = throughAvro(fromNative(endgame, fixture.native));
       const projected: Record<string, unknown> = {};
       for (const field of RULE_FIELDS) {
         for (const path of endgame.lineage[field]!) {

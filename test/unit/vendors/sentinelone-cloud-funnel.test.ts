@@ -1,12 +1,14 @@
 // SentinelOne Cloud Funnel mapping: recorded fixtures through Avro and back to ECS, Elastic's pipeline rules one by one, lineage.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bundledType, readSchemaJson } from '../../../src/decode/schemas.js';
+import { bundledType } from '../../../src/decode/schemas.js';
+import { readSchemaJson } from '../../../src/vendors/shared/schema-file.js';
 import type { EcsEvent } from '../../../src/ecs/event.js';
 import { sentinelOneCloudFunnel } from '../../../src/vendors/sentinelone-cloud-funnel.js';
 import type { AvroRecord } from '../../../src/vendors/types.js';
 import { avroRoundTrip, fixtureTextsOf, fixturesOf } from './shared/vendor-fixtures.js';
 import { describeLineage, DUMP_TOOLS, recordArbitrary, ruleFires, valueAtPath } from './shared/schema-records.js';
+import { fromNative } from '../../../scripts/native/from-native.js';
 
 const fixtureTexts = fixtureTextsOf(sentinelOneCloudFunnel);
 const fixtures = fixturesOf(sentinelOneCloudFunnel);
@@ -17,7 +19,7 @@ const schema = readSchemaJson(sentinelOneCloudFunnel.schemaFile);
 const throughAvro = avroRoundTrip(sentinelOneCloudFunnel);
 
 function map(native: Record<string, unknown>): EcsEvent {
-  return sentinelOneCloudFunnel.toEcs(throughAvro(sentinelOneCloudFunnel.fromNative(native)));
+  return sentinelOneCloudFunnel.toEcs(throughAvro(fromNative(sentinelOneCloudFunnel, native)));
 }
 
 const CREATION = { 'event.category': 'process', 'meta.event.name': 'PROCESSCREATION', 'endpoint.os': 'linux' };
@@ -225,16 +227,16 @@ describe('sentinelone-cloud-funnel escaping', () => {
 
 describe('sentinelone-cloud-funnel identity and fromNative', () => {
   it('uses event.id as the identity, undefined when absent or empty', () => {
-    const identity = (native: Record<string, unknown>): string | undefined => sentinelOneCloudFunnel.eventIdentity(throughAvro(sentinelOneCloudFunnel.fromNative(native)));
+    const identity = (native: Record<string, unknown>): string | undefined => sentinelOneCloudFunnel.eventIdentity(throughAvro(fromNative(sentinelOneCloudFunnel, native)));
     expect(identity({ 'event.id': '01HX_1' })).toBe('01HX_1');
     expect(identity({ 'event.id': '' })).toBeUndefined();
     expect(identity({})).toBeUndefined();
   });
 
   it('accepts nested objects as well as dotted keys, and converts numeric text for long fields', () => {
-    const nested = sentinelOneCloudFunnel.fromNative({ tgt: { process: { name: 'pg_dump', pid: '48213' } }, event: { time: 1 } });
+    const nested = fromNative(sentinelOneCloudFunnel, { tgt: { process: { name: 'pg_dump', pid: '48213' } }, event: { time: 1 } });
     expect(nested['tgt']).toMatchObject({ process: { name: 'pg_dump', pid: 48213 } });
-    const dotted = sentinelOneCloudFunnel.fromNative({
+    const dotted = fromNative(sentinelOneCloudFunnel, {
       'tgt.process.pid': 'not a pid',
       'tgt.process.uid': 42,
       'src.process.pid': 1e300,

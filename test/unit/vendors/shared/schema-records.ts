@@ -50,7 +50,7 @@ export function recordArbitrary(schema: unknown, pools: ValuePools): fc.Arbitrar
 }
 
 /** Every leaf path of a schema, dotted. */
-export function schemaLeafPaths(schema: unknown, prefix = ''): string[] {
+function schemaLeafPaths(schema: unknown, prefix = ''): string[] {
   const paths: string[] = [];
   for (const field of recordFields(schema) ?? []) {
     const path = prefix + field.name;
@@ -76,7 +76,7 @@ function setAtPath(record: AvroRecord, path: string, value: unknown): void {
 }
 
 /** `other` with the values at `paths` taken from `source`. */
-export function withFieldsFrom(source: AvroRecord, other: AvroRecord, paths: readonly string[]): AvroRecord {
+function withFieldsFrom(source: AvroRecord, other: AvroRecord, paths: readonly string[]): AvroRecord {
   const mixed = structuredClone(other);
   for (const path of paths) setAtPath(mixed, path, valueAtPath(source, path));
   return mixed;

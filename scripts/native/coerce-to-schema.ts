@@ -1,7 +1,5 @@
 // Converts reshaped vendor JSON values to the primitive types a record schema declares, so they encode.
-import { readSchemaJson } from '../../decode/schemas.js';
-import type { AvroRecord } from '../types.js';
-import { nativeToAvro } from './native-to-avro.js';
+import type { AvroRecord } from '../../src/vendors/types.js';
 
 /*
  * Vendors are loose about JSON types: SentinelOne sends a pid as 3596 in one record and "3596" in
@@ -88,16 +86,4 @@ export function coerceToSchema(schema: unknown, record: AvroRecord): AvroRecord 
     out[field.name] = primitive ? coerceValue(value, primitive) : (value ?? null);
   }
   return out;
-}
-
-/**
- * A vendor's `fromNative` for feeds whose JSON mixes text and numbers loosely: reshape the record to
- * the schema (nested or flat dotted keys), then coerce each value to its declared type.
- */
-export function coercingFromNative(schemaFile: string): (native: Record<string, unknown>) => AvroRecord {
-  let schema: Parameters<typeof nativeToAvro>[0] | undefined;
-  return (native) => {
-    schema ??= readSchemaJson(schemaFile) as Parameters<typeof nativeToAvro>[0];
-    return coerceToSchema(schema, nativeToAvro(schema, native));
-  };
 }

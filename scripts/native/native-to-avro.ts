@@ -1,5 +1,5 @@
 // Reshapes vendor-native JSON (nested objects or flat dotted keys) into a record schema's shape.
-import type { AvroRecord } from '../types.js';
+import type { AvroRecord } from '../../src/vendors/types.js';
 
 /** The subset of an Avro schema (as JSON) this converter walks. */
 type SchemaNode = string | SchemaNode[] | { type: SchemaNode; name?: string; fields?: FieldNode[]; items?: SchemaNode };

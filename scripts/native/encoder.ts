@@ -1,9 +1,9 @@
 // Encodes a vendor record for producers, fixtures and benchmarks: raw Avro or Confluent-framed.
 import type avro from 'avsc';
-import type { AvroRecord } from '../vendors/types.js';
-import { frameConfluent, type ValueFormat } from './framing.js';
-import { bundledType } from './schemas.js';
-import type { DecodableFeed } from './writer-schemas.js';
+import type { AvroRecord } from '../../src/vendors/types.js';
+import { frameConfluent, type ValueFormat } from '../../src/decode/framing.js';
+import { bundledType } from '../../src/decode/schemas.js';
+import type { DecodableFeed } from '../../src/decode/writer-schemas.js';
 
 export interface EncodeOptions {
   readonly format: ValueFormat;
@@ -27,6 +27,7 @@ export function encodeRecord(vendor: DecodableFeed, record: AvroRecord, options:
 
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
+  // oxlint-disable-next-line typescript/no-base-to-string -- only what JSON cannot show (functions, symbols) reaches String.
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
