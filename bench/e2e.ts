@@ -33,7 +33,15 @@ export interface E2eOptions {
   profile: boolean;
 }
 
-export const DEFAULT_E2E: E2eOptions = { recordsPerVendor: 500_000, poolPerVendor: 10_000, rounds: 3, pollMs: 100, serviceEnv: {}, profile: false, mix: BENCH_MIX };
+export const DEFAULT_E2E: E2eOptions = {
+  recordsPerVendor: 500_000,
+  poolPerVendor: 10_000,
+  rounds: 3,
+  pollMs: 100,
+  serviceEnv: {},
+  profile: false,
+  mix: BENCH_MIX,
+};
 
 const DRAIN_TIMEOUT_MS = 180_000;
 
@@ -66,17 +74,32 @@ interface Progress {
 }
 
 /** Polls until the group has committed every record, sampling the process; returns when it had. */
-async function waitCommitted(admin: Admin, groupId: string, topics: string[], records: number, pollMs: number, watch: () => Promise<void> | void): Promise<number> {
+async function waitCommitted(
+  admin: Admin,
+  groupId: string,
+  topics: string[],
+  records: number,
+  pollMs: number,
+  watch: () => Promise<void> | void,
+): Promise<number> {
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   for (;;) {
     await watch();
-    if (await committedTotal(admin, groupId, topics) >= records) return Date.now();
+    if ((await committedTotal(admin, groupId, topics)) >= records) return Date.now();
     if (Date.now() > deadline) throw new Error(`group ${groupId} did not commit all ${records} records in time`);
     await sleep(pollMs);
   }
 }
 
-function drainOf(consumer: Drain['consumer'], records: number, progress: Progress, committedAt: number, pid: number | undefined, peakRss: number | undefined, cpu: number | undefined): Drain {
+function drainOf(
+  consumer: Drain['consumer'],
+  records: number,
+  progress: Progress,
+  committedAt: number,
+  pid: number | undefined,
+  peakRss: number | undefined,
+  cpu: number | undefined,
+): Drain {
   const startedAt = progress.firstAt ?? committedAt;
   const seconds = (committedAt - startedAt) / 1000;
   const consumeSeconds = ((progress.lastConsumedAt ?? committedAt) - startedAt) / 1000;
@@ -92,7 +115,14 @@ function drainOf(consumer: Drain['consumer'], records: number, progress: Progres
   };
 }
 
-async function drainWithService(admin: Admin, env: Record<string, string>, topics: string[], records: number, options: E2eOptions, nodeArgs: string[] = []): Promise<Drain> {
+async function drainWithService(
+  admin: Admin,
+  env: Record<string, string>,
+  topics: string[],
+  records: number,
+  options: E2eOptions,
+  nodeArgs: string[] = [],
+): Promise<Drain> {
   const groupId = `bench-e2e-service-${randomUUID().slice(0, 8)}`;
   const service = await startService({ ...env, KAFKA_GROUP_ID: groupId, ...options.serviceEnv }, { nodeArgs });
   const pid = service.child.pid!;
@@ -122,10 +152,23 @@ async function drainWithService(admin: Admin, env: Record<string, string>, topic
   }
 }
 
-async function drainWithBareConsumer(client: keyof typeof BARE_SCRIPTS, admin: Admin, topics: string[], records: number, options: E2eOptions, nodeArgs: string[] = []): Promise<Drain> {
+async function drainWithBareConsumer(
+  client: keyof typeof BARE_SCRIPTS,
+  admin: Admin,
+  topics: string[],
+  records: number,
+  options: E2eOptions,
+  nodeArgs: string[] = [],
+): Promise<Drain> {
   const groupId = `bench-e2e-bare-${randomUUID().slice(0, 8)}`;
   const child = spawn(process.execPath, [...nodeArgs, packagePath('dist', 'bench', 'lib', BARE_SCRIPTS[client])], {
-    env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: TEST_STACK.kafkaBroker, BENCH_GROUP_ID: groupId, BENCH_TOPICS: topics.join(','), ...options.serviceEnv },
+    env: {
+      PATH: process.env.PATH ?? '',
+      KAFKA_BROKERS: TEST_STACK.kafkaBroker,
+      BENCH_GROUP_ID: groupId,
+      BENCH_TOPICS: topics.join(','),
+      ...options.serviceEnv,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -162,7 +205,9 @@ async function drainWithBareConsumer(client: keyof typeof BARE_SCRIPTS, admin: A
 async function drainWithKcat(admin: Admin, topics: string[], records: number): Promise<Drain | undefined> {
   const groupId = `bench-e2e-kcat-${randomUUID().slice(0, 8)}`;
   const started = Date.now();
-  const child = spawn('kcat', ['-C', '-b', TEST_STACK.kafkaBroker, '-G', groupId, ...topics, '-o', 'beginning', '-e', '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('kcat', ['-C', '-b', TEST_STACK.kafkaBroker, '-G', groupId, ...topics, '-o', 'beginning', '-e', '-q'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const code = await new Promise<number | null | 'missing'>((resolve, reject) => {
@@ -178,7 +223,15 @@ async function drainWithKcat(admin: Admin, topics: string[], records: number): P
   // kcat commits on close; the group's offsets confirm it read everything.
   const committed = await committedTotal(admin, groupId, topics);
   if (committed < records) throw new Error(`kcat committed ${committed} of ${records} records`);
-  return drainOf('kcat', records, { firstAt: started, consumed: records, lastConsumedAt: undefined }, endedAt, undefined, undefined, undefined);
+  return drainOf(
+    'kcat',
+    records,
+    { firstAt: started, consumed: records, lastConsumedAt: undefined },
+    endedAt,
+    undefined,
+    undefined,
+    undefined,
+  );
 }
 
 export interface E2eReport {
@@ -205,7 +258,9 @@ export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<E2eRepo
     const topics = VENDORS.map((vendor) => feeds.topicOf.get(vendor.id)!);
     const now = Date.now();
     const pools = VENDORS.map((vendor, index) => encodedSamples(vendor, options.poolPerVendor, 7_000 + index, now, options.mix).values);
-    console.log(`producing ${thousands(options.recordsPerVendor * topics.length)} records (${options.poolPerVendor} distinct values per vendor) ...`);
+    console.log(
+      `producing ${thousands(options.recordsPerVendor * topics.length)} records (${options.poolPerVendor} distinct values per vendor) ...`,
+    );
     const produceRate = await produceBacklog(
       feeds.kafka,
       topics.map((topic, index) => ({ topic, next: (i: number) => pools[index]![i % options.poolPerVendor]! })),
@@ -222,7 +277,8 @@ export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<E2eRepo
         await drainWithBareConsumer('bare @platformatic/kafka', feeds.admin, topics, records, options),
         await drainWithKcat(feeds.admin, topics, records),
       ].filter((drain): drain is Drain => drain !== undefined);
-      for (const drain of drains) console.log(`  round ${round + 1}: ${drain.consumer}: ${thousands(drain.recordsPerSecond)} records/s (${drain.seconds} s)`);
+      for (const drain of drains)
+        console.log(`  round ${round + 1}: ${drain.consumer}: ${thousands(drain.recordsPerSecond)} records/s (${drain.seconds} s)`);
       rounds.push(drains);
     }
     const of = (consumer: Consumer) => rounds.flatMap((drains) => drains.filter((drain) => drain.consumer === consumer));
@@ -246,11 +302,18 @@ export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<E2eRepo
         rmSync(`${dir}/${name}`, { force: true });
         const result = await drain(['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', name]);
         const cpuProfile = readProfile(`${dir}/${name}`);
-        return { file: `dist/bench/profiles/${name}`, drain: result, byArea: selfTimeByArea(cpuProfile), topSelfTime: topSelfTime(cpuProfile, 25) };
+        return {
+          file: `dist/bench/profiles/${name}`,
+          drain: result,
+          byArea: selfTimeByArea(cpuProfile),
+          topSelfTime: topSelfTime(cpuProfile, 25),
+        };
       };
       profile = {
         service: await profiled('e2e-service.cpuprofile', (args) => drainWithService(feeds.admin, env, topics, records, options, args)),
-        'bare kafkajs': await profiled('e2e-bare.cpuprofile', (args) => drainWithBareConsumer('bare kafkajs', feeds.admin, topics, records, options, args)),
+        'bare kafkajs': await profiled('e2e-bare.cpuprofile', (args) =>
+          drainWithBareConsumer('bare kafkajs', feeds.admin, topics, records, options, args),
+        ),
       };
     }
     const serviceVsBare = round(medians.service.recordsPerSecond / medians['bare kafkajs'].recordsPerSecond, 2);
@@ -285,7 +348,8 @@ export function e2eTable(report: E2eReport): Record<string, string>[] {
   return CONSUMERS.map((consumer) => ({
     consumer,
     'records/s (to last commit)': thousands(report.median[consumer].recordsPerSecond),
-    'records/s (consuming)': report.median[consumer].consumeRecordsPerSecond === undefined ? '-' : thousands(report.median[consumer].consumeRecordsPerSecond!),
+    'records/s (consuming)':
+      report.median[consumer].consumeRecordsPerSecond === undefined ? '-' : thousands(report.median[consumer].consumeRecordsPerSecond!),
     'vs bare kafkajs': ratio(report.median[consumer].recordsPerSecond / report.median['bare kafkajs'].recordsPerSecond),
     'peak RSS': report.median[consumer].peakRssBytes === undefined ? '-' : mib(report.median[consumer].peakRssBytes!),
   }));

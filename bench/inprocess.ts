@@ -31,7 +31,14 @@ export interface InProcessOptions {
   profile: boolean;
 }
 
-export const DEFAULT_INPROCESS: InProcessOptions = { recordsPerVendor: 20_000, rounds: 7, batchSize: 1_000, minPassMs: 250, manyRules: 300, profile: false };
+export const DEFAULT_INPROCESS: InProcessOptions = {
+  recordsPerVendor: 20_000,
+  rounds: 7,
+  batchSize: 1_000,
+  minPassMs: 250,
+  manyRules: 300,
+  profile: false,
+};
 
 /** What each column measures: avsc alone, the path before the performance work, the service's own code path, and that path with the many-rules ruleset. */
 const MODES = ['avscFullDecode', 'baseline', 'pipeline', 'pipelineMany'] as const;
@@ -72,12 +79,28 @@ interface Pass {
 }
 
 function kafkaMessage(value: Buffer, offset: number, timestampMs: number): BatchMessage {
-  return { key: null, value, timestamp: String(timestampMs), attributes: 0, offset: String(offset), size: value.length, headers: {} } as unknown as BatchMessage;
+  return {
+    key: null,
+    value,
+    timestamp: String(timestampMs),
+    attributes: 0,
+    offset: String(offset),
+    size: value.length,
+    headers: {},
+  } as unknown as BatchMessage;
 }
 
 function ruleset(rules: LoadedRules): Ruleset {
   const decoders = createFeedDecoders(VENDORS, { format: 'confluent', fieldsRead: rules.fieldsRead });
-  const runtimes = new Map(VENDORS.map((vendor) => [vendor.id, { vendor, topic: vendor.defaultTopic, decoder: decoders.get(vendor.id)!, rules: rulesForFeed(rules.rules, vendor) }] as const));
+  const runtimes = new Map(
+    VENDORS.map(
+      (vendor) =>
+        [
+          vendor.id,
+          { vendor, topic: vendor.defaultTopic, decoder: decoders.get(vendor.id)!, rules: rulesForFeed(rules.rules, vendor) },
+        ] as const,
+    ),
+  );
   return { rules, runtimes, baseline: createBaselinePipeline(VENDORS, rules.rules, rules.fieldsRead) };
 }
 
@@ -96,7 +119,14 @@ function vendorStreams(options: InProcessOptions, mix: SampleMix, suffix: string
         expectedAlerts: samples.alerting.slice(start, start + options.batchSize).filter(Boolean).length,
       });
     }
-    perVendor.push({ name: `${vendor.id}${suffix}`, batches, records: samples.values.length, expectedAlerts: samples.expectedAlerts, averageBytes: samples.averageBytes, modes: options.manyRules > 1 ? MODES : ONE_RULE_MODES });
+    perVendor.push({
+      name: `${vendor.id}${suffix}`,
+      batches,
+      records: samples.values.length,
+      expectedAlerts: samples.expectedAlerts,
+      averageBytes: samples.averageBytes,
+      modes: options.manyRules > 1 ? MODES : ONE_RULE_MODES,
+    });
   });
   const mixed: Batch[] = [];
   const longest = Math.max(...perVendor.map((stream) => stream.batches.length));
@@ -115,11 +145,15 @@ function vendorStreams(options: InProcessOptions, mix: SampleMix, suffix: string
   };
 }
 
-
 /** The per-vendor streams, the mixed stream, and the mixed stream whose ordinary process names never repeat. */
 function buildStreams(options: InProcessOptions): Stream[] {
   const repeating = vendorStreams(options, BENCH_MIX, '', 1_000);
-  const distinct = vendorStreams({ ...options, recordsPerVendor: options.recordsPerVendor * DISTINCT_LENGTH }, { ...BENCH_MIX, distinctNames: true }, '-distinct', 2_000);
+  const distinct = vendorStreams(
+    { ...options, recordsPerVendor: options.recordsPerVendor * DISTINCT_LENGTH },
+    { ...BENCH_MIX, distinctNames: true },
+    '-distinct',
+    2_000,
+  );
   return [...repeating.perVendor, repeating.mixed, distinct.mixed];
 }
 
@@ -141,7 +175,8 @@ function sweep(mode: Mode, stream: Stream, one: Ruleset, many: Ruleset, detected
     } else {
       const runtime = set.runtimes.get(vendor.id)!;
       const result = evaluateBatch(runtime, 0, batch.messages, detectedAt);
-      if (result.deadLetters.length > 0) throw new Error(`${vendor.id}: ${result.deadLetters.length} dead letters: ${result.deadLetters[0]!.error.message}`);
+      if (result.deadLetters.length > 0)
+        throw new Error(`${vendor.id}: ${result.deadLetters.length} dead letters: ${result.deadLetters[0]!.error.message}`);
       alerts += result.alerts.length;
     }
   }
@@ -189,7 +224,14 @@ export interface InProcessReport {
   /** Rules of the pipeline column and, per feed, how many apply to it. */
   rules: { loaded: number; byFeed: Record<string, number> };
   rows: InProcessRow[];
-  targets: { mixedPerCore: number; mixedVsAvsc: number; metPerCore: boolean; metVsAvsc: boolean; manyVsOneMixed: number; manyVsOneDistinct: number };
+  targets: {
+    mixedPerCore: number;
+    mixedVsAvsc: number;
+    metPerCore: boolean;
+    metVsAvsc: boolean;
+    manyVsOneMixed: number;
+    manyVsOneDistinct: number;
+  };
   profile?: { file: string; byArea: ReturnType<typeof selfTimeByArea>; topSelfTime: SelfTime[] };
 }
 
@@ -220,13 +262,19 @@ export async function runInProcess(options: InProcessOptions = DEFAULT_INPROCESS
   const passes = new Map(streams.map((stream) => [stream.name, new Map(stream.modes.map((mode) => [mode, [] as Pass[]]))]));
   for (let round = 0; round < options.rounds; round++) {
     // Interleaved so that drift and neighbours on the shared machine hit every case alike.
-    for (const stream of streams) for (const mode of stream.modes) passes.get(stream.name)!.get(mode)!.push(measure(mode, stream, one, many, options.minPassMs));
+    for (const stream of streams)
+      for (const mode of stream.modes)
+        passes
+          .get(stream.name)!
+          .get(mode)!
+          .push(measure(mode, stream, one, many, options.minPassMs));
   }
 
   const rows: InProcessRow[] = streams.map((stream) => {
     const byMode = passes.get(stream.name)!;
     const perCoreRounds = (mode: Mode) => byMode.get(mode)!.map((pass) => pass.records / pass.cpuSeconds);
-    const perMode = <T>(value: (mode: Mode) => T) => Object.fromEntries(stream.modes.map((mode) => [mode, value(mode)])) as Partial<Record<Mode, T>>;
+    const perMode = <T>(value: (mode: Mode) => T) =>
+      Object.fromEntries(stream.modes.map((mode) => [mode, value(mode)])) as Partial<Record<Mode, T>>;
     const ratios: Record<string, number> = {};
     for (const [name, [top, bottom]] of Object.entries(RATIOS)) {
       if (!stream.modes.includes(top) || !stream.modes.includes(bottom)) continue;
@@ -252,10 +300,13 @@ export async function runInProcess(options: InProcessOptions = DEFAULT_INPROCESS
   const report: InProcessReport = {
     kind: 'inprocess',
     description:
-      'Records per CPU-second (= per core) of: avscFullDecode, avsc decoding every whole record (the schemas as the project parses them); baseline, the match path before the performance work (avsc projection + the vendor toEcs + rules, full decode and alert on a match); pipeline, the service code path (evaluateBatch with the real FeedDecoder and the compiled rule from rules/: generated scan, outcome table keyed by the projected bytes, avsc resolver on a miss); pipelineMany, the same with the bundled rule plus generated rules of the shapes of Elastic\'s Linux process rules (bench/lib/generated-rules.ts), on every stream. Confluent-framed values from scripts/samples/sample-stream.ts, batches of one vendor, the mixed streams interleave the four vendors batch by batch; mixed-distinct gives every ordinary record a process name never seen before (and has 3x the records, so that when a sweep repeats them the outcome table has forgotten them). Medians of interleaved rounds; ratios are medians of per-round ratios.',
+      "Records per CPU-second (= per core) of: avscFullDecode, avsc decoding every whole record (the schemas as the project parses them); baseline, the match path before the performance work (avsc projection + the vendor toEcs + rules, full decode and alert on a match); pipeline, the service code path (evaluateBatch with the real FeedDecoder and the compiled rule from rules/: generated scan, outcome table keyed by the projected bytes, avsc resolver on a miss); pipelineMany, the same with the bundled rule plus generated rules of the shapes of Elastic's Linux process rules (bench/lib/generated-rules.ts), on every stream. Confluent-framed values from scripts/samples/sample-stream.ts, batches of one vendor, the mixed streams interleave the four vendors batch by batch; mixed-distinct gives every ordinary record a process name never seen before (and has 3x the records, so that when a sweep repeats them the outcome table has forgotten them). Medians of interleaved rounds; ratios are medians of per-round ratios.",
     // Only the directory's name: a results file never records a path on the machine that ran it.
     options: options.rulesDir === undefined ? options : { ...options, rulesDir: basename(options.rulesDir) },
-    rules: { loaded: one.rules.rules.length, byFeed: Object.fromEntries(VENDORS.map((vendor) => [vendor.id, rulesForFeed(one.rules.rules, vendor).length])) },
+    rules: {
+      loaded: one.rules.rules.length,
+      byFeed: Object.fromEntries(VENDORS.map((vendor) => [vendor.id, rulesForFeed(one.rules.rules, vendor).length])),
+    },
     mix: BENCH_MIX,
     fieldsRead: one.rules.fieldsRead,
     manyRules: { rules: many.rules.rules.length, fieldsRead: many.rules.fieldsRead, sampleQueries: queries.slice(0, 8) },
@@ -273,8 +324,20 @@ export async function runInProcess(options: InProcessOptions = DEFAULT_INPROCESS
   if (options.profile) {
     // Raw profiles stay out of git (dist/ is ignored); the summary goes into the results.
     const file = packagePath('dist', 'bench', 'profiles', 'inprocess-mixed.cpuprofile');
-    const { profile } = await profileWhile(file, () => measure('pipeline', streams.find((stream) => stream.name === 'mixed')!, one, many, 3_000));
-    report.profile = { file: 'dist/bench/profiles/inprocess-mixed.cpuprofile', byArea: selfTimeByArea(profile), topSelfTime: topSelfTime(profile, 20) };
+    const { profile } = await profileWhile(file, () =>
+      measure(
+        'pipeline',
+        streams.find((stream) => stream.name === 'mixed')!,
+        one,
+        many,
+        3_000,
+      ),
+    );
+    report.profile = {
+      file: 'dist/bench/profiles/inprocess-mixed.cpuprofile',
+      byArea: selfTimeByArea(profile),
+      topSelfTime: topSelfTime(profile, 20),
+    };
   }
   return report;
 }

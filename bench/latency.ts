@@ -18,7 +18,13 @@ export interface LatencyOptions {
   serviceEnv: Record<string, string>;
 }
 
-export const DEFAULT_LATENCY: LatencyOptions = { ratePerSecond: 20_000, seconds: 30, dumpShare: 0.005, poolPerVendor: 5_000, serviceEnv: {} };
+export const DEFAULT_LATENCY: LatencyOptions = {
+  ratePerSecond: 20_000,
+  seconds: 30,
+  dumpShare: 0.005,
+  poolPerVendor: 5_000,
+  serviceEnv: {},
+};
 
 const SETTLE_TIMEOUT_MS = 60_000;
 const LATENCY_METRIC = 'edr_detector_alert_latency_from_kafka_seconds';
@@ -42,11 +48,16 @@ export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Pro
   try {
     const topics = VENDORS.map((vendor) => feeds.topicOf.get(vendor.id)!);
     const now = Date.now();
-    const ordinary = VENDORS.map((vendor, index) => encodedSamples(vendor, options.poolPerVendor, 11_000 + index, now, { dumpShare: 0, nearMissShare: 0.02 }).values);
+    const ordinary = VENDORS.map(
+      (vendor, index) => encodedSamples(vendor, options.poolPerVendor, 11_000 + index, now, { dumpShare: 0, nearMissShare: 0.02 }).values,
+    );
     // Every dump-tool run is a distinct event (its own identity), so each one is a new alert, not a 409.
     const perTopic = Math.round((options.ratePerSecond * options.seconds) / topics.length);
     const alertEvery = Math.round(1 / options.dumpShare);
-    const alerting = VENDORS.map((vendor, index) => encodedSamples(vendor, Math.ceil(perTopic / alertEvery) + 1, 13_000 + index, now, { dumpShare: 1, nearMissShare: 0 }).values);
+    const alerting = VENDORS.map(
+      (vendor, index) =>
+        encodedSamples(vendor, Math.ceil(perTopic / alertEvery) + 1, 13_000 + index, now, { dumpShare: 1, nearMissShare: 0 }).values,
+    );
     const valueFor = (t: number, i: number): Buffer =>
       // Offset per topic, so the four topics' alerts do not arrive in the same tick.
       (i + t * 37) % alertEvery === 0 ? alerting[t]![Math.floor(i / alertEvery)]! : ordinary[t]![i % options.poolPerVendor]!;
@@ -59,10 +70,13 @@ export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Pro
       maxRss = Math.max(maxRss, sampleProcess(pid)?.rssBytes ?? 0);
     }, 250);
     try {
-      console.log(`producing ${thousands(options.ratePerSecond)} records/s for ${options.seconds} s (one dump-tool run in ${alertEvery}) ...`);
+      console.log(
+        `producing ${thousands(options.ratePerSecond)} records/s for ${options.seconds} s (one dump-tool run in ${alertEvery}) ...`,
+      );
       const produced = await producePaced(feeds.kafka, topics, valueFor, options.ratePerSecond, options.seconds);
       let alertingRecords = 0;
-      for (let t = 0; t < topics.length; t++) for (let i = 0; i < produced.records / topics.length; i++) if ((i + t * 37) % alertEvery === 0) alertingRecords++;
+      for (let t = 0; t < topics.length; t++)
+        for (let i = 0; i < produced.records / topics.length; i++) if ((i + t * 37) % alertEvery === 0) alertingRecords++;
 
       // Settle: every record committed (so every alert acknowledged).
       const records = await recordsOn(feeds.admin, topics);
@@ -110,7 +124,13 @@ export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Pro
         description:
           'The compiled service (child process) under a steady produced load across the four vendor topics (3 partitions each; 50 ms ticks, record timestamp = send time), dump-tool runs spread evenly and each a distinct alert. Exact latency: alert document edr.source.kafka_timestamp (CreateTime) to the @timestamp of the service\'s "alert written" log line, written right after Elasticsearch acknowledged the bulk request. Histogram: the service\'s own edr_detector_alert_latency_from_kafka_seconds. Memory: VmHWM of the service at the end and the largest VmRSS sampled every 250 ms.',
         options,
-        produced: { records: produced.records, seconds: round(produced.seconds, 1), recordsPerSecond: round(produced.records / produced.seconds), lateTicks: produced.lateTicks, alertingRecords },
+        produced: {
+          records: produced.records,
+          seconds: round(produced.seconds, 1),
+          recordsPerSecond: round(produced.records / produced.seconds),
+          lateTicks: produced.lateTicks,
+          alertingRecords,
+        },
         exact: {
           alerts: latencies.length,
           p50Seconds: round(quantile(latencies, 0.5), 4),
@@ -118,7 +138,11 @@ export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Pro
           maxSeconds: round(Math.max(...latencies), 4),
           unmatched,
         },
-        histogram: { count: created, p50Seconds: round(bucketQuantile(buckets, 0.5), 4), p99Seconds: round(bucketQuantile(buckets, 0.99), 4) },
+        histogram: {
+          count: created,
+          p50Seconds: round(bucketQuantile(buckets, 0.5), 4),
+          p99Seconds: round(bucketQuantile(buckets, 0.99), 4),
+        },
         memory: { peakRssBytes: peakRss, maxSampledRssBytes: maxRss, cpuSeconds: round(final?.cpuSeconds ?? Number.NaN, 1) },
         targets: { p99Seconds: 0.3, peakRssBytes: 256 * 1024 * 1024, metP99: p99 < 0.3, metRss: peakRss < 256 * 1024 * 1024 },
       };
@@ -133,7 +157,19 @@ export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Pro
 
 export function latencyTable(report: LatencyReport): Record<string, string>[] {
   return [
-    { measure: 'exact (alert docs + ack log)', alerts: thousands(report.exact.alerts), p50: ms(report.exact.p50Seconds), p99: ms(report.exact.p99Seconds), max: ms(report.exact.maxSeconds) },
-    { measure: 'service histogram', alerts: thousands(report.histogram.count), p50: ms(report.histogram.p50Seconds), p99: ms(report.histogram.p99Seconds), max: '-' },
+    {
+      measure: 'exact (alert docs + ack log)',
+      alerts: thousands(report.exact.alerts),
+      p50: ms(report.exact.p50Seconds),
+      p99: ms(report.exact.p99Seconds),
+      max: ms(report.exact.maxSeconds),
+    },
+    {
+      measure: 'service histogram',
+      alerts: thousands(report.histogram.count),
+      p50: ms(report.histogram.p50Seconds),
+      p99: ms(report.histogram.p99Seconds),
+      max: '-',
+    },
   ].map((row) => ({ ...row, 'peak RSS': mib(report.memory.peakRssBytes) }));
 }

@@ -29,10 +29,21 @@ interface Args {
 const USAGE = `usage: node dist/bench/run.js [${PARTS.join('|')}|all]... [--profile] [--rounds=N] [--env=NAME=value,...] [--dump-share=X] [--many-rules=N] [--rules=DIR] [--out=suffix]`;
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { parts: [], profile: false, rounds: undefined, serviceEnv: {}, out: undefined, dumpShare: undefined, manyRules: undefined, rulesDir: undefined };
+  const args: Args = {
+    parts: [],
+    profile: false,
+    rounds: undefined,
+    serviceEnv: {},
+    out: undefined,
+    dumpShare: undefined,
+    manyRules: undefined,
+    rulesDir: undefined,
+  };
   const names: string[] = [];
   for (const arg of argv) {
-    const [flag, value] = arg.startsWith('--') ? [arg.slice(0, arg.includes('=') ? arg.indexOf('=') : undefined), arg.slice(arg.indexOf('=') + 1)] : [undefined, arg];
+    const [flag, value] = arg.startsWith('--')
+      ? [arg.slice(0, arg.includes('=') ? arg.indexOf('=') : undefined), arg.slice(arg.indexOf('=') + 1)]
+      : [undefined, arg];
     if (flag === undefined) names.push(arg);
     else if (flag === '--profile') args.profile = true;
     else if (flag === '--rounds' && /^\d+$/.test(value)) args.rounds = Number(value);
@@ -62,18 +73,29 @@ function writeResult(kind: string, report: object, withStack: boolean, out: stri
   const dir = packagePath('bench', 'results');
   mkdirSync(dir, { recursive: true });
   const name = out ? `${kind}-${out}.json` : `${kind}.json`;
-  writeFileSync(`${dir}/${name}`, `${JSON.stringify({ date: new Date().toISOString(), machine: describeMachine(withStack), command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`, ...report }, null, 2)}\n`);
+  writeFileSync(
+    `${dir}/${name}`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine: describeMachine(withStack), command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`, ...report }, null, 2)}\n`,
+  );
   return `bench/results/${name}`;
 }
 
 async function main(): Promise<void> {
   const { parts, profile, rounds, serviceEnv, out, dumpShare, manyRules, rulesDir } = parseArgs(process.argv.slice(2));
   const machine = describeMachine(false);
-  console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memoryMiB} MiB, Node ${machine.node}, commit ${machine.gitCommit?.slice(0, 10) ?? '?'}${machine.gitDirty ? ' (dirty tree)' : ''}, load ${machine.loadAverage.join(' ')}`);
+  console.log(
+    `${machine.cpu}, ${machine.cores} cores, ${machine.memoryMiB} MiB, Node ${machine.node}, commit ${machine.gitCommit?.slice(0, 10) ?? '?'}${machine.gitDirty ? ' (dirty tree)' : ''}, load ${machine.loadAverage.join(' ')}`,
+  );
   for (const part of parts) {
     const started = Date.now();
     if (part === 'inprocess') {
-      const report = await runInProcess({ ...DEFAULT_INPROCESS, profile, rounds: rounds ?? DEFAULT_INPROCESS.rounds, manyRules: manyRules ?? DEFAULT_INPROCESS.manyRules, ...(rulesDir === undefined ? {} : { rulesDir }) });
+      const report = await runInProcess({
+        ...DEFAULT_INPROCESS,
+        profile,
+        rounds: rounds ?? DEFAULT_INPROCESS.rounds,
+        manyRules: manyRules ?? DEFAULT_INPROCESS.manyRules,
+        ...(rulesDir === undefined ? {} : { rulesDir }),
+      });
       console.log(`\nin-process decode -> ECS -> match (median of ${report.options.rounds} interleaved rounds, records per CPU-second)`);
       console.table(inProcessTable(report));
       if (report.profile) {
@@ -86,12 +108,20 @@ async function main(): Promise<void> {
       const report = await runE2e({ ...DEFAULT_E2E, profile, rounds: rounds ?? DEFAULT_E2E.rounds, serviceEnv, mix });
       console.log(`\nend to end: ${report.records.toLocaleString('en-US')} records, median of ${report.options.rounds} alternated rounds`);
       console.table(e2eTable(report));
-      console.log(`service / bare kafkajs ${report.ratios.serviceVsBare}x (target >= 0.8x), service / kcat ${report.ratios.serviceVsKcat}x, bare / kcat ${report.ratios.bareVsKcat}x`);
-      console.log(`bare @platformatic/kafka / bare kafkajs ${report.ratios.platformaticVsBare}x, / kcat ${report.ratios.platformaticVsKcat}x`);
-      console.log(`records per CPU-second: service ${report.serviceRecordsPerCpuSecond.toLocaleString('en-US')}, bare kafkajs ${report.bareRecordsPerCpuSecond.toLocaleString('en-US')}, bare @platformatic/kafka ${report.platformaticRecordsPerCpuSecond.toLocaleString('en-US')}`);
+      console.log(
+        `service / bare kafkajs ${report.ratios.serviceVsBare}x (target >= 0.8x), service / kcat ${report.ratios.serviceVsKcat}x, bare / kcat ${report.ratios.bareVsKcat}x`,
+      );
+      console.log(
+        `bare @platformatic/kafka / bare kafkajs ${report.ratios.platformaticVsBare}x, / kcat ${report.ratios.platformaticVsKcat}x`,
+      );
+      console.log(
+        `records per CPU-second: service ${report.serviceRecordsPerCpuSecond.toLocaleString('en-US')}, bare kafkajs ${report.bareRecordsPerCpuSecond.toLocaleString('en-US')}, bare @platformatic/kafka ${report.platformaticRecordsPerCpuSecond.toLocaleString('en-US')}`,
+      );
       if (report.profile) {
         for (const [consumer, profiled] of Object.entries(report.profile)) {
-          console.log(`profile of a ${consumer} drain (${profiled.drain.recordsPerSecond.toLocaleString('en-US')} records/s under the profiler), busy time by area: ${profiled.file}`);
+          console.log(
+            `profile of a ${consumer} drain (${profiled.drain.recordsPerSecond.toLocaleString('en-US')} records/s under the profiler), busy time by area: ${profiled.file}`,
+          );
           console.table(profiled.byArea.slice(0, 12));
         }
         console.log('service, top functions by self time:');
@@ -101,9 +131,13 @@ async function main(): Promise<void> {
     } else {
       const report = await runLatency({ ...DEFAULT_LATENCY, serviceEnv });
       const { produced } = report;
-      console.log(`\nlatency at ${produced.recordsPerSecond.toLocaleString('en-US')} records/s for ${produced.seconds} s (${produced.alertingRecords} dump-tool runs${produced.lateTicks ? `, ${produced.lateTicks} late producer ticks` : ''})`);
+      console.log(
+        `\nlatency at ${produced.recordsPerSecond.toLocaleString('en-US')} records/s for ${produced.seconds} s (${produced.alertingRecords} dump-tool runs${produced.lateTicks ? `, ${produced.lateTicks} late producer ticks` : ''})`,
+      );
       console.table(latencyTable(report));
-      console.log(`p99 ${report.targets.metP99 ? 'meets' : 'misses'} the 300 ms target; peak RSS ${report.targets.metRss ? 'meets' : 'misses'} the 256 MiB target (largest sampled RSS ${(report.memory.maxSampledRssBytes / 1048576).toFixed(0)} MiB)`);
+      console.log(
+        `p99 ${report.targets.metP99 ? 'meets' : 'misses'} the 300 ms target; peak RSS ${report.targets.metRss ? 'meets' : 'misses'} the 256 MiB target (largest sampled RSS ${(report.memory.maxSampledRssBytes / 1048576).toFixed(0)} MiB)`,
+      );
       console.log(`wrote ${writeResult('latency', report, true, out)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     }
   }

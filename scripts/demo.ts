@@ -66,7 +66,9 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const producer = kafka.producer();
   await producer.connect();
-  const backupJob = (await loadExceptionDirectory(packagePath('exceptions'))).matcherFor([{ listId: 'database-backup-jobs', namespaceType: 'single' }])!;
+  const backupJob = (await loadExceptionDirectory(packagePath('exceptions'))).matcherFor([
+    { listId: 'database-backup-jobs', namespaceType: 'single' },
+  ])!;
   const random = mulberry32(7);
   const streams = VENDORS.map((vendor) => new SampleStream(vendor, { dumpShare: 0.004, nearMissShare: 0.02 }, random));
   let expected = 0;
@@ -74,7 +76,9 @@ async function main(): Promise<void> {
   let poisonPerVendor = 0;
   const seen = new Set<string>();
 
-  console.log(`== producing ${RECORDS_PER_SECOND_PER_VENDOR} records/s per vendor for ${SECONDS}s (Confluent-framed Avro${schemaIdOf.size > 0 ? ', registry schema ids' : ''}) ==`);
+  console.log(
+    `== producing ${RECORDS_PER_SECOND_PER_VENDOR} records/s per vendor for ${SECONDS}s (Confluent-framed Avro${schemaIdOf.size > 0 ? ', registry schema ids' : ''}) ==`,
+  );
   for (let second = 0; second < SECONDS; second++) {
     const tick = Date.now();
     for (const stream of streams) {
@@ -82,9 +86,15 @@ async function main(): Promise<void> {
       for (let i = 0; i < RECORDS_PER_SECOND_PER_VENDOR; i++) {
         const sample = stream.next();
         // The demo's rule references the backup-jobs list: a sample that is that job must not alert.
-        if (sample.expectAlert && backupJob(stream.vendor.toEcs(fromNative(stream.vendor, sample.native)), Date.now()) === undefined) expected++;
+        if (sample.expectAlert && backupJob(stream.vendor.toEcs(fromNative(stream.vendor, sample.native)), Date.now()) === undefined)
+          expected++;
         const schemaId = schemaIdOf.get(stream.vendor.id);
-        messages.push({ value: encodeRecord(stream.vendor, fromNative(stream.vendor, sample.native), { format: 'confluent', ...(schemaId !== undefined ? { schemaId } : {}) }) });
+        messages.push({
+          value: encodeRecord(stream.vendor, fromNative(stream.vendor, sample.native), {
+            format: 'confluent',
+            ...(schemaId !== undefined ? { schemaId } : {}),
+          }),
+        });
       }
       // A little poison in every feed: the detector must dead-letter it and carry on.
       if (second % 10 === 5) messages.push({ value: Buffer.from('definitely not avro') });
@@ -106,7 +116,7 @@ async function main(): Promise<void> {
   const defend = VENDORS.find((vendor) => vendor.id === 'elastic-defend')!;
   const soc = await socScenario(kafka, es, detector, rulesDir, ALERTS_DATA_STREAM, defend.defaultTopic, schemaIdOf.get(defend.id));
 
-  console.log('\n== summary (from the detector\'s /metrics) ==');
+  console.log("\n== summary (from the detector's /metrics) ==");
   const m = (name: string, labels: Record<string, string> = {}) => metricValue(detector.metricsUrl, name, labels);
   for (const vendor of VENDORS) {
     console.log(
@@ -128,7 +138,8 @@ async function main(): Promise<void> {
       : `schema registry: none; records framed with the bundled schema ids; dead letters are the ${poisonPerVendor} poison records per vendor`,
   );
   for (const line of soc) console.log(line);
-  if (latencyCount > 0) console.log(`mean latency Kafka timestamp -> alert acknowledged: ${((latencySum / latencyCount) * 1000).toFixed(0)} ms`);
+  if (latencyCount > 0)
+    console.log(`mean latency Kafka timestamp -> alert acknowledged: ${((latencySum / latencyCount) * 1000).toFixed(0)} ms`);
   await detector.stop();
   running = undefined;
   rmSync(rulesDir, { recursive: true, force: true });

@@ -54,7 +54,15 @@ async function main(): Promise<void> {
   const rules = detection.loaded;
   const refused = rules.verdicts.filter((verdict) => verdict.status !== 'loaded');
   for (const verdict of refused) {
-    logger.warn({ rule: { file: verdict.file, id: verdict.ruleId, name: verdict.name }, status: verdict.status, reasonCode: verdict.reasonCode, reason: verdict.reason }, 'rule refused; it will not run');
+    logger.warn(
+      {
+        rule: { file: verdict.file, id: verdict.ruleId, name: verdict.name },
+        status: verdict.status,
+        reasonCode: verdict.reasonCode,
+        reason: verdict.reason,
+      },
+      'rule refused; it will not run',
+    );
   }
   logger.info(
     {
@@ -65,7 +73,9 @@ async function main(): Promise<void> {
         refused: refused.length,
         notRules: rules.notRules.length,
         // Named when few (a whole detection-rules tree would make this line enormous; rules check lists them).
-        ...(rules.rules.length <= LOGGED_RULES ? { names: rules.rules.map((r) => ({ id: r.rule.id, name: r.rule.name, version: r.rule.version })) } : {}),
+        ...(rules.rules.length <= LOGGED_RULES
+          ? { names: rules.rules.map((r) => ({ id: r.rule.id, name: r.rule.name, version: r.rule.version })) }
+          : {}),
       },
       fieldsRead: rules.fieldsRead,
       exceptionLists: detection.exceptions.lists.size,

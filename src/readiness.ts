@@ -21,7 +21,13 @@ export function liveness(state: ServiceState): ProbeResult {
 
 export function readiness(state: ServiceState): ProbeResult {
   const registryOk = state.schemaRegistryProblem === undefined;
-  const ok = state.consumerJoined && state.elasticsearchReachable && state.templateInstalled && !state.stopping && !state.pausedForSink && registryOk;
+  const ok =
+    state.consumerJoined &&
+    state.elasticsearchReachable &&
+    state.templateInstalled &&
+    !state.stopping &&
+    !state.pausedForSink &&
+    registryOk;
   return {
     ok,
     checks: {

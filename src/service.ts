@@ -23,20 +23,35 @@ export interface RunningService {
 const SERVICE_STEPS = { startOperations, connectElasticsearch, connectKafka, startDetection, startConsuming };
 export type ServiceSteps = typeof SERVICE_STEPS;
 
-export async function startService(config: Config, detection: DetectionSet, logger: Logger, build: { version: string }, steps: ServiceSteps = SERVICE_STEPS): Promise<RunningService> {
+export async function startService(
+  config: Config,
+  detection: DetectionSet,
+  logger: Logger,
+  build: { version: string },
+  steps: ServiceSteps = SERVICE_STEPS,
+): Promise<RunningService> {
   // Each step's result joins this stack as it opens; a failed step closes the earlier ones, in reverse.
   // (A try/catch rather than `await using`: dependency-cruiser's parser does not read that syntax yet.)
   const opened = new AsyncDisposableStack();
   try {
     // Health first: /healthz and /metrics answer while the steps below wait for their clusters.
-    const operations = opened.use(await steps.startOperations({ host: config.METRICS_HOST, port: config.METRICS_PORT, version: build.version }, logger));
+    const operations = opened.use(
+      await steps.startOperations({ host: config.METRICS_HOST, port: config.METRICS_PORT, version: build.version }, logger),
+    );
     // Elasticsearch before Kafka: without the alerts template, alerts would be indexed with guessed types.
     const alertStream = { dataStream: config.ALERTS_DATA_STREAM, retention: config.ALERTS_RETENTION };
-    const elasticsearch = opened.use(await steps.connectElasticsearch(elasticsearchSettings(config), alertStream, config.ELASTICSEARCH_STARTUP_TIMEOUT_MS, logger));
-    const kafka = opened.use(await steps.connectKafka(kafkaSettings(config), requiredTopics(config), logger, operations.events.kafkaClientError));
+    const elasticsearch = opened.use(
+      await steps.connectElasticsearch(elasticsearchSettings(config), alertStream, config.ELASTICSEARCH_STARTUP_TIMEOUT_MS, logger),
+    );
+    const kafka = opened.use(
+      await steps.connectKafka(kafkaSettings(config), requiredTopics(config), logger, operations.events.kafkaClientError),
+    );
     const detecting = opened.use(steps.startDetection(config, detection, operations, logger));
     const consuming = opened.use(await steps.startConsuming(config, { operations, elasticsearch, kafka, detection: detecting }, logger));
-    logger.info({ topics: consuming.topics, groupId: config.KAFKA_GROUP_ID, rules: detection.rules.length, fingerprint: detection.fingerprint }, 'consuming');
+    logger.info(
+      { topics: consuming.topics, groupId: config.KAFKA_GROUP_ID, rules: detection.rules.length, fingerprint: detection.fingerprint },
+      'consuming',
+    );
 
     // Started: the service owns the steps now, and stop() is the same disposal, in reverse start order.
     const owned = opened.move();
@@ -87,6 +102,7 @@ function requiredTopics(config: Config): RequiredTopic[] {
 /** What this run processed, per topic: with the final commit, what a restart will not read again. */
 async function consumedByTopic(operations: Operations): Promise<Record<string, number>> {
   const consumed: Record<string, number> = {};
-  for (const { labels, value } of (await operations.metrics.recordsConsumed.get()).values) consumed[String(labels.topic)] = (consumed[String(labels.topic)] ?? 0) + value;
+  for (const { labels, value } of (await operations.metrics.recordsConsumed.get()).values)
+    consumed[String(labels.topic)] = (consumed[String(labels.topic)] ?? 0) + value;
   return consumed;
 }

@@ -14,7 +14,10 @@ async function main(): Promise<void> {
   const topics = (process.env.BENCH_TOPICS ?? '').split(',').filter(Boolean);
   // The service's own defaults and overrides (KAFKA_MAX_BYTES, ...), read the way it reads them.
   const config = loadConfig({ ...process.env, KAFKA_GROUP_ID: groupId }, VENDORS);
-  const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, ssl: config.KAFKA_SSL }, createLogger('warn'));
+  const kafka = createKafka(
+    { clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, ssl: config.KAFKA_SSL },
+    createLogger('warn'),
+  );
   // The service's own consumer and run settings (src/kafka/feed-consumer.ts).
   const settings = kafkaConsumerSettings({
     groupId,

@@ -23,7 +23,11 @@ export interface BaselinePipeline {
   evaluate(vendor: VendorFeed, messages: readonly BatchMessage[], detectedAt: Date): number;
 }
 
-export function createBaselinePipeline(vendors: readonly VendorFeed[], rules: readonly CompiledRule[], fieldsRead: readonly string[]): BaselinePipeline {
+export function createBaselinePipeline(
+  vendors: readonly VendorFeed[],
+  rules: readonly CompiledRule[],
+  fieldsRead: readonly string[],
+): BaselinePipeline {
   const full = createDecoder({ format: 'confluent', vendors });
   const projections = new Map(
     vendors.map((vendor) => {

@@ -84,7 +84,10 @@ export interface GeneratedRules {
 /** A temporary rule directory: the bundled rule plus `count - 1` generated ones. */
 export function writeGeneratedRules(count: number, seed = 300): GeneratedRules {
   const directory = mkdtempSync(join(tmpdir(), 'edr-bench-rules-'));
-  copyFileSync(packagePath('rules', 'potential_database_dumping_activity.toml'), join(directory, 'potential_database_dumping_activity.toml'));
+  copyFileSync(
+    packagePath('rules', 'potential_database_dumping_activity.toml'),
+    join(directory, 'potential_database_dumping_activity.toml'),
+  );
   const random = mulberry32(seed);
   const queries: string[] = [];
   for (let i = 1; i < count; i++) {

@@ -29,7 +29,11 @@ function git(args: string[]): string | undefined {
 function stackVersions(): { kafka: string | undefined; elasticsearch: string | undefined } {
   let text = '';
   try {
-    text = execFileSync('bash', [packagePath('scripts', 'stack', 'status.sh')], { cwd: packagePath(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    text = execFileSync('bash', [packagePath('scripts', 'stack', 'status.sh')], {
+      cwd: packagePath(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch (error) {
     text = String((error as { stdout?: string }).stdout ?? '');
   }

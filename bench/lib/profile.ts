@@ -73,7 +73,12 @@ export function topSelfTime(profile: CpuProfile, top = 15): SelfTime[] {
   return [...micros.values()]
     .sort((a, b) => b.us - a.us)
     .slice(0, top)
-    .map((entry) => ({ function: entry.function, where: entry.where, selfMs: Math.round(entry.us / 100) / 10, selfPercent: Math.round((entry.us / total) * 1000) / 10 }));
+    .map((entry) => ({
+      function: entry.function,
+      where: entry.where,
+      selfMs: Math.round(entry.us / 100) / 10,
+      selfPercent: Math.round((entry.us / total) * 1000) / 10,
+    }));
 }
 
 export function readProfile(file: string): CpuProfile {
@@ -101,7 +106,7 @@ export function selfTimeByArea(profile: CpuProfile): { area: string; selfMs: num
     const area = !url
       ? name.startsWith('(')
         ? name
-        : GENERATED_AREA.find(([pattern]) => pattern.test(name))?.[1] ?? 'native code'
+        : (GENERATED_AREA.find(([pattern]) => pattern.test(name))?.[1] ?? 'native code')
       : url.includes('/node_modules/')
         ? `package ${url.split('/node_modules/').at(-1)!.split('/')[0]!}`
         : url.includes('/dist/src/')

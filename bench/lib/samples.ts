@@ -21,7 +21,13 @@ export interface EncodedSamples {
  * `count` distinct records of one vendor (fresh identities, current times), encoded once so the
  * measured loops do no encoding. Deterministic for a given seed except for the embedded times.
  */
-export function encodedSamples(vendor: VendorFeed, count: number, seed: number, nowMs = Date.now(), mix: SampleMix = BENCH_MIX): EncodedSamples {
+export function encodedSamples(
+  vendor: VendorFeed,
+  count: number,
+  seed: number,
+  nowMs = Date.now(),
+  mix: SampleMix = BENCH_MIX,
+): EncodedSamples {
   const stream = new SampleStream(vendor, mix, mulberry32(seed), seed % 1_000_000);
   const values: Buffer[] = [];
   const alerting: boolean[] = [];

@@ -49,7 +49,10 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Spawns the service with `env` (on top of a minimal environment) and resolves once /readyz answers 200. */
-export async function startService(env: Record<string, string>, options: { nodeArgs?: string[]; readyTimeoutMs?: number } = {}): Promise<RunningService> {
+export async function startService(
+  env: Record<string, string>,
+  options: { nodeArgs?: string[]; readyTimeoutMs?: number } = {},
+): Promise<RunningService> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), packagePath('dist', 'src', 'main.js')], {
     cwd: packagePath(),
@@ -88,7 +91,10 @@ export async function startService(env: Record<string, string>, options: { nodeA
       throw new Error(`the service did not become ready:\n${tail()}`);
     }
     if (metricsPort !== undefined) {
-      const ready = await fetch(`http://127.0.0.1:${metricsPort}/readyz`).then((response) => response.status === 200, () => false);
+      const ready = await fetch(`http://127.0.0.1:${metricsPort}/readyz`).then(
+        (response) => response.status === 200,
+        () => false,
+      );
       if (ready) break;
     }
     await sleep(100);

@@ -58,16 +58,31 @@ export class SampleStream {
     const pick = <T>(items: T[]): T => items[Math.floor(this.random() * items.length)] as T;
     if (roll < this.mix.dumpShare) {
       const template = pick(this.alerting);
-      return { vendor: this.vendor, native: vary(template.native, { serial, nowMs }) as Record<string, unknown>, expectAlert: true, template: template.file };
+      return {
+        vendor: this.vendor,
+        native: vary(template.native, { serial, nowMs }) as Record<string, unknown>,
+        expectAlert: true,
+        template: template.file,
+      };
     }
     if (roll < this.mix.dumpShare + this.mix.nearMissShare && this.nearMisses.length > 0) {
       const template = pick(this.nearMisses);
-      return { vendor: this.vendor, native: vary(template.native, { serial, nowMs }) as Record<string, unknown>, expectAlert: false, template: template.file };
+      return {
+        vendor: this.vendor,
+        native: vary(template.native, { serial, nowMs }) as Record<string, unknown>,
+        expectAlert: false,
+        template: template.file,
+      };
     }
     const template = pick(this.alerting);
     const from = template.expected.process?.name as string;
     const ordinary = pick(ORDINARY_PROCESSES);
     const rename = { from, to: this.mix.distinctNames ? `${ordinary}-${serial.toString(36)}` : ordinary };
-    return { vendor: this.vendor, native: vary(template.native, { serial, nowMs, rename }) as Record<string, unknown>, expectAlert: false, template: `${template.file} as ${rename.to}` };
+    return {
+      vendor: this.vendor,
+      native: vary(template.native, { serial, nowMs, rename }) as Record<string, unknown>,
+      expectAlert: false,
+      template: `${template.file} as ${rename.to}`,
+    };
   }
 }

@@ -35,7 +35,9 @@ export class RegistryAdmin {
   constructor(options: RegistryAdminOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.authorization =
-      options.username !== undefined ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}` : undefined;
+      options.username !== undefined
+        ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`
+        : undefined;
   }
 
   /** Registers `schema` under `subject` (idempotent: the same schema gets its existing id back). */
@@ -81,7 +83,11 @@ export class RegistryAdmin {
     const body: unknown = await response.json().catch(() => undefined);
     if (!response.ok) {
       const { error_code: errorCode, message } = (body ?? {}) as { error_code?: number; message?: string };
-      throw new RegistryRefusal(response.status, errorCode, `registry refused ${method} ${path}: HTTP ${response.status}${errorCode ? ` (${errorCode})` : ''}: ${message ?? ''}`);
+      throw new RegistryRefusal(
+        response.status,
+        errorCode,
+        `registry refused ${method} ${path}: HTTP ${response.status}${errorCode ? ` (${errorCode})` : ''}: ${message ?? ''}`,
+      );
     }
     return body;
   }

@@ -40,17 +40,32 @@ export async function backfillBatch(
   progress.undecodable += evaluation.deadLetters.length;
   for (const count of evaluation.exceptedByRule.values()) progress.excepted += count;
   if (evaluation.alerts.length > 0) {
-    const offsets = new Map(evaluation.alerts.map((alert) => [alert.id, String((alert.document.edr as { source: { offset: string } }).source.offset)]));
+    const offsets = new Map(
+      evaluation.alerts.map((alert) => [alert.id, String((alert.document.edr as { source: { offset: string } }).source.offset)]),
+    );
     for (const outcome of await sink.write(evaluation.alerts, signal === undefined ? {} : { signal })) {
       progress.alerts[outcome.outcome] += 1;
       if (outcome.outcome === 'failed') {
         const { id } = outcome.alert;
-        refused.push({ id, status: outcome.status, reason: outcome.reason, topic: runtime.topic, partition, offset: offsets.get(id) ?? '' });
+        refused.push({
+          id,
+          status: outcome.status,
+          reason: outcome.reason,
+          topic: runtime.topic,
+          partition,
+          offset: offsets.get(id) ?? '',
+        });
       }
     }
   }
   const last = messages.at(-1) as FeedRecord;
-  progress.advance(runtime.topic, partition, Number(last.offset), messages.length, messages.map((message) => Number(message.timestamp)));
+  progress.advance(
+    runtime.topic,
+    partition,
+    Number(last.offset),
+    messages.length,
+    messages.map((message) => Number(message.timestamp)),
+  );
   return refused;
 }
 

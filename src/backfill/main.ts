@@ -57,7 +57,8 @@ async function setUp(): Promise<{ args: BackfillArgs; config: Config; detection:
 function quietProcessWarnings(): void {
   process.removeAllListeners('warning');
   process.on('warning', (warning) => {
-    if (warning.name !== 'TimeoutNegativeWarning') process.stderr.write(`edr-dbdump-detector backfill: ${warning.name}: ${warning.message}\n`);
+    if (warning.name !== 'TimeoutNegativeWarning')
+      process.stderr.write(`edr-dbdump-detector backfill: ${warning.name}: ${warning.message}\n`);
   });
 }
 
@@ -90,7 +91,12 @@ async function main(): Promise<void> {
   const alertStream = { dataStream: config.ALERTS_DATA_STREAM, retention: config.ALERTS_RETENTION };
   await installAlertTemplateWhenReachable(elasticsearch, alertStream, config.ELASTICSEARCH_STARTUP_TIMEOUT_MS, (error, attempt) =>
     logger.warn({ error, attempt }, 'Elasticsearch not ready for the alerts template yet; retrying'),
-  ).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error), isDetectorError(error) && error.code === 'CONFIG_INVALID' ? EXIT_CONFIG : EXIT_INCOMPLETE));
+  ).catch((error: unknown) =>
+    fail(
+      error instanceof Error ? error.message : String(error),
+      isDetectorError(error) && error.code === 'CONFIG_INVALID' ? EXIT_CONFIG : EXIT_INCOMPLETE,
+    ),
+  );
 
   const topics = config.feeds.map((feed) => feed.topic);
   const admin = kafka.admin();
@@ -111,11 +117,19 @@ async function main(): Promise<void> {
   });
 
   const to = args.toMs === undefined ? "the partitions' end offsets as of now" : new Date(args.toMs).toISOString();
-  say(`backfill: ${new Date(args.fromMs).toISOString()} to ${to}: ${topics.length} topic(s), ${windows.length} partition(s), ${progress.total.toLocaleString('en-US')} offsets`);
+  say(
+    `backfill: ${new Date(args.fromMs).toISOString()} to ${to}: ${topics.length} topic(s), ${windows.length} partition(s), ${progress.total.toLocaleString('en-US')} offsets`,
+  );
   const running = detection.rules.filter((rule) => !idle.includes(rule));
-  const described = running.map(({ rule }) => `"${rule.name}"`).slice(0, 10).join(', ') + (running.length > 10 ? ` and ${running.length - 10} more` : '');
+  const described =
+    running
+      .map(({ rule }) => `"${rule.name}"`)
+      .slice(0, 10)
+      .join(', ') + (running.length > 10 ? ` and ${running.length - 10} more` : '');
   say(`backfill: rules ${described}; alerts to ${config.ALERTS_DATA_STREAM}`);
-  say(`backfill: detection set ${detection.fingerprint}: ${detection.exceptions.lists.size} exception list(s), ${running.filter((rule) => rule.suppression !== undefined).length} rule(s) suppressing, ${idle.length} rule(s) matching no enabled feed`);
+  say(
+    `backfill: detection set ${detection.fingerprint}: ${detection.exceptions.lists.size} exception list(s), ${running.filter((rule) => rule.suppression !== undefined).length} rule(s) suppressing, ${idle.length} rule(s) matching no enabled feed`,
+  );
 
   const abort = new AbortController();
   const onSignal = () => {
@@ -130,7 +144,10 @@ async function main(): Promise<void> {
   const writer = new AlertSink(elasticsearch, {
     dataStream: config.ALERTS_DATA_STREAM,
     maxBackoffMs: config.ELASTICSEARCH_RETRY_MAX_BACKOFF_MS,
-    hooks: { onBackedUp: (reason, attempt, delayMs) => say(`backfill: Elasticsearch is not accepting alerts (${reason}); attempt ${attempt}, next in ${delayMs} ms`) },
+    hooks: {
+      onBackedUp: (reason, attempt, delayMs) =>
+        say(`backfill: Elasticsearch is not accepting alerts (${reason}); attempt ${attempt}, next in ${delayMs} ms`),
+    },
   });
   let failure: unknown;
   let result: Awaited<ReturnType<typeof runBackfill>> = { interrupted: true, refused: [] };
@@ -153,10 +170,16 @@ async function main(): Promise<void> {
 
   for (const line of progress.summaryLines(Date.now(), result.interrupted || failure !== undefined)) say(line);
   for (const refused of result.refused.slice(0, REFUSED_SHOWN)) {
-    say(`  refused alert ${refused.id} from ${refused.topic}/${refused.partition}@${refused.offset}: HTTP ${refused.status} ${refused.reason}`);
+    say(
+      `  refused alert ${refused.id} from ${refused.topic}/${refused.partition}@${refused.offset}: HTTP ${refused.status} ${refused.reason}`,
+    );
   }
   if (result.refused.length > REFUSED_SHOWN) say(`  … and ${result.refused.length - REFUSED_SHOWN} more refused alerts`);
-  if (failure !== undefined) fail(`stopped by an error: ${failure instanceof Error ? failure.message : JSON.stringify(failure)}; run it again, alerts already written are not duplicated`, EXIT_INCOMPLETE);
+  if (failure !== undefined)
+    fail(
+      `stopped by an error: ${failure instanceof Error ? failure.message : JSON.stringify(failure)}; run it again, alerts already written are not duplicated`,
+      EXIT_INCOMPLETE,
+    );
   process.exit(result.interrupted || result.refused.length > 0 ? EXIT_INCOMPLETE : 0);
 }
 

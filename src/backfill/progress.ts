@@ -69,7 +69,8 @@ export class BackfillProgress {
 
   summaryLines(nowMs: number, interrupted: boolean): string[] {
     const seconds = (nowMs - this.startedMs) / 1000;
-    const span = this.firstTimeMs === undefined ? 'no records' : `records from ${iso(this.firstTimeMs)} to ${iso(this.lastTimeMs as number)}`;
+    const span =
+      this.firstTimeMs === undefined ? 'no records' : `records from ${iso(this.firstTimeMs)} to ${iso(this.lastTimeMs as number)}`;
     return [
       `backfill ${interrupted ? 'interrupted' : 'done'} in ${seconds.toFixed(1)} s: ${count(this.records)} records (window: ${count(this.total)} offsets), ${span}, ${count(rate(this.records, seconds))} records/s`,
       `  alerts: ${this.alertText()}`,

@@ -19,7 +19,10 @@ function isLinuxProcessRule({ rule }: CompiledRule): boolean {
   return /^\s*process\s+where\b/i.test(rule.query) && rule.tags.includes('OS: Linux');
 }
 
-export function ruleCoverage(rules: readonly CompiledRule[], feeds: readonly VendorFeed[]): { linuxProcessRules: number; feeds: FeedCoverage[] } {
+export function ruleCoverage(
+  rules: readonly CompiledRule[],
+  feeds: readonly VendorFeed[],
+): { linuxProcessRules: number; feeds: FeedCoverage[] } {
   const linux = rules.filter(isLinuxProcessRule);
   return {
     linuxProcessRules: linux.length,
@@ -42,7 +45,10 @@ export function ruleCoverage(rules: readonly CompiledRule[], feeds: readonly Ven
 }
 
 export function coverageText(coverage: ReturnType<typeof ruleCoverage>): string {
-  const lines = [`${coverage.linuxProcessRules} loaded Linux process rules`, 'feed\tapplicable\treads only fields the feed sets\tmissing most often'];
+  const lines = [
+    `${coverage.linuxProcessRules} loaded Linux process rules`,
+    'feed\tapplicable\treads only fields the feed sets\tmissing most often',
+  ];
   for (const feed of coverage.feeds) {
     const missing = feed.missingMostOften.map(({ field, rules }) => `${field} (${rules})`).join(', ');
     lines.push(`${feed.feed}\t${feed.applicable}\t${feed.fieldsAllSet}\t${missing || '-'}`);

@@ -60,7 +60,8 @@ export function textReport(records: readonly VerdictRecord[], loaded: LoadedRule
     `${records.length} rule files: ${count('loaded')} loaded (${records.filter((r) => r.status === 'loaded' && r.feeds.length > 0).length} run on some feed), ` +
       `${count('unsupported')} unsupported, ${count('invalid')} invalid${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`,
   );
-  if (loaded.notRules.length > 0) lines.push(`${loaded.notRules.length} TOML files hold no rule ([rule] and [metadata] absent) and were skipped`);
+  if (loaded.notRules.length > 0)
+    lines.push(`${loaded.notRules.length} TOML files hold no rule ([rule] and [metadata] absent) and were skipped`);
   return `${lines.join('\n')}\n`;
 }
 

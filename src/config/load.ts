@@ -86,7 +86,11 @@ function crossFieldProblems(env: Environment, feeds: FeedConfig[]): string[] {
   if (!env.KAFKA_SASL_MECHANISM && (env.KAFKA_SASL_USERNAME || env.KAFKA_SASL_PASSWORD)) {
     problems.push('KAFKA_SASL_USERNAME/PASSWORD are set but KAFKA_SASL_MECHANISM is not');
   }
-  problems.push(...checkGroupBy(env.SUPPRESSION_GROUP_BY, 'SUPPRESSION_GROUP_BY').filter((problem) => env.SUPPRESSION_GROUP_BY.length > 0 || !problem.includes('1 to 3')));
+  problems.push(
+    ...checkGroupBy(env.SUPPRESSION_GROUP_BY, 'SUPPRESSION_GROUP_BY').filter(
+      (problem) => env.SUPPRESSION_GROUP_BY.length > 0 || !problem.includes('1 to 3'),
+    ),
+  );
   if (env.KAFKA_SSL_CA_FILE && !env.KAFKA_SSL) problems.push('KAFKA_SSL_CA_FILE is set but KAFKA_SSL is not true');
   if (env.ELASTICSEARCH_API_KEY && (env.ELASTICSEARCH_USERNAME || env.ELASTICSEARCH_PASSWORD)) {
     problems.push('ELASTICSEARCH_API_KEY and ELASTICSEARCH_USERNAME/PASSWORD are exclusive: choose one');

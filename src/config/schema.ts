@@ -10,13 +10,16 @@ const hostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');
 const brokers = z
   .string()
   .min(1)
-  .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(hostPort).min(1));
 
 /** An empty topic disables that feed; otherwise a legal Kafka topic name. */
-export const topicSchema = z
-  .string()
-  .regex(/^[a-zA-Z0-9._-]{0,249}$/, 'a Kafka topic name uses only letters, digits, ".", "_" and "-"');
+export const topicSchema = z.string().regex(/^[a-zA-Z0-9._-]{0,249}$/, 'a Kafka topic name uses only letters, digits, ".", "_" and "-"');
 
 /**
  * The service's own variables. Each vendor adds its topic variable (see topicSchema); the vendor
@@ -68,7 +71,12 @@ export const environmentSchema = z.object({
   SUPPRESSION_GROUP_BY: z
     .string()
     .optional()
-    .transform((value) => (value ?? '').split(',').map((field) => field.trim()).filter(Boolean)),
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((field) => field.trim())
+        .filter(Boolean),
+    ),
   SUPPRESSION_DURATION_MS: positiveMs.default(300_000),
   SUPPRESSION_MISSING_FIELDS_STRATEGY: z.enum(['suppress', 'doNotSuppress']).default('suppress'),
   // Rules, exceptions and suppression reload when their directories change (after this quiet time) or on SIGHUP.

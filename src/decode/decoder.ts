@@ -46,7 +46,6 @@ export interface DecoderOptions {
 /** The Avro field paths (dotted, `tgt.process.name`) to keep for a feed. */
 type ProjectionFields = (vendor: DecodableFeed) => Iterable<string>;
 
-
 export interface RecordDecoder {
   readonly format: ValueFormat;
   /** The record, or SCHEMA_PENDING when its registry schema must first be fetched with `prepare`. Throws only DetectorError. */
@@ -137,7 +136,10 @@ class Decoder implements RecordDecoder {
       let table = tables.get(plan);
       if (table === undefined) tables.set(plan, (table = new OutcomeTable<T>()));
       const guard = feed.guard;
-      const verdict = guard === undefined || plan.guardsPlain?.(bytes, scan.guardSpans) ? 0 : guard.classify(guardRecord(guard, plan.guardReaders!, bytes, scan));
+      const verdict =
+        guard === undefined || plan.guardsPlain?.(bytes, scan.guardSpans)
+          ? 0
+          : guard.classify(guardRecord(guard, plan.guardReaders!, bytes, scan));
       const known = table.get(bytes, scan, verdict);
       if (known !== ABSENT) return known;
       const outcome = derive(this.read(vendor, feed, plan, bytes, offset));
@@ -171,14 +173,16 @@ class Decoder implements RecordDecoder {
     const pending = this.prepare([value]);
     if (!pending) return this.decodeSync(vendor, value) as AvroRecord; // nothing to fetch: never pending
     // An unreachable registry is reported by decodeSync, with the vendor in the message.
-    return pending.catch(() => undefined).then(() => {
-      const record = this.decodeSync(vendor, value);
-      if (record === SCHEMA_PENDING) {
-        // Only if the registry's negative cache expired between prepare and decode; ask again later.
-        throw decodeError('DECODE_REGISTRY_UNAVAILABLE', vendor.id, 'writer schema still unresolved after fetching it');
-      }
-      return record;
-    });
+    return pending
+      .catch(() => undefined)
+      .then(() => {
+        const record = this.decodeSync(vendor, value);
+        if (record === SCHEMA_PENDING) {
+          // Only if the registry's negative cache expired between prepare and decode; ask again later.
+          throw decodeError('DECODE_REGISTRY_UNAVAILABLE', vendor.id, 'writer schema still unresolved after fetching it');
+        }
+        return record;
+      });
   }
 
   readerType(vendor: DecodableFeed): avro.Type {
@@ -218,7 +222,13 @@ class Decoder implements RecordDecoder {
       resolver = feed.reader.createResolver(writer);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      return { resolver: undefined, failure: { code: 'DECODE_INCOMPATIBLE_SCHEMA', reason: `${writerName} cannot be read as ${feed.reader.name ?? 'the reader schema'}: ${why}` } };
+      return {
+        resolver: undefined,
+        failure: {
+          code: 'DECODE_INCOMPATIBLE_SCHEMA',
+          reason: `${writerName} cannot be read as ${feed.reader.name ?? 'the reader schema'}: ${why}`,
+        },
+      };
     }
     if (!feed.paths || !this.sameProjection(writer, feed.paths, feed.reader)) return { resolver };
     const guards = feed.guard?.fields ?? [];

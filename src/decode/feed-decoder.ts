@@ -49,7 +49,9 @@ function unwrap<T>(vendor: VendorFeed, decoded: T | typeof SCHEMA_PENDING): T {
 }
 
 /** The registry client the settings call for: Confluent framing with a registry URL. */
-export function registryClient(settings: Pick<FeedDecoderSettings, 'format' | 'registryUrl' | 'registryUsername' | 'registryPassword'>): SchemaRegistryClient | undefined {
+export function registryClient(
+  settings: Pick<FeedDecoderSettings, 'format' | 'registryUrl' | 'registryUsername' | 'registryPassword'>,
+): SchemaRegistryClient | undefined {
   if (settings.format !== 'confluent' || !settings.registryUrl) return undefined;
   return new SchemaRegistryClient({
     baseUrl: settings.registryUrl,
@@ -65,10 +67,12 @@ export function createFeedDecoders(vendors: readonly VendorFeed[], settings: Fee
   const projectionOf = new Map(vendors.map((vendor) => [vendor.id, lineagePaths(vendor, settings.fieldsRead)]));
   const projected = full.project((vendor) => projectionOf.get(vendor.id) ?? []);
   // Each vendor's match fast path for these fields, built once; its decoder reads only what it maps.
-  const fastOf = new Map(vendors.flatMap((vendor) => {
-    const fast = vendor.toEcsFields?.(settings.fieldsRead);
-    return fast === undefined ? [] : [[vendor.id, fast] as const];
-  }));
+  const fastOf = new Map(
+    vendors.flatMap((vendor) => {
+      const fast = vendor.toEcsFields?.(settings.fieldsRead);
+      return fast === undefined ? [] : [[vendor.id, fast] as const];
+    }),
+  );
   const fastProjected = full.project(
     (vendor) => fastOf.get(vendor.id)?.reads ?? [],
     (vendor) => fastOf.get(vendor.id)?.guard,

@@ -21,7 +21,11 @@ export function confluentSchemaId(vendorId: string, value: Buffer): number {
     throw decodeError('DECODE_BAD_MAGIC', vendorId, `Confluent magic byte is 0x${first}, expected 0x00 (value is not Confluent-framed)`);
   }
   if (value.length < CONFLUENT_HEADER_BYTES) {
-    throw decodeError('DECODE_BAD_MAGIC', vendorId, `value of ${value.length} bytes is shorter than the ${CONFLUENT_HEADER_BYTES}-byte Confluent header`);
+    throw decodeError(
+      'DECODE_BAD_MAGIC',
+      vendorId,
+      `value of ${value.length} bytes is shorter than the ${CONFLUENT_HEADER_BYTES}-byte Confluent header`,
+    );
   }
   return value.readInt32BE(1);
 }

@@ -16,7 +16,12 @@ export interface Guard {
 }
 
 /** The guard fields of the record the scan just ran over, read from their bytes (the writer's types equal the reader's). */
-export function guardRecord(guard: Guard, readers: readonly ((buf: Buffer, start: number) => unknown)[], bytes: Buffer, scan: ProjectionScan): AvroRecord {
+export function guardRecord(
+  guard: Guard,
+  readers: readonly ((buf: Buffer, start: number) => unknown)[],
+  bytes: Buffer,
+  scan: ProjectionScan,
+): AvroRecord {
   const record: AvroRecord = {};
   const spans = scan.guardSpans;
   for (let i = 0; i < readers.length; i++) record[guard.fields[i]!] = readers[i]!(bytes, spans[2 * i]!);
@@ -39,8 +44,10 @@ export function guardReader(type: avro.Type): (buf: Buffer, start: number) => un
 
 /** For a string or a null/string union: where the text of a located value lies (undefined for null). */
 function textAt(type: avro.Type): ((buf: Buffer, start: number) => { start: number; end: number } | undefined) | undefined {
-  const branches = type.typeName === 'union:unwrapped' ? (type as avro.types.UnwrappedUnionType).types.map((branch) => branch.typeName) : undefined;
-  const textBranch = branches?.length === 2 && branches.includes('null') && branches.includes('string') ? branches.indexOf('string') : undefined;
+  const branches =
+    type.typeName === 'union:unwrapped' ? (type as avro.types.UnwrappedUnionType).types.map((branch) => branch.typeName) : undefined;
+  const textBranch =
+    branches?.length === 2 && branches.includes('null') && branches.includes('string') ? branches.indexOf('string') : undefined;
   if (type.typeName !== 'string' && textBranch === undefined) return undefined;
   const at = { start: 0, end: 0 };
   return (buf, start) => {
@@ -62,7 +69,10 @@ function textAt(type: avro.Type): ((buf: Buffer, start: number) => { start: numb
 }
 
 /** Whether each guard text is absent or plain (EcsFieldsGuard.plain), read on the bytes; undefined when a guard is not text. */
-export function plainGuards(types: readonly avro.Type[], plain: readonly PlainText[]): ((buf: Buffer, spans: Int32Array) => boolean) | undefined {
+export function plainGuards(
+  types: readonly avro.Type[],
+  plain: readonly PlainText[],
+): ((buf: Buffer, spans: Int32Array) => boolean) | undefined {
   const texts = types.map(textAt);
   if (texts.some((text) => text === undefined) || plain.length !== types.length) return undefined;
   return (buf, spans) => {

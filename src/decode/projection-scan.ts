@@ -80,7 +80,11 @@ class ScanState implements ProjectionScan {
  * something it does not generate. `guards` are top-level fields whose bytes are located apart
  * (guardSpans), for a caller that keys on a predicate of their values rather than on the bytes.
  */
-export function compileProjectionScan(writer: avro.Type, paths: Iterable<string>, guards: readonly string[] = []): ProjectionScan | undefined {
+export function compileProjectionScan(
+  writer: avro.Type,
+  paths: Iterable<string>,
+  guards: readonly string[] = [],
+): ProjectionScan | undefined {
   if (writer.typeName !== 'record') return undefined;
   const fields = (writer as avro.types.RecordType).fields;
   if (guards.some((guard) => !fields.some((field) => field.name === guard))) return undefined;
@@ -90,7 +94,9 @@ export function compileProjectionScan(writer: avro.Type, paths: Iterable<string>
   try {
     for (const field of fields) {
       const child = tree.children.get(field.name);
-      const code = child ? generator.scan(field.type, child.whole ? undefined : child) : generator.skip(field.type, guards.includes(field.name));
+      const code = child
+        ? generator.scan(field.type, child.whole ? undefined : child)
+        : generator.skip(field.type, guards.includes(field.name));
       const guard = guards.indexOf(field.name);
       body += guard < 0 ? code : `{\nconst g = pos;\n${code}H.guard(${guard}, g, pos);\n}\n`;
     }

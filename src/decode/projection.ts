@@ -99,7 +99,11 @@ function prune(type: avro.Type, node: PathNode | undefined, stack: Set<avro.Type
   if (typeName.startsWith('logical')) return prune((type as avro.types.LogicalType).underlyingType, node, stack);
   if (typeName === 'enum') {
     const enumType = type as avro.types.EnumType & { default?: string };
-    return namedAttributes(type, { type: 'enum', symbols: [...enumType.symbols], ...(enumType.default === undefined ? {} : { default: enumType.default }) });
+    return namedAttributes(type, {
+      type: 'enum',
+      symbols: [...enumType.symbols],
+      ...(enumType.default === undefined ? {} : { default: enumType.default }),
+    });
   }
   if (typeName === 'fixed') return namedAttributes(type, { type: 'fixed', size: (type as avro.types.FixedType).size });
   // Paths cannot continue below a primitive; they stay unmatched and are reported.
@@ -120,7 +124,8 @@ function pruneValue(type: avro.Type, node: PathNode | undefined, value: unknown)
     }
     return out;
   }
-  if (typeName === 'array' && Array.isArray(value)) return value.map((item) => pruneValue((type as avro.types.ArrayType).itemsType, node, item));
+  if (typeName === 'array' && Array.isArray(value))
+    return value.map((item) => pruneValue((type as avro.types.ArrayType).itemsType, node, item));
   if (typeName === 'map') {
     const values = (type as avro.types.MapType).valuesType as avro.Type;
     return Object.fromEntries(Object.entries(value as JsonObject).map(([key, item]) => [key, pruneValue(values, node, item)]));
@@ -174,7 +179,10 @@ export function projectSchema(type: avro.Type, paths: Iterable<string>): AvroSch
   const inlined = prune(type, tree, new Set());
   const missing = unmatchedPaths(tree, '', []);
   if (missing.length) {
-    throw new DetectorError('CONFIG_INVALID', `projection of ${type.name ?? 'schema'}: no such field ${missing.map((p) => `"${p}"`).join(', ')}`);
+    throw new DetectorError(
+      'CONFIG_INVALID',
+      `projection of ${type.name ?? 'schema'}: no such field ${missing.map((p) => `"${p}"`).join(', ')}`,
+    );
   }
   return emitNamed(inlined, new Map(), new Set()) as AvroSchemaJson;
 }

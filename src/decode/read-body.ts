@@ -11,13 +11,7 @@ export type Resolver = ReturnType<avro.Type['createResolver']>;
  * writer schema differs). The body must be exactly one record: fewer bytes is DECODE_INVALID_AVRO,
  * more is DECODE_TRAILING_BYTES (a wrong schema often "decodes" a prefix, so leftovers mean doubt).
  */
-export function readBody(
-  vendorId: string,
-  type: avro.Type,
-  resolver: Resolver | undefined,
-  value: Buffer,
-  offset: number,
-): AvroRecord {
+export function readBody(vendorId: string, type: avro.Type, resolver: Resolver | undefined, value: Buffer, offset: number): AvroRecord {
   let decoded: { value: unknown; offset: number };
   try {
     decoded = type.decode(value, offset, resolver);
@@ -30,7 +24,11 @@ export function readBody(
     throw decodeError('DECODE_INVALID_AVRO', vendorId, `truncated Avro body (${value.length - offset} bytes do not hold a whole record)`);
   }
   if (end !== value.length) {
-    throw decodeError('DECODE_TRAILING_BYTES', vendorId, `${value.length - end} bytes left after the record (of ${value.length - offset}); wrong schema?`);
+    throw decodeError(
+      'DECODE_TRAILING_BYTES',
+      vendorId,
+      `${value.length - end} bytes left after the record (of ${value.length - offset}); wrong schema?`,
+    );
   }
   return decoded.value as AvroRecord;
 }

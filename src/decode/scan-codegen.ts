@@ -73,7 +73,9 @@ export class ScanGenerator {
         const start = this.variable();
         const index = this.variable();
         this.spanSites++;
-        const cases = (type as avro.types.UnwrappedUnionType).types.map((branch, i) => `case ${i}: {\n${this.scan(branch, node)}break;\n}\n`).join('');
+        const cases = (type as avro.types.UnwrappedUnionType).types
+          .map((branch, i) => `case ${i}: {\n${this.scan(branch, node)}break;\n}\n`)
+          .join('');
         return `const ${start} = pos;\nlet ${index};\n${this.varint(index)}H.span(${start}, pos);\nswitch (${index}) {\n${cases}default: return undefined;\n}\n`;
       }
       if (name.startsWith('logical')) return this.scan((type as avro.types.LogicalType).underlyingType, node);

@@ -96,7 +96,8 @@ export class SchemaRegistryClient {
   /** The schema text of `id`; rejects with DECODE_UNKNOWN_SCHEMA or DECODE_REGISTRY_UNAVAILABLE. */
   async getSchema(id: number): Promise<string> {
     const answer = await this.lookup(id);
-    if (answer.kind === 'missing') throw new DetectorError('DECODE_UNKNOWN_SCHEMA', `schema id ${id} is not in the registry at ${this.baseUrl}`);
+    if (answer.kind === 'missing')
+      throw new DetectorError('DECODE_UNKNOWN_SCHEMA', `schema id ${id} is not in the registry at ${this.baseUrl}`);
     return answer.schema;
   }
 
@@ -137,7 +138,9 @@ export class SchemaRegistryClient {
       this.missingUntil.set(id, this.now() + this.missingTtlMs);
       return MISSING;
     }
-    throw unavailable(`schema registry answered ${url} with HTTP ${response.status}${errorCode === undefined ? '' : ` (error_code ${JSON.stringify(errorCode)})`}`);
+    throw unavailable(
+      `schema registry answered ${url} with HTTP ${response.status}${errorCode === undefined ? '' : ` (error_code ${JSON.stringify(errorCode)})`}`,
+    );
   }
 }
 

@@ -32,12 +32,18 @@ export interface WriterSchemaSource {
 }
 
 /** Without a registry: an id is one of the fixed ids assigned to the bundled schemas. */
-export function bundledWriterSchemas(vendors: readonly DecodableFeed[], schemaOf: (vendor: DecodableFeed) => avro.Type): WriterSchemaSource {
+export function bundledWriterSchemas(
+  vendors: readonly DecodableFeed[],
+  schemaOf: (vendor: DecodableFeed) => avro.Type,
+): WriterSchemaSource {
   const byId = new Map<number, DecodableFeed>();
   for (const vendor of vendors) {
     const other = byId.get(vendor.bundledSchemaId);
     if (other && other.id !== vendor.id) {
-      throw new DetectorError('CONFIG_INVALID', `bundled schema id ${vendor.bundledSchemaId} is assigned to both ${other.id} and ${vendor.id}`);
+      throw new DetectorError(
+        'CONFIG_INVALID',
+        `bundled schema id ${vendor.bundledSchemaId} is assigned to both ${other.id} and ${vendor.id}`,
+      );
     }
     byId.set(vendor.bundledSchemaId, vendor);
   }
@@ -47,7 +53,11 @@ export function bundledWriterSchemas(vendors: readonly DecodableFeed[], schemaOf
       // The feed being decoded always knows its own id, even when `vendors` was not given.
       const owner = id === vendor.bundledSchemaId ? vendor : byId.get(id);
       if (!owner) {
-        throw decodeError('DECODE_UNKNOWN_SCHEMA', vendor.id, `schema id ${id} is not a bundled schema id (${known() || `${vendor.bundledSchemaId} ${vendor.id}`}) and no schema registry is configured`);
+        throw decodeError(
+          'DECODE_UNKNOWN_SCHEMA',
+          vendor.id,
+          `schema id ${id} is not a bundled schema id (${known() || `${vendor.bundledSchemaId} ${vendor.id}`}) and no schema registry is configured`,
+        );
       }
       return schemaOf(owner);
     },
@@ -75,7 +85,10 @@ export function registryWriterSchemas(registry: SchemaRegistryClient): WriterSch
       try {
         result = parseSchema(schema);
       } catch (error) {
-        result = { reason: `writer schema id ${id} from the registry is not valid Avro: ${error instanceof Error ? error.message : String(error)}`, cause: error };
+        result = {
+          reason: `writer schema id ${id} from the registry is not valid Avro: ${error instanceof Error ? error.message : String(error)}`,
+          cause: error,
+        };
       }
     }
     parsed.set(id, result);
@@ -114,7 +127,8 @@ export function registryWriterSchemas(registry: SchemaRegistryClient): WriterSch
         registry.lookup(id).then(
           () => void unreachable.delete(id),
           (error: unknown) => {
-            failure = error instanceof DetectorError ? error : new DetectorError('DECODE_REGISTRY_UNAVAILABLE', String(error), { cause: error });
+            failure =
+              error instanceof DetectorError ? error : new DetectorError('DECODE_REGISTRY_UNAVAILABLE', String(error), { cause: error });
             unreachable.set(id, failure);
           },
         ),

@@ -71,7 +71,11 @@ function compileExpr(expr: Expr): EventMatcher {
     }
     case 'in':
       if (isPlainField(expr.operand) && expr.list.every((item) => item.kind === 'literal')) {
-        return compileEquals(expr.operand.field, expr.list.map((item) => (item as { value: Literal }).value), expr.caseInsensitive);
+        return compileEquals(
+          expr.operand.field,
+          expr.list.map((item) => (item as { value: Literal }).value),
+          expr.caseInsensitive,
+        );
       }
       break;
     case 'pattern':
@@ -98,7 +102,14 @@ function checkRegex(patterns: readonly string[], caseInsensitive: boolean, opera
   }
 }
 
-const FLIPPED: Readonly<Record<ComparisonOperator, ComparisonOperator>> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+const FLIPPED: Readonly<Record<ComparisonOperator, ComparisonOperator>> = {
+  '==': '==',
+  '!=': '!=',
+  '<': '>',
+  '<=': '>=',
+  '>': '<',
+  '>=': '<=',
+};
 
 /** A field compared with a literal, on either side. */
 function compileComparison(op: ComparisonOperator, left: Expr, right: Expr): EventMatcher | undefined {
@@ -158,13 +169,23 @@ function compileEquals(field: FieldRef, literals: readonly Literal[], caseInsens
 }
 
 /** `:` / `like` / `like~` / `regex` / `regex~` against a field (wildcardMatcher, one RegExp). Only strings match a pattern. */
-function compilePattern(field: FieldRef, op: 'like' | 'regex' | 'seq', patterns: readonly string[], caseInsensitive: boolean): EventMatcher {
+function compilePattern(
+  field: FieldRef,
+  op: 'like' | 'regex' | 'seq',
+  patterns: readonly string[],
+  caseInsensitive: boolean,
+): EventMatcher {
   const path = field.path;
   const walk = walkerFor(path);
   const type = fieldType(field.name);
   const stringTest = op === 'regex' ? regExpTest(luceneRegExp(patterns, caseInsensitive)) : wildcardMatcher(patterns, caseInsensitive);
   const test: LeafTest = (value: Leaf) => {
-    const indexed = typeof value === 'string' && type === 'keyword' ? (value.length <= KEYWORD_IGNORE_ABOVE ? value : undefined) : indexedValue(value, type);
+    const indexed =
+      typeof value === 'string' && type === 'keyword'
+        ? value.length <= KEYWORD_IGNORE_ABOVE
+          ? value
+          : undefined
+        : indexedValue(value, type);
     return typeof indexed === 'string' && stringTest(indexed);
   };
   return (event) => walk(event, path, 0, test);

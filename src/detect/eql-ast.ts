@@ -30,13 +30,25 @@ export type Expr =
   /** `float`: a number written with a fraction or exponent (`4.0`), which keeps division fractional. */
   | { readonly kind: 'literal'; readonly value: Literal; readonly float?: boolean }
   | { readonly kind: 'field'; readonly field: FieldRef }
-  | { readonly kind: 'call'; readonly name: string; readonly caseInsensitive: boolean; readonly args: readonly Expr[]; readonly at: EqlPosition }
+  | {
+      readonly kind: 'call';
+      readonly name: string;
+      readonly caseInsensitive: boolean;
+      readonly args: readonly Expr[];
+      readonly at: EqlPosition;
+    }
   | { readonly kind: 'arith'; readonly op: ArithmeticOperator; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'negate'; readonly operand: Expr }
   | { readonly kind: 'compare'; readonly op: ComparisonOperator; readonly left: Expr; readonly right: Expr }
   /** `in` / `in~`; `not in` is `not` around it. */
   | { readonly kind: 'in'; readonly operand: Expr; readonly list: readonly Expr[]; readonly caseInsensitive: boolean }
-  | { readonly kind: 'pattern'; readonly op: PatternOperator; readonly operand: Expr; readonly patterns: readonly string[]; readonly caseInsensitive: boolean };
+  | {
+      readonly kind: 'pattern';
+      readonly op: PatternOperator;
+      readonly operand: Expr;
+      readonly patterns: readonly string[];
+      readonly caseInsensitive: boolean;
+    };
 
 export interface EqlQuery {
   /** Event category the query is limited to; undefined for `any where`. */

@@ -74,7 +74,16 @@ export function values(expr: Expr, event: object): Scalar[] {
       for (const [a, b] of combinations([values(expr.left, event), values(expr.right, event)])) {
         if (typeof a !== 'number' || typeof b !== 'number') continue;
         const integer = !isFloat(expr.left) && !isFloat(expr.right);
-        const result = expr.op === '+' ? a + b : expr.op === '-' ? a - b : expr.op === '*' ? a * b : expr.op === '/' ? divide(a, b, integer) : modulo(a, b);
+        const result =
+          expr.op === '+'
+            ? a + b
+            : expr.op === '-'
+              ? a - b
+              : expr.op === '*'
+                ? a * b
+                : expr.op === '/'
+                  ? divide(a, b, integer)
+                  : modulo(a, b);
         if (result !== null) results.push(result);
       }
       return results;
@@ -186,7 +195,10 @@ function patternMatches(expr: Extract<Expr, { kind: 'pattern' }>, event: object)
   const folded = expr.op !== 'regex' && expr.caseInsensitive;
   let regExp = patternCache.get(expr);
   if (regExp === undefined) {
-    regExp = expr.op === 'regex' ? luceneRegExp(expr.patterns, expr.caseInsensitive) : wildcardsToRegExp(folded ? expr.patterns.map((p) => p.toLowerCase()) : expr.patterns, false);
+    regExp =
+      expr.op === 'regex'
+        ? luceneRegExp(expr.patterns, expr.caseInsensitive)
+        : wildcardsToRegExp(folded ? expr.patterns.map((p) => p.toLowerCase()) : expr.patterns, false);
     patternCache.set(expr, regExp);
   }
   const operand = expr.operand;

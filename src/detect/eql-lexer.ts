@@ -3,7 +3,14 @@ import { syntaxError, type EqlPosition } from './eql-error.js';
 
 export type Token =
   /** `dotted`: a backticked segment held dots, so the name may also be stored under a dotted key. */
-  | { readonly type: 'name'; readonly segments: readonly string[]; readonly text: string; readonly quoted: boolean; readonly dotted: boolean; readonly at: EqlPosition }
+  | {
+      readonly type: 'name';
+      readonly segments: readonly string[];
+      readonly text: string;
+      readonly quoted: boolean;
+      readonly dotted: boolean;
+      readonly at: EqlPosition;
+    }
   | { readonly type: 'keyword'; readonly value: Keyword; readonly at: EqlPosition }
   | { readonly type: 'string'; readonly value: string; readonly at: EqlPosition }
   | { readonly type: 'number'; readonly value: number; readonly text: string; readonly at: EqlPosition }
@@ -11,9 +18,28 @@ export type Token =
   | { readonly type: 'eof'; readonly at: EqlPosition };
 
 const KEYWORDS = [
-  'and', 'or', 'not', 'where', 'in', 'in~', 'like', 'like~', 'regex', 'regex~', 'true', 'false', 'null',
+  'and',
+  'or',
+  'not',
+  'where',
+  'in',
+  'in~',
+  'like',
+  'like~',
+  'regex',
+  'regex~',
+  'true',
+  'false',
+  'null',
   // Not evaluated here, but reserved in EQL: lexing them as keywords lets the parser name them.
-  'sequence', 'sample', 'join', 'by', 'with', 'until', 'maxspan', 'of',
+  'sequence',
+  'sample',
+  'join',
+  'by',
+  'with',
+  'until',
+  'maxspan',
+  'of',
 ] as const;
 export type Keyword = (typeof KEYWORDS)[number];
 const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);
@@ -167,14 +193,30 @@ function readQuoted(text: string, start: number, at: (offset: number) => EqlPosi
     }
     const escaped = text[i + 1];
     switch (escaped) {
-      case 'n': value += '\n'; break;
-      case 'r': value += '\r'; break;
-      case 't': value += '\t'; break;
-      case '\\': value += '\\'; break;
-      case '"': value += '"'; break;
-      case "'": value += "'"; break;
-      case 'b': value += '\b'; break;
-      case 'f': value += '\f'; break;
+      case 'n':
+        value += '\n';
+        break;
+      case 'r':
+        value += '\r';
+        break;
+      case 't':
+        value += '\t';
+        break;
+      case '\\':
+        value += '\\';
+        break;
+      case '"':
+        value += '"';
+        break;
+      case "'":
+        value += "'";
+        break;
+      case 'b':
+        value += '\b';
+        break;
+      case 'f':
+        value += '\f';
+        break;
       case 'u': {
         const close = text.indexOf('}', i);
         const hex = text[i + 2] === '{' && close > i + 3 ? text.slice(i + 3, close) : '';
@@ -192,11 +234,7 @@ function readQuoted(text: string, start: number, at: (offset: number) => EqlPosi
 }
 
 /** A field name: dot-separated segments, each a bare identifier or a `backticked` one (`` doubles a backtick). */
-function readName(
-  text: string,
-  start: number,
-  at: (offset: number) => EqlPosition,
-): { segments: string[]; quoted: boolean; next: number } {
+function readName(text: string, start: number, at: (offset: number) => EqlPosition): { segments: string[]; quoted: boolean; next: number } {
   const segments: string[] = [];
   let quoted = false;
   let i = start;

@@ -71,7 +71,8 @@ class Parser {
     this.index++;
     const right = this.additive();
     const after = this.peek();
-    if (after.type === 'symbol' && COMPARISONS.has(after.value)) throw syntaxError('comparisons cannot be chained; join them with `and`', after.at);
+    if (after.type === 'symbol' && COMPARISONS.has(after.value))
+      throw syntaxError('comparisons cannot be chained; join them with `and`', after.at);
     if (fieldsOf(left).size > 0 && fieldsOf(right).size > 0) {
       throw unsupported('comparison of a field with another field', token.at, 'Elasticsearch EQL refuses it too');
     }
@@ -89,7 +90,11 @@ class Parser {
 
   private multiplicative(): Expr {
     let left = this.unary();
-    for (let token = this.peek(); token.type === 'symbol' && (token.value === '*' || token.value === '/' || token.value === '%'); token = this.peek()) {
+    for (
+      let token = this.peek();
+      token.type === 'symbol' && (token.value === '*' || token.value === '/' || token.value === '%');
+      token = this.peek()
+    ) {
       this.index++;
       left = { kind: 'arith', op: token.value, left, right: this.unary() };
     }
@@ -99,7 +104,9 @@ class Parser {
   private unary(): Expr {
     if (this.acceptSymbol('-')) {
       const operand = this.unary();
-      return operand.kind === 'literal' && typeof operand.value === 'number' ? { ...operand, value: -operand.value } : { kind: 'negate', operand };
+      return operand.kind === 'literal' && typeof operand.value === 'number'
+        ? { ...operand, value: -operand.value }
+        : { kind: 'negate', operand };
     }
     if (this.acceptSymbol('+')) return this.unary();
     return this.predicate(this.primary());
@@ -124,7 +131,10 @@ class Parser {
       this.index++;
       return { kind: 'pattern', op: 'seq', operand, patterns: this.patterns(':'), caseInsensitive: true };
     }
-    if (token.type === 'keyword' && (token.value === 'like' || token.value === 'like~' || token.value === 'regex' || token.value === 'regex~')) {
+    if (
+      token.type === 'keyword' &&
+      (token.value === 'like' || token.value === 'like~' || token.value === 'regex' || token.value === 'regex~')
+    ) {
       this.index++;
       const op = token.value.startsWith('like') ? 'like' : 'regex';
       return { kind: 'pattern', op, operand, patterns: this.patterns(token.value), caseInsensitive: token.value.endsWith('~') };
@@ -138,7 +148,11 @@ class Parser {
     while (this.acceptSymbol(',')) list.push(this.orExpr());
     this.expectSymbol(')');
     if (fieldsOf(operand).size > 0 && list.some((item) => fieldsOf(item).size > 0)) {
-      throw unsupported('`in` list holding a field', operand.kind === 'field' ? operand.field.at : this.peek().at, 'Elasticsearch EQL refuses field-to-field comparisons');
+      throw unsupported(
+        '`in` list holding a field',
+        operand.kind === 'field' ? operand.field.at : this.peek().at,
+        'Elasticsearch EQL refuses field-to-field comparisons',
+      );
     }
     return { kind: 'in', operand, list, caseInsensitive: operator === 'in~' };
   }
@@ -185,7 +199,8 @@ class Parser {
     this.index += optional ? 2 : 1;
     const next = this.peek();
     if (!optional && nameToken.segments.length === 1 && !nameToken.quoted) {
-      if (isSymbol(next, '(') || (isSymbol(next, '~') && isSymbol(this.tokens.get(this.index + 1), '('))) return this.call(nameToken, isSymbol(next, '~'));
+      if (isSymbol(next, '(') || (isSymbol(next, '~') && isSymbol(this.tokens.get(this.index + 1), '(')))
+        return this.call(nameToken, isSymbol(next, '~'));
       if (next.type === 'keyword' && next.value === 'of' && LINEAGE.has(nameToken.text)) {
         throw unsupported(`\`${nameToken.text} of\``, nameToken.at, 'lineage needs the state of earlier events');
       }
@@ -204,7 +219,8 @@ class Parser {
   private call(nameToken: Extract<Token, { type: 'name' }>, tilde: boolean): Expr {
     const name = nameToken.text.toLowerCase();
     const spec = EQL_FUNCTIONS[name];
-    if (spec === undefined) throw unsupported(`function \`${nameToken.text}${tilde ? '~' : ''}()\``, nameToken.at, 'not an Elasticsearch EQL function');
+    if (spec === undefined)
+      throw unsupported(`function \`${nameToken.text}${tilde ? '~' : ''}()\``, nameToken.at, 'not an Elasticsearch EQL function');
     if (tilde && !spec.tilde) throw syntaxError(`function \`${nameToken.text}\` has no case-insensitive (~) form`, nameToken.at);
     this.index += tilde ? 2 : 1;
     const args: Expr[] = [];
@@ -214,7 +230,12 @@ class Parser {
       this.expectSymbol(')');
     }
     if (args.length < spec.minArgs || args.length > spec.maxArgs) {
-      const range = spec.maxArgs === spec.minArgs ? `${spec.minArgs}` : spec.maxArgs === Number.POSITIVE_INFINITY ? `at least ${spec.minArgs}` : `${spec.minArgs} to ${spec.maxArgs}`;
+      const range =
+        spec.maxArgs === spec.minArgs
+          ? `${spec.minArgs}`
+          : spec.maxArgs === Number.POSITIVE_INFINITY
+            ? `at least ${spec.minArgs}`
+            : `${spec.minArgs} to ${spec.maxArgs}`;
       throw syntaxError(`function \`${nameToken.text}\` takes ${range} arguments, got ${args.length}`, nameToken.at);
     }
     return { kind: 'call', name, caseInsensitive: tilde, args, at: nameToken.at };
@@ -248,7 +269,8 @@ class Parser {
 
   private expectSymbol(value: SymbolText, hint?: string): void {
     const token = this.peek();
-    if (!this.acceptSymbol(value)) throw syntaxError(`${hint === undefined ? '' : `${hint}: `}expected \`${value}\`, found ${describe(token)}`, token.at);
+    if (!this.acceptSymbol(value))
+      throw syntaxError(`${hint === undefined ? '' : `${hint}: `}expected \`${value}\`, found ${describe(token)}`, token.at);
   }
 }
 

@@ -139,8 +139,8 @@ export function parseCidr(text: string): { network: bigint; bits: number } | und
   if (ip === undefined) return undefined;
   const isV4 = IPV4.test(address);
   const length = prefix === undefined ? (isV4 ? 32 : 128) : Number(prefix);
-  if (!Number.isInteger(length) || length < 0 || length > (isV4 ? 32 : 128) || (prefix !== undefined && !/^\d+$/.test(prefix))) return undefined;
+  if (!Number.isInteger(length) || length < 0 || length > (isV4 ? 32 : 128) || (prefix !== undefined && !/^\d+$/.test(prefix)))
+    return undefined;
   const bits = isV4 ? 96 + length : length;
   return { network: bits === 0 ? 0n : ip >> BigInt(128 - bits), bits };
 }
-

@@ -23,7 +23,15 @@ export function elasticIndexOf(feed: { readonly id: string; readonly dataset: st
  * rule without `index` (and without a data view) searches.
  */
 const KIBANA_DEFAULT_INDEX: readonly string[] = [
-  'apm-*-transaction*', 'auditbeat-*', 'endgame-*', 'filebeat-*', 'logs-*', 'packetbeat-*', 'traces-apm*', 'winlogbeat-*', '-*elastic-cloud-logs-*',
+  'apm-*-transaction*',
+  'auditbeat-*',
+  'endgame-*',
+  'filebeat-*',
+  'logs-*',
+  'packetbeat-*',
+  'traces-apm*',
+  'winlogbeat-*',
+  '-*elastic-cloud-logs-*',
 ];
 
 /**
@@ -59,7 +67,10 @@ export function feedsOf(patterns: readonly string[], feeds: readonly { readonly 
 }
 
 /** The rules that run on one feed, in load order. */
-export function rulesForFeed<Rule extends CompiledRule>(rules: readonly Rule[], feed: { readonly id: string; readonly dataset: string }): Rule[] {
+export function rulesForFeed<Rule extends CompiledRule>(
+  rules: readonly Rule[],
+  feed: { readonly id: string; readonly dataset: string },
+): Rule[] {
   const index = elasticIndexOf(feed);
   return rules.filter(({ rule }) => indexPatternsMatch(rule.index, index));
 }

@@ -28,7 +28,10 @@ export function luceneToJs(pattern: string): string {
     } else if (ch === '"') {
       const close = chars.indexOf('"', i + 1);
       if (close < 0) throw new RegexTranslationError('unterminated quoted run in regular expression');
-      out += chars.slice(i + 1, close).map(literal).join('');
+      out += chars
+        .slice(i + 1, close)
+        .map(literal)
+        .join('');
       i = close + 1;
     } else if (ch === '[') {
       const { source, end } = characterClass(chars, i);
@@ -41,7 +44,9 @@ export function luceneToJs(pattern: string): string {
       out += `\\${ch}`;
       i++;
     } else if (OPTIONAL_OPERATORS.has(ch)) {
-      throw new RegexTranslationError(`Lucene regular expression operator "${ch}" is not supported; escape it (\\${ch}) to match it literally`);
+      throw new RegexTranslationError(
+        `Lucene regular expression operator "${ch}" is not supported; escape it (\\${ch}) to match it literally`,
+      );
     } else {
       out += ch;
       i++;

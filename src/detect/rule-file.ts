@@ -3,7 +3,14 @@ import { parse, TomlError } from 'smol-toml';
 import type { DetectionRule } from './detection-rule.js';
 import { RuleLoadError, type RefusalReason, type RuleProblem } from './rule-problems.js';
 import { describeIssues, eqlRuleSchema, show } from './rule-schema.js';
-import { HONOURED_SETTINGS, INFORMATIONAL_SETTINGS, INFORMATIONAL_TABLES, isUnset, STREAM_SETTINGS, UNSUPPORTED_SETTINGS } from './rule-settings.js';
+import {
+  HONOURED_SETTINGS,
+  INFORMATIONAL_SETTINGS,
+  INFORMATIONAL_TABLES,
+  isUnset,
+  STREAM_SETTINGS,
+  UNSUPPORTED_SETTINGS,
+} from './rule-settings.js';
 
 type Table = Record<string, unknown>;
 
@@ -15,7 +22,12 @@ export interface RuleFileOptions {
 /** What one TOML file is: a rule we can run, a rule we refuse (with every reason), or no rule at all. */
 export type RuleFileResult =
   | { readonly kind: 'rule'; readonly rule: DetectionRule }
-  | { readonly kind: 'refused'; readonly ruleId: string | undefined; readonly name: string | undefined; readonly problems: readonly RuleProblem[] }
+  | {
+      readonly kind: 'refused';
+      readonly ruleId: string | undefined;
+      readonly name: string | undefined;
+      readonly problems: readonly RuleProblem[];
+    }
   /** A TOML file with neither [rule] nor [metadata] (pyproject.toml, a hunting query): not ours to judge. */
   | { readonly kind: 'not-a-rule' };
 
@@ -53,7 +65,8 @@ export function readRuleFile(text: string, file: string, options: RuleFileOption
 
   const problems: RuleProblem[] = [];
   for (const table of Object.keys(document)) {
-    if (table !== 'rule' && !INFORMATIONAL_TABLES.has(table)) problems.push(at('setting', `[${table}]: unknown table; its meaning is not honoured`));
+    if (table !== 'rule' && !INFORMATIONAL_TABLES.has(table))
+      problems.push(at('setting', `[${table}]: unknown table; its meaning is not honoured`));
   }
   for (const [key, value] of Object.entries(ruleTable)) {
     if (HONOURED_SETTINGS.has(key) || INFORMATIONAL_SETTINGS.has(key) || key in STREAM_SETTINGS) continue;
@@ -124,7 +137,8 @@ function refused(ruleId: string | undefined, name: string | undefined, problems:
 }
 
 function problem(reason: RefusalReason, file: string, rule: string | undefined, message: string): RuleProblem {
-  const code = reason === 'invalid_file' || reason === 'invalid_query' || reason === 'duplicate_rule_id' ? 'RULE_INVALID' : 'RULE_UNSUPPORTED';
+  const code =
+    reason === 'invalid_file' || reason === 'invalid_query' || reason === 'duplicate_rule_id' ? 'RULE_INVALID' : 'RULE_UNSUPPORTED';
   return { code, reason, file, rule, message };
 }
 

@@ -107,7 +107,9 @@ export class RuleIndex {
   private stage(context: readonly (readonly string[])[]): Stage {
     let rest = this.rules.filter((rule) =>
       this.contextFields.every((field, i) =>
-        rule.requirements.every((requirement) => requirement.prefixes || requirement.field !== field.name || meets(requirement, context[i]!)),
+        rule.requirements.every(
+          (requirement) => requirement.prefixes || requirement.field !== field.name || meets(requirement, context[i]!),
+        ),
       ),
     );
     const used = new Set(this.contextFields.map((field) => field.name));
@@ -122,11 +124,20 @@ export class RuleIndex {
       const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
       if (best === undefined || best[1] < 2) break;
       used.add(best[0]);
-      const builder: SplitBuilder = { field: { name: best[0], path: best[0].split('.') }, exact: new Map(), folded: new Map(), exactPrefix: new Map(), foldedPrefix: new Map(), lengths: new Set() };
+      const builder: SplitBuilder = {
+        field: { name: best[0], path: best[0].split('.') },
+        exact: new Map(),
+        folded: new Map(),
+        exactPrefix: new Map(),
+        foldedPrefix: new Map(),
+        lengths: new Set(),
+      };
       const remaining: CompiledRule[] = [];
       for (const rule of rest) {
         // Several requirements on the field: one is enough to narrow (values rather than prefixes), the rule checks the rest.
-        const requirement = rule.requirements.find((r) => r.field === builder.field.name && !r.prefixes) ?? rule.requirements.find((r) => r.field === builder.field.name);
+        const requirement =
+          rule.requirements.find((r) => r.field === builder.field.name && !r.prefixes) ??
+          rule.requirements.find((r) => r.field === builder.field.name);
         if (requirement === undefined) remaining.push(rule);
         else fileUnder(builder, requirement, rule);
       }
@@ -158,8 +169,12 @@ interface SplitBuilder {
 function fileUnder(builder: SplitBuilder, requirement: Requirement, rule: CompiledRule): void {
   if (requirement.prefixes) for (const value of requirement.values) builder.lengths.add(value.length);
   const target = requirement.prefixes
-    ? requirement.caseInsensitive ? builder.foldedPrefix : builder.exactPrefix
-    : requirement.caseInsensitive ? builder.folded : builder.exact;
+    ? requirement.caseInsensitive
+      ? builder.foldedPrefix
+      : builder.exactPrefix
+    : requirement.caseInsensitive
+      ? builder.folded
+      : builder.exact;
   for (const value of requirement.values) {
     const list = target.get(value);
     if (list === undefined) target.set(value, [rule]);
@@ -168,7 +183,12 @@ function fileUnder(builder: SplitBuilder, requirement: Requirement, rule: Compil
 }
 
 /** Adds the rules of `rules` the event matches to `matched`, skipping (and then noting) those in `seen`. */
-function evaluate(rules: readonly CompiledRule[] | undefined, event: object, seen: Set<CompiledRule>, matched: CompiledRule[] | undefined): CompiledRule[] | undefined {
+function evaluate(
+  rules: readonly CompiledRule[] | undefined,
+  event: object,
+  seen: Set<CompiledRule>,
+  matched: CompiledRule[] | undefined,
+): CompiledRule[] | undefined {
   if (rules === undefined) return matched;
   for (const rule of rules) {
     if (seen.has(rule)) continue;

@@ -23,7 +23,13 @@ export interface Requirement {
  */
 export function requirementsOf(query: EqlQuery, categoryField: string): Requirement[] {
   const found = requirementsIn(query.condition);
-  if (query.category !== undefined) found.set(keyOf(categoryField, false, false), { field: categoryField, values: new Set([query.category]), caseInsensitive: false, prefixes: false });
+  if (query.category !== undefined)
+    found.set(keyOf(categoryField, false, false), {
+      field: categoryField,
+      values: new Set([query.category]),
+      caseInsensitive: false,
+      prefixes: false,
+    });
   return [...found.values()];
 }
 
@@ -60,7 +66,8 @@ function requirementOf(expr: Expr): Requirement | undefined {
   let literals: readonly Expr[] = [];
   let caseInsensitive = false;
   let prefixes = false;
-  if (expr.kind === 'compare' && expr.op === '==') [field, literals] = expr.left.kind === 'field' ? [expr.left, [expr.right]] : [expr.right, [expr.left]];
+  if (expr.kind === 'compare' && expr.op === '==')
+    [field, literals] = expr.left.kind === 'field' ? [expr.left, [expr.right]] : [expr.right, [expr.left]];
   else if (expr.kind === 'in') [field, literals, caseInsensitive] = [expr.operand, expr.list, expr.caseInsensitive];
   else if (expr.kind === 'pattern' && expr.op !== 'regex') {
     [field, caseInsensitive] = [expr.operand, expr.caseInsensitive];

@@ -41,17 +41,24 @@ const alertSuppression = z
   )
   .transform((value) => ({ groupBy: value.group_by, duration: value.duration, missingFieldsStrategy: value.missing_fields_strategy }));
 
-
 /** The settings of an EQL rule the model reads (rule-settings.ts lists what happens to the rest). */
 export const eqlRuleSchema = z.object({
   rule_id: nonEmpty,
   name: nonEmpty,
   description: nonEmpty,
-  version: z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer').optional(),
+  version: z
+    .number({ error: 'must be a positive integer' })
+    .int('must be a positive integer')
+    .positive('must be a positive integer')
+    .optional(),
   author: z.array(text, { error: 'must be an array of strings' }).min(1, 'must not be empty'),
   license: text.default(''),
   severity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }),
-  risk_score: z.number({ error: 'must be an integer from 0 to 100' }).int('must be an integer from 0 to 100').min(0, 'must be an integer from 0 to 100').max(100, 'must be an integer from 0 to 100'),
+  risk_score: z
+    .number({ error: 'must be an integer from 0 to 100' })
+    .int('must be an integer from 0 to 100')
+    .min(0, 'must be an integer from 0 to 100')
+    .max(100, 'must be an integer from 0 to 100'),
   tags: strings.default([]),
   references: strings.default([]),
   threat: z.array(threat, { error: 'must be an array of tables ([[rule.threat]])' }).default([]),
@@ -77,7 +84,10 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], table: Recor
     const value = valueAt(table, issue.path);
     const where = `rule${issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('')}`;
     if (value === undefined) return `${where}: is missing`;
-    const got = issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'too_big' || issue.code === 'too_small' ? `, got ${show(value)}` : '';
+    const got =
+      issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'too_big' || issue.code === 'too_small'
+        ? `, got ${show(value)}`
+        : '';
     return `${where}: ${issue.message}${got}`;
   });
 }

@@ -76,7 +76,16 @@ export function loadRuleSet(files: readonly RuleFileText[], options: RuleFileOpt
       continue;
     }
     fileById.set(rule.id, file.path);
-    verdicts.push({ file: file.path, ruleId: rule.id, name: rule.name, status: 'loaded', reason: '', reasonCode: undefined, problems: [], compiled });
+    verdicts.push({
+      file: file.path,
+      ruleId: rule.id,
+      name: rule.name,
+      status: 'loaded',
+      reason: '',
+      reasonCode: undefined,
+      problems: [],
+      compiled,
+    });
   }
   const rules = verdicts.flatMap((verdict) => (verdict.compiled === undefined ? [] : [verdict.compiled]));
   const fieldsRead = [...new Set(rules.flatMap((rule) => rule.fieldsRead))].sort();

@@ -30,7 +30,7 @@ export const INFORMATIONAL_SETTINGS: ReadonlySet<string> = new Set([
 export const STREAM_SETTINGS: Readonly<Record<string, string>> = {
   from: 'look-back of a scheduled run; a stream evaluates every event once, on arrival',
   interval: 'schedule of a scheduled run; a stream evaluates every event once, on arrival',
-  to: 'end of a scheduled run\'s window; a stream evaluates every event once, on arrival',
+  to: "end of a scheduled run's window; a stream evaluates every event once, on arrival",
   max_signals: 'cap on alerts per scheduled run; a stream has no runs and writes every alert',
   timestamp_override: 'the field scheduled runs window on; a stream windows on nothing',
   timestamp_field: 'orders sequence events; a single-event query has no order to keep',

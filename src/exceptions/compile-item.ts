@@ -16,7 +16,11 @@ export function compileItem(item: ExceptionItem): EventPredicate {
 
 function compileEntry(entry: ExceptionEntry, parent: readonly string[]): EventPredicate {
   const path = [...parent, ...entry.field.split('.')];
-  if (entry.type === 'nested') return nestedTest(path, entry.entries.map((inner) => compileEntry(inner, [])));
+  if (entry.type === 'nested')
+    return nestedTest(
+      path,
+      entry.entries.map((inner) => compileEntry(inner, [])),
+    );
   const included = includedTest(entry, path);
   // `excluded` is Kibana's `bool.must_not` around the included clause: it holds when the field is missing.
   return entry.operator === 'excluded' ? (event) => !included(event) : included;

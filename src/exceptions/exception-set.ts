@@ -26,7 +26,10 @@ export class ExceptionLoadError extends DetectorError {
   constructor(problems: readonly ExceptionProblem[]) {
     const code = problems.some((problem) => problem.code === 'EXCEPTION_INVALID') ? 'EXCEPTION_INVALID' : 'EXCEPTION_UNSUPPORTED';
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    super(code, `cannot load exception lists (${count}):\n${problems.map((problem) => `  - ${formatExceptionProblem(problem)}`).join('\n')}`);
+    super(
+      code,
+      `cannot load exception lists (${count}):\n${problems.map((problem) => `  - ${formatExceptionProblem(problem)}`).join('\n')}`,
+    );
     this.name = 'ExceptionLoadError';
     this.problems = problems;
   }
@@ -44,7 +47,9 @@ export async function loadExceptionDirectory(directory: string): Promise<Excepti
   try {
     names = (await readdir(directory)).filter((name) => EXPORT_FILE.test(name)).sort();
   } catch (error) {
-    throw new ExceptionLoadError([{ code: 'EXCEPTION_INVALID', file: directory, line: 0, message: `cannot list exception files: ${describe(error)}` }]);
+    throw new ExceptionLoadError([
+      { code: 'EXCEPTION_INVALID', file: directory, line: 0, message: `cannot list exception files: ${describe(error)}` },
+    ]);
   }
   const files = await Promise.all(
     names.map(async (name) => {
@@ -90,7 +95,12 @@ export function buildExceptionSet(files: readonly { path: string; text?: string;
       continue;
     }
     if (header.namespaceType !== item.namespaceType) {
-      problems.push(at(item.source, `exception item "${item.itemId}" has namespace_type "${item.namespaceType}" but its list "${item.listId}" is "${header.namespaceType}"`));
+      problems.push(
+        at(
+          item.source,
+          `exception item "${item.itemId}" has namespace_type "${item.namespaceType}" but its list "${item.listId}" is "${header.namespaceType}"`,
+        ),
+      );
       continue;
     }
     const key = `${item.listId}\u0000${item.itemId}`;
@@ -114,7 +124,8 @@ export function buildExceptionSet(files: readonly { path: string; text?: string;
     matcherFor(references) {
       const chosen = references.flatMap((reference) => lists.get(reference.listId)?.items ?? []);
       if (chosen.length === 0) return undefined;
-      return (event, nowMs) => chosen.find((item) => (item.expiresAtMs === undefined || nowMs < item.expiresAtMs) && compiled.get(item)!(event));
+      return (event, nowMs) =>
+        chosen.find((item) => (item.expiresAtMs === undefined || nowMs < item.expiresAtMs) && compiled.get(item)!(event));
     },
   };
 }
@@ -125,7 +136,9 @@ export function unresolvedReferences(set: ExceptionSet, references: readonly Exc
     const list = set.lists.get(reference.listId);
     if (list === undefined) return [`exceptions_list: list "${reference.listId}" is not in EXCEPTIONS_DIR`];
     if (list.namespaceType !== reference.namespaceType) {
-      return [`exceptions_list: list "${reference.listId}" is namespace_type "${list.namespaceType}", the rule says "${reference.namespaceType}"`];
+      return [
+        `exceptions_list: list "${reference.listId}" is namespace_type "${list.namespaceType}", the rule says "${reference.namespaceType}"`,
+      ];
     }
     return [];
   });

@@ -43,7 +43,8 @@ function parseEntry(raw: unknown, at: string, inNested: boolean, problems: Entry
   }
   if (inNested && type === 'wildcard') return invalid('Kibana allows only match, match_any and exists inside nested');
   const operator = raw['operator'];
-  if (!OPERATORS.includes(operator as Operator)) return invalid(`operator: expected "included" or "excluded", got ${JSON.stringify(operator)}`);
+  if (!OPERATORS.includes(operator as Operator))
+    return invalid(`operator: expected "included" or "excluded", got ${JSON.stringify(operator)}`);
   const op = operator as Operator;
   const value = raw['value'];
   switch (type) {

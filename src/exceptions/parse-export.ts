@@ -1,12 +1,5 @@
 // Reads one file of Kibana's exception-list export (ndjson: list objects, their items, a summary line).
-import {
-  NAMESPACE_TYPES,
-  OS_TYPES,
-  type ExceptionItem,
-  type ExceptionProblem,
-  type NamespaceType,
-  type OsType,
-} from './exception-list.js';
+import { NAMESPACE_TYPES, OS_TYPES, type ExceptionItem, type ExceptionProblem, type NamespaceType, type OsType } from './exception-list.js';
 import { isObject, parseEntries, type EntryProblem } from './parse-entries.js';
 
 interface ParsedListHeader {
@@ -69,7 +62,8 @@ function parseListHeader(raw: Record<string, unknown>, source: string, problem: 
   const type = nonEmpty(raw['type']);
   const errors: string[] = [];
   if (listId === undefined) errors.push('list_id: expected a non-empty string');
-  if (namespaceType === undefined) errors.push(`namespace_type: expected "single" or "agnostic", got ${JSON.stringify(raw['namespace_type'])}`);
+  if (namespaceType === undefined)
+    errors.push(`namespace_type: expected "single" or "agnostic", got ${JSON.stringify(raw['namespace_type'])}`);
   if (type === undefined) errors.push('type: expected a non-empty string');
   errors.forEach((message) => problem(`exception list: ${message}`));
   if (errors.length > 0) return undefined;
@@ -85,7 +79,8 @@ function parseItem(raw: Record<string, unknown>, source: string, problem: Report
   if (itemId === undefined) errors.push('item_id: expected a non-empty string');
   if (listId === undefined) errors.push('list_id: expected a non-empty string');
   const namespaceType = namespace(raw['namespace_type']);
-  if (namespaceType === undefined) errors.push(`namespace_type: expected "single" or "agnostic", got ${JSON.stringify(raw['namespace_type'])}`);
+  if (namespaceType === undefined)
+    errors.push(`namespace_type: expected "single" or "agnostic", got ${JSON.stringify(raw['namespace_type'])}`);
   if (raw['type'] !== undefined && raw['type'] !== 'simple') errors.push(`type: expected "simple", got ${JSON.stringify(raw['type'])}`);
   const osTypes = raw['os_types'] ?? [];
   if (!Array.isArray(osTypes) || !osTypes.every((os) => OS_TYPES.includes(os as OsType))) {

@@ -38,7 +38,8 @@ function logCreatorFor(logger: Logger, onError: KafkaClientErrors | undefined) {
 }
 
 export function createKafka(settings: KafkaSettings, logger: Logger, onError?: KafkaClientErrors): Kafka {
-  if (!installKafkajsTimerFix()) logger.debug('kafkajs is not the version the timer fix was written for; Node may print TimeoutNegativeWarning');
+  if (!installKafkajsTimerFix())
+    logger.debug('kafkajs is not the version the timer fix was written for; Node may print TimeoutNegativeWarning');
   const config: KafkaConfig = {
     clientId: settings.clientId,
     brokers: settings.brokers,

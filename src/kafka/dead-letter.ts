@@ -73,7 +73,9 @@ export class DeadLetterPublisher implements DeadLetterSink {
         await this.send([message]).catch((single: unknown) => {
           if (!isTooLarge(single)) throw single;
           const size = Buffer.isBuffer(message.value) ? message.value.length : Buffer.byteLength(message.value ?? '');
-          return this.send([{ ...message, value: null, headers: { ...message.headers, [DEAD_LETTER_HEADERS.valueOmitted]: String(size) } }]);
+          return this.send([
+            { ...message, value: null, headers: { ...message.headers, [DEAD_LETTER_HEADERS.valueOmitted]: String(size) } },
+          ]);
         });
       }
     }

@@ -28,7 +28,10 @@ const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
  * The kafkajs consumer and run settings the service uses; exported so the benchmark's bare consumer
  * (bench/lib/bare-consumer.ts) measures kafkajs under exactly the same ones.
  */
-export function kafkaConsumerSettings(options: FeedConsumerOptions): { consumer: ConsumerConfig; run: Omit<ConsumerRunConfig, 'eachBatch' | 'eachMessage'> } {
+export function kafkaConsumerSettings(options: FeedConsumerOptions): {
+  consumer: ConsumerConfig;
+  run: Omit<ConsumerRunConfig, 'eachBatch' | 'eachMessage'>;
+} {
   return {
     consumer: {
       groupId: options.groupId,
@@ -40,7 +43,12 @@ export function kafkaConsumerSettings(options: FeedConsumerOptions): { consumer:
       retry: { retries: 10 },
     },
     // Offsets are resolved by hand after acknowledgement; kafkajs commits only what was resolved.
-    run: { autoCommit: true, autoCommitInterval: 1_000, eachBatchAutoResolve: false, partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY },
+    run: {
+      autoCommit: true,
+      autoCommitInterval: 1_000,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
+    },
   };
 }
 
@@ -160,7 +168,11 @@ export class FeedConsumer {
       this.progress.assign(assigned);
       this.runner.retainOnly(new Set(assigned.map(({ topic, partition }) => `${topic}/${partition}`)));
       this.pauses.reapply();
-      this.events.consumerJoined({ groupId: payload.groupId, memberId: payload.memberId, assignment: payload.memberAssignment }, assigned.length, this.pausedPartitions);
+      this.events.consumerJoined(
+        { groupId: payload.groupId, memberId: payload.memberId, assignment: payload.memberAssignment },
+        assigned.length,
+        this.pausedPartitions,
+      );
     });
     this.consumer.on(events.REBALANCING, () => {
       this.joined = false;

@@ -28,10 +28,13 @@ function scheduleCheckPendingRequests(this: RequestQueueLike): void {
   if (this.throttleCheckTimeoutId) return;
   let delay = this.throttledUntil - Date.now();
   if (this.pending.length > 0 && delay <= 0) delay = CHECK_PENDING_REQUESTS_INTERVAL_MS;
-  this.throttleCheckTimeoutId = setTimeout(() => {
-    this.throttleCheckTimeoutId = null;
-    this.checkPendingRequests();
-  }, Math.max(1, delay));
+  this.throttleCheckTimeoutId = setTimeout(
+    () => {
+      this.throttleCheckTimeoutId = null;
+      this.checkPendingRequests();
+    },
+    Math.max(1, delay),
+  );
 }
 
 let installed: boolean | undefined;

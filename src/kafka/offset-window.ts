@@ -16,7 +16,12 @@ export interface PartitionWindow {
  * the window ends at each partition's end offset as it is now: records produced while the backfill
  * runs belong to the live service, and the backfill terminates even on a busy topic.
  */
-export async function planWindows(admin: Admin, topics: readonly string[], fromMs: number, toMs: number | undefined): Promise<PartitionWindow[]> {
+export async function planWindows(
+  admin: Admin,
+  topics: readonly string[],
+  fromMs: number,
+  toMs: number | undefined,
+): Promise<PartitionWindow[]> {
   const windows: PartitionWindow[] = [];
   for (const topic of topics) {
     const [starts, ends] = await Promise.all([

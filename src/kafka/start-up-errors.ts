@@ -57,7 +57,11 @@ export function classifyKafkaStartupError(error: unknown, context: KafkaStartupC
     );
   }
   if (isTlsTrustFailure(error)) {
-    return new DetectorError('CONFIG_INVALID', `cannot verify the TLS certificate of Kafka at ${brokers}: check KAFKA_SSL_CA_FILE: ${message}`, { cause: error });
+    return new DetectorError(
+      'CONFIG_INVALID',
+      `cannot verify the TLS certificate of Kafka at ${brokers}: check KAFKA_SSL_CA_FILE: ${message}`,
+      { cause: error },
+    );
   }
   return new DetectorError('KAFKA_UNAVAILABLE', `cannot connect to Kafka at ${brokers}: ${message}`, { cause: error });
 }

@@ -14,11 +14,18 @@ export interface RequiredTopic {
  * topic-partition" from deep inside subscribe, and a missing dead-letter topic only when the first
  * bad record arrives, with the batch retried forever.
  */
-export async function checkTopicsExist(admin: Pick<Admin, 'listTopics'>, required: readonly RequiredTopic[], brokers: string): Promise<void> {
+export async function checkTopicsExist(
+  admin: Pick<Admin, 'listTopics'>,
+  required: readonly RequiredTopic[],
+  brokers: string,
+): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = required.filter(({ topic }) => !existing.has(topic));
   if (missing.length === 0) return;
   const named = missing.map(({ topic, variable, role }) => `${role} topic "${topic}" (${variable})`).join(', ');
-  const disable = missing.some(({ role }) => role === 'feed') ? '; or set a feed\'s variable empty to disable that feed' : '';
-  throw new DetectorError('KAFKA_TOPIC_MISSING', `missing Kafka topic(s) on ${brokers}: ${named}: create them (the service never creates topics), or grant this client Describe on them${disable}`);
+  const disable = missing.some(({ role }) => role === 'feed') ? "; or set a feed's variable empty to disable that feed" : '';
+  throw new DetectorError(
+    'KAFKA_TOPIC_MISSING',
+    `missing Kafka topic(s) on ${brokers}: ${named}: create them (the service never creates topics), or grant this client Describe on them${disable}`,
+  );
 }

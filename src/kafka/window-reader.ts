@@ -33,7 +33,11 @@ export async function readWindows(read: WindowRead): Promise<boolean> {
   const work = progress.windows.filter((window) => window.end > window.start);
   if (work.length === 0 || signal.aborted) return signal.aborted;
 
-  const consumer: Consumer = read.kafka.consumer({ groupId: read.groupId, allowAutoTopicCreation: false, maxBytesPerPartition: read.maxBytesPerPartition });
+  const consumer: Consumer = read.kafka.consumer({
+    groupId: read.groupId,
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: read.maxBytesPerPartition,
+  });
   let finish: (error?: unknown) => void = () => undefined;
   const finished = new Promise<void>((resolve, reject) => {
     finish = (error?: unknown) => (error === undefined ? resolve() : reject(error));

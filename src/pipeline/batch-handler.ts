@@ -18,7 +18,12 @@ export interface BatchHandlerDeps {
   keepAliveMs?: number;
 }
 
-function sinkRejection(outcome: Extract<WriteOutcome, { outcome: 'failed' }>, alert: PendingAlert, topic: string, partition: number): DeadLetter {
+function sinkRejection(
+  outcome: Extract<WriteOutcome, { outcome: 'failed' }>,
+  alert: PendingAlert,
+  topic: string,
+  partition: number,
+): DeadLetter {
   const source = alert.document['edr'] as { source?: { offset?: string } } | undefined;
   return {
     vendor: alert.vendor,
@@ -71,9 +76,17 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
    * Counted only now that the batch is safe, so a batch read again (Elasticsearch down, a schema
    * the registry has not answered for) is counted once and the counters agree with the topic.
    */
-  function countSafeBatch(vendor: string, topic: string, partition: number, size: number, evaluation: BatchEvaluation, letters: DeadLetter[]): void {
+  function countSafeBatch(
+    vendor: string,
+    topic: string,
+    partition: number,
+    size: number,
+    evaluation: BatchEvaluation,
+    letters: DeadLetter[],
+  ): void {
     events.recordsConsumed(vendor, topic, size);
-    for (const letter of evaluation.deadLetters) events.recordRejected({ vendor, topic, partition, offset: letter.source.offset }, letter.error);
+    for (const letter of evaluation.deadLetters)
+      events.recordRejected({ vendor, topic, partition, offset: letter.source.offset }, letter.error);
     for (const offset of evaluation.projectionMismatches) events.projectionMismatch({ vendor, topic, partition, offset });
     for (const [ruleId, count] of evaluation.matchesByRule) events.ruleMatched(vendor, ruleId, count);
     for (const [ruleId, count] of evaluation.exceptedByRule) events.exceptionApplied(vendor, ruleId, count);

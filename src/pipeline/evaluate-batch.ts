@@ -39,7 +39,11 @@ function alertStep<T>(vendorId: string, what: string, step: () => T): T {
   try {
     return step();
   } catch (error) {
-    throw new DetectorError('ALERT_BUILD_FAILED', `${vendorId}: building the ${what} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+    throw new DetectorError(
+      'ALERT_BUILD_FAILED',
+      `${vendorId}: building the ${what} failed: ${(error as Error)?.message ?? String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -50,13 +54,14 @@ function alertStep<T>(vendorId: string, what: string, step: () => T): T {
  * mapped only for a match. A record that cannot be decoded, mapped or made into its alerts becomes a
  * dead letter, and then none of its alerts is written.
  */
-export function evaluateBatch(
-  runtime: FeedRuntime,
-  partition: number,
-  messages: readonly FeedRecord[],
-  detectedAt: Date,
-): BatchEvaluation {
-  const result: BatchEvaluation = { alerts: [], deadLetters: [], matchesByRule: new Map(), exceptedByRule: new Map(), projectionMismatches: [] };
+export function evaluateBatch(runtime: FeedRuntime, partition: number, messages: readonly FeedRecord[], detectedAt: Date): BatchEvaluation {
+  const result: BatchEvaluation = {
+    alerts: [],
+    deadLetters: [],
+    matchesByRule: new Map(),
+    exceptedByRule: new Map(),
+    projectionMismatches: [],
+  };
   const { vendor, topic, decoder, rules } = runtime;
   const matchProjected = valueMatcher(runtime);
   for (const message of messages) {
@@ -77,7 +82,9 @@ export function evaluateBatch(
       const excepted: string[] = [];
       for (const compiled of matched) {
         // Exceptions are judged at detection time, as Kibana judges expire_time at the rule's run.
-        const exception = alertStep(vendor.id, `exceptions of rule ${compiled.rule.id}`, () => compiled.exceptions?.(event, detectedAt.getTime()));
+        const exception = alertStep(vendor.id, `exceptions of rule ${compiled.rule.id}`, () =>
+          compiled.exceptions?.(event, detectedAt.getTime()),
+        );
         if (exception !== undefined) {
           excepted.push(compiled.rule.id);
           continue;
@@ -104,7 +111,9 @@ export function evaluateBatch(
         if (suppression !== undefined) {
           // The event's own time places it in a window, so a replay lands in the same one.
           const timeMs = pending.eventTimeMs ?? pending.kafkaTimeMs ?? detectedAt.getTime();
-          const group = alertStep(vendor.id, `suppression group of rule ${compiled.rule.id}`, () => suppressionGroup(compiled.rule.id, event, timeMs, suppression));
+          const group = alertStep(vendor.id, `suppression group of rule ${compiled.rule.id}`, () =>
+            suppressionGroup(compiled.rule.id, event, timeMs, suppression),
+          );
           if (group !== undefined) pending.suppression = { group, contribution: { timeMs, topic, partition, offset: message.offset } };
         }
         alerts.push(pending);

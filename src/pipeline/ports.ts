@@ -67,8 +67,7 @@ export interface SinkAlert {
 }
 
 export type WriteOutcome<Alert = SinkAlert> =
-  | { alert: Alert; outcome: 'created' | 'duplicate' | 'suppressed' }
-  | { alert: Alert; outcome: 'failed'; status: number; reason: string };
+  { alert: Alert; outcome: 'created' | 'duplicate' | 'suppressed' } | { alert: Alert; outcome: 'failed'; status: number; reason: string };
 
 interface WriteHooks {
   /** One request finished (or failed to reach the sink). */

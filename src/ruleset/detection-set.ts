@@ -47,7 +47,13 @@ export function buildDetectionSet(
   }
   if (problems.length > 0) return { set: undefined, problems };
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify([loaded.rules.map((compiled) => ({ ...compiled.rule, sourceFile: undefined })), [...exceptions.lists.values()].map(withoutSources), defaultSuppression ?? null]))
+    .update(
+      JSON.stringify([
+        loaded.rules.map((compiled) => ({ ...compiled.rule, sourceFile: undefined })),
+        [...exceptions.lists.values()].map(withoutSources),
+        defaultSuppression ?? null,
+      ]),
+    )
     .digest('hex')
     .slice(0, 16);
   return { set: { rules, loaded, exceptions, fingerprint, loadedAtMs }, problems };

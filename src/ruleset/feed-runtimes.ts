@@ -19,7 +19,11 @@ export interface FeedRuntimes {
  * events (feed-applicability.ts), with their exceptions and suppression as the set resolved them;
  * the decoders project only the fields those rules read.
  */
-export function buildFeedRuntimes(feeds: readonly FeedConfig[], detection: DetectionSet, decoding: Omit<FeedDecoderSettings, 'fieldsRead'>): FeedRuntimes {
+export function buildFeedRuntimes(
+  feeds: readonly FeedConfig[],
+  detection: DetectionSet,
+  decoding: Omit<FeedDecoderSettings, 'fieldsRead'>,
+): FeedRuntimes {
   const rulesByVendor = new Map(feeds.map((feed) => [feed.vendor.id, rulesForFeed(detection.rules, feed.vendor)]));
   const active = new Set([...rulesByVendor.values()].flat());
   const decoders = createFeedDecoders(
@@ -29,7 +33,8 @@ export function buildFeedRuntimes(feeds: readonly FeedConfig[], detection: Detec
   const byTopic = new Map<string, FeedRuntime>();
   for (const feed of feeds) {
     const decoder = decoders.get(feed.vendor.id);
-    if (decoder) byTopic.set(feed.topic, { vendor: feed.vendor, topic: feed.topic, decoder, rules: rulesByVendor.get(feed.vendor.id) ?? [] });
+    if (decoder)
+      byTopic.set(feed.topic, { vendor: feed.vendor, topic: feed.topic, decoder, rules: rulesByVendor.get(feed.vendor.id) ?? [] });
   }
   return { byTopic, rulesByVendor, idle: detection.rules.filter((rule) => !active.has(rule)) };
 }

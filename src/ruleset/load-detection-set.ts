@@ -10,12 +10,21 @@ import { buildDetectionSet, type DetectionSet } from './detection-set.js';
 
 export type DetectionConfig = Pick<
   Config,
-  'RULES_DIR' | 'RULES_STRICT' | 'EXCEPTIONS_DIR' | 'SUPPRESSION_GROUP_BY' | 'SUPPRESSION_DURATION_MS' | 'SUPPRESSION_MISSING_FIELDS_STRATEGY'
+  | 'RULES_DIR'
+  | 'RULES_STRICT'
+  | 'EXCEPTIONS_DIR'
+  | 'SUPPRESSION_GROUP_BY'
+  | 'SUPPRESSION_DURATION_MS'
+  | 'SUPPRESSION_MISSING_FIELDS_STRATEGY'
 >;
 
 function defaultSuppression(config: DetectionConfig): SuppressionSettings | undefined {
   if (config.SUPPRESSION_GROUP_BY.length === 0) return undefined;
-  return { groupBy: config.SUPPRESSION_GROUP_BY, durationMs: config.SUPPRESSION_DURATION_MS, missingFieldsStrategy: config.SUPPRESSION_MISSING_FIELDS_STRATEGY };
+  return {
+    groupBy: config.SUPPRESSION_GROUP_BY,
+    durationMs: config.SUPPRESSION_DURATION_MS,
+    missingFieldsStrategy: config.SUPPRESSION_MISSING_FIELDS_STRATEGY,
+  };
 }
 
 /**
@@ -39,9 +48,15 @@ export async function loadDetectionSet(config: DetectionConfig, nowMs = Date.now
     const loaded = rules.value;
     const refused = loaded.verdicts.filter((verdict) => verdict.status !== 'loaded');
     if (config.RULES_STRICT && refused.length > 0) {
-      problems.push(`RULES_STRICT=true and ${refused.length} rule file(s) in ${config.RULES_DIR} were refused:`, ...refusals(loaded).map(formatProblem));
+      problems.push(
+        `RULES_STRICT=true and ${refused.length} rule file(s) in ${config.RULES_DIR} were refused:`,
+        ...refusals(loaded).map(formatProblem),
+      );
     } else if (loaded.rules.length === 0) {
-      problems.push(`no rule loaded from RULES_DIR=${config.RULES_DIR}: ${refused.length === 0 ? 'no rule files found' : 'every rule was refused'}`, ...refusals(loaded).map(formatProblem));
+      problems.push(
+        `no rule loaded from RULES_DIR=${config.RULES_DIR}: ${refused.length === 0 ? 'no rule files found' : 'every rule was refused'}`,
+        ...refusals(loaded).map(formatProblem),
+      );
     }
     if (exceptions.status === 'fulfilled' && problems.length === 0) {
       const built = buildDetectionSet(loaded, exceptions.value, defaultSuppression(config), nowMs);

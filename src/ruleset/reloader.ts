@@ -31,7 +31,9 @@ export class Reloader<Set> {
     for (const directory of new Set(this.options.directories)) {
       try {
         const watcher = watch(directory, { recursive: true, persistent: false }, () => this.schedule('files changed'));
-        watcher.on('error', (error) => this.options.logger.warn({ directory, error }, 'cannot watch for rule/exception changes any more; SIGHUP still reloads'));
+        watcher.on('error', (error) =>
+          this.options.logger.warn({ directory, error }, 'cannot watch for rule/exception changes any more; SIGHUP still reloads'),
+        );
         this.watchers.push(watcher);
       } catch (error) {
         this.options.logger.warn({ directory, error }, 'cannot watch for rule/exception changes; SIGHUP still reloads');

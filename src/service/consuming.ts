@@ -56,7 +56,10 @@ export async function startConsuming(
   const shutdownAbort = new AbortController();
   const handler = createBatchHandler({
     runtimesByTopic: { get: detection.runtimeFor },
-    writer: new AlertSink(elasticsearch.client, { dataStream: config.ALERTS_DATA_STREAM, maxBackoffMs: config.ELASTICSEARCH_RETRY_MAX_BACKOFF_MS }),
+    writer: new AlertSink(elasticsearch.client, {
+      dataStream: config.ALERTS_DATA_STREAM,
+      maxBackoffMs: config.ELASTICSEARCH_RETRY_MAX_BACKOFF_MS,
+    }),
     deadLetters: new DeadLetterPublisher(kafka.producer, config.DLQ_TOPIC),
     events,
     abortSignal: shutdownAbort.signal,

@@ -18,9 +18,19 @@ export interface Detection extends AsyncDisposable {
   reload: (trigger: string) => Promise<void>;
 }
 
-const summary = (set: DetectionSet) => ({ fingerprint: set.fingerprint, loadedAtMs: set.loadedAtMs, rules: set.rules.length, exceptionLists: set.exceptions.lists.size });
+const summary = (set: DetectionSet) => ({
+  fingerprint: set.fingerprint,
+  loadedAtMs: set.loadedAtMs,
+  rules: set.rules.length,
+  exceptionLists: set.exceptions.lists.size,
+});
 
-export function startDetection(config: Config, detection: DetectionSet, operations: Pick<Operations, 'events' | 'addProbe'>, logger: Logger): Detection {
+export function startDetection(
+  config: Config,
+  detection: DetectionSet,
+  operations: Pick<Operations, 'events' | 'addProbe'>,
+  logger: Logger,
+): Detection {
   const events: Events = operations.events;
   const decoding = {
     format: config.VALUE_FORMAT,

@@ -35,7 +35,11 @@ export async function startOperations(settings: { host: string; port: number; ve
   const probes: StateProbe[] = [];
   const refresh = (): ServiceState => {
     for (const probe of probes) probe(state);
-    events.healthObserved({ ready: readiness(state).ok, stalledPartitions: state.stalledPartitions.length, elasticsearchReachable: state.elasticsearchReachable });
+    events.healthObserved({
+      ready: readiness(state).ok,
+      stalledPartitions: state.stalledPartitions.length,
+      elasticsearchReachable: state.elasticsearchReachable,
+    });
     return state;
   };
   const server = await startOperationsServer(

@@ -23,11 +23,18 @@ export interface SuppressionGroup {
  * (Kibana then writes every such alert on its own). `timeMs` is the event's time, so a replayed
  * record lands in the same window whenever it is re-read.
  */
-export function suppressionGroup(ruleId: string, event: object, timeMs: number, settings: SuppressionSettings): SuppressionGroup | undefined {
+export function suppressionGroup(
+  ruleId: string,
+  event: object,
+  timeMs: number,
+  settings: SuppressionSettings,
+): SuppressionGroup | undefined {
   const terms = settings.groupBy.map((field) => ({ field, value: valuesOf(event, field) }));
   if (settings.missingFieldsStrategy === 'doNotSuppress' && terms.some((term) => term.value === null)) return undefined;
   const windowStartMs = Math.floor(timeMs / settings.durationMs) * settings.durationMs;
-  const id = createHash('sha256').update(JSON.stringify(['suppression', ruleId, terms, windowStartMs])).digest('hex');
+  const id = createHash('sha256')
+    .update(JSON.stringify(['suppression', ruleId, terms, windowStartMs]))
+    .digest('hex');
   return { terms, windowStartMs, windowEndMs: windowStartMs + settings.durationMs, id };
 }
 

@@ -40,7 +40,10 @@ export function resolveSuppression(
   const durationMs = rule.duration === undefined ? intervalMs : rule.duration.value * UNIT_MS[rule.duration.unit];
   if (!Number.isInteger(durationMs) || durationMs <= 0) problems.push('alert_suppression.duration: expected a positive whole duration');
   if (problems.length > 0) return { settings: undefined, problems };
-  return { settings: { groupBy: rule.groupBy, durationMs, missingFieldsStrategy: rule.missingFieldsStrategy as MissingFieldsStrategy }, problems };
+  return {
+    settings: { groupBy: rule.groupBy, durationMs, missingFieldsStrategy: rule.missingFieldsStrategy as MissingFieldsStrategy },
+    problems,
+  };
 }
 
 export function checkGroupBy(groupBy: readonly string[], name: string): string[] {

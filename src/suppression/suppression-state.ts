@@ -31,7 +31,10 @@ function positionKey(contribution: Pick<Contribution, 'topic' | 'partition'>): s
  * a replay restarts from a committed offset, so an offset at or below the stored one for its
  * partition was counted before: a replayed record changes nothing (not even the count).
  */
-export function addContributions(state: SuppressionState | undefined, contributions: readonly Contribution[]): { state: SuppressionState; added: number } {
+export function addContributions(
+  state: SuppressionState | undefined,
+  contributions: readonly Contribution[],
+): { state: SuppressionState; added: number } {
   const positions: Record<string, string> = { ...state?.positions };
   let docsCount = state === undefined ? -1 : state.docsCount;
   let startMs = state?.startMs ?? Number.POSITIVE_INFINITY;
@@ -64,7 +67,13 @@ export function suppressionFields(group: SuppressionGroup, state: SuppressionSta
         },
       },
     },
-    edr: { suppression: { window_start: new Date(group.windowStartMs).toISOString(), window_end: new Date(group.windowEndMs).toISOString(), positions: state.positions } },
+    edr: {
+      suppression: {
+        window_start: new Date(group.windowStartMs).toISOString(),
+        window_end: new Date(group.windowEndMs).toISOString(),
+        positions: state.positions,
+      },
+    },
   };
 }
 

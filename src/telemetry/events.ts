@@ -83,7 +83,10 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
       metrics.projectionMismatches.inc({ vendor: position.vendor });
       const permit = limiter.permit(`mismatch/${position.vendor}`);
       if (!permit) return;
-      logger.error({ ...position, suppressedSinceLast: permit.suppressed }, 'the projected fast path matched a record the full record does not: no alert written (mapping bug)');
+      logger.error(
+        { ...position, suppressedSinceLast: permit.suppressed },
+        'the projected fast path matched a record the full record does not: no alert written (mapping bug)',
+      );
     },
 
     batchFailed(topic: string, partition: number, error: unknown, attempt: number, retryInMs: number): void {
@@ -92,13 +95,20 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
       countError(code);
       const permit = limiter.permit(`batch/${topic}/${partition}/${code}`);
       if (!permit) return;
-      logger.warn({ topic, partition, error, attempt, retryInMs, suppressedSinceLast: permit.suppressed }, 'batch not completed; it will be read again');
+      logger.warn(
+        { topic, partition, error, attempt, retryInMs, suppressedSinceLast: permit.suppressed },
+        'batch not completed; it will be read again',
+      );
     },
 
     /** A rebalance took the partition (or may have) while its batch waited: it stays unresolved for the next owner. */
     batchAbandoned(topic: string, partition: number): void {
       const permit = limiter.permit(`abandoned/${topic}/${partition}`);
-      if (permit) logger.info({ topic, partition, suppressedSinceLast: permit.suppressed }, 'batch abandoned: the group is rebalancing; its records are read again by the partition\'s owner');
+      if (permit)
+        logger.info(
+          { topic, partition, suppressedSinceLast: permit.suppressed },
+          "batch abandoned: the group is rebalancing; its records are read again by the partition's owner",
+        );
     },
 
     inputPaused(topics: readonly string[]): void {
@@ -113,13 +123,21 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
       metrics.deadLetters.inc({ vendor, error_code: code }, count);
     },
 
-    rulesReady(summary: { loaded: number; activeByVendor: ReadonlyMap<string, number>; refusedByReason: ReadonlyMap<string, number>; idle: readonly { id: string; name: string }[] }): void {
+    rulesReady(summary: {
+      loaded: number;
+      activeByVendor: ReadonlyMap<string, number>;
+      refusedByReason: ReadonlyMap<string, number>;
+      idle: readonly { id: string; name: string }[];
+    }): void {
       metrics.rulesLoaded.set(summary.loaded);
       for (const [vendor, count] of summary.activeByVendor) metrics.rulesActive.set({ vendor }, count);
       for (const [reason, count] of summary.refusedByReason) metrics.rulesRefused.set({ reason }, count);
       if (summary.idle.length > 0) {
         const names = summary.idle.slice(0, IDLE_RULES_LOGGED).map((rule) => rule.name);
-        logger.info({ idleRules: summary.idle.length, examples: names }, 'some loaded rules match no enabled feed\'s index patterns and run nowhere (npm run rules -- check lists them)');
+        logger.info(
+          { idleRules: summary.idle.length, examples: names },
+          "some loaded rules match no enabled feed's index patterns and run nowhere (npm run rules -- check lists them)",
+        );
       }
     },
 
@@ -132,12 +150,20 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
       logger.debug({ vendor, ruleId, count }, 'matches silenced by an exception item');
     },
 
-    detectionSetLoaded(set: { fingerprint: string; loadedAtMs: number; rules: number; exceptionLists: number }, previousFingerprint: string | undefined, trigger: string): void {
+    detectionSetLoaded(
+      set: { fingerprint: string; loadedAtMs: number; rules: number; exceptionLists: number },
+      previousFingerprint: string | undefined,
+      trigger: string,
+    ): void {
       if (previousFingerprint !== undefined) metrics.detectionSetInfo.remove({ fingerprint: previousFingerprint });
       metrics.detectionSetInfo.set({ fingerprint: set.fingerprint }, 1);
       metrics.detectionSetLoadedTime.set(set.loadedAtMs / 1000);
-      if (trigger !== 'start-up') metrics.detectionSetReloads.inc({ outcome: previousFingerprint === set.fingerprint ? 'unchanged' : 'success' });
-      logger.info({ fingerprint: set.fingerprint, previousFingerprint, trigger, rules: set.rules, exceptionLists: set.exceptionLists }, 'detection set active');
+      if (trigger !== 'start-up')
+        metrics.detectionSetReloads.inc({ outcome: previousFingerprint === set.fingerprint ? 'unchanged' : 'success' });
+      logger.info(
+        { fingerprint: set.fingerprint, previousFingerprint, trigger, rules: set.rules, exceptionLists: set.exceptionLists },
+        'detection set active',
+      );
     },
 
     detectionSetRefused(error: Error, activeFingerprint: string, trigger: string): void {
@@ -166,7 +192,10 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
       metrics.alertsWritten.inc({ vendor: outcome.alert.vendor, outcome: outcome.outcome });
       if (outcome.outcome === 'failed') {
         countError('SINK_REJECTED');
-        logger.error({ alertId: outcome.alert.id, vendor: outcome.alert.vendor, status: outcome.status, reason: outcome.reason }, 'Elasticsearch rejected an alert; it goes to the dead-letter topic');
+        logger.error(
+          { alertId: outcome.alert.id, vendor: outcome.alert.vendor, status: outcome.status, reason: outcome.reason },
+          'Elasticsearch rejected an alert; it goes to the dead-letter topic',
+        );
         return;
       }
       if (latency.eventTimeMs !== undefined) {
@@ -188,7 +217,11 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
     sinkBackedUp(reason: string, attempt: number, delayMs: number): void {
       countError('SINK_UNAVAILABLE');
       const permit = limiter.permit('sink-backed-up');
-      if (permit) logger.warn({ reason, attempt, retryInMs: delayMs, suppressedSinceLast: permit.suppressed }, 'Elasticsearch is not accepting alerts; retrying');
+      if (permit)
+        logger.warn(
+          { reason, attempt, retryInMs: delayMs, suppressedSinceLast: permit.suppressed },
+          'Elasticsearch is not accepting alerts; retrying',
+        );
     },
   };
 }

@@ -52,7 +52,7 @@ export function createMetrics(registry: Registry, build: { version: string }) {
     }),
     alertsWritten: new Counter({
       name: `${prefix}alerts_written_total`,
-      help: 'Alerts sent to Elasticsearch by outcome: created, duplicate (already written), suppressed (counted into its group\'s alert), failed.',
+      help: "Alerts sent to Elasticsearch by outcome: created, duplicate (already written), suppressed (counted into its group's alert), failed.",
       labelNames: ['vendor', 'outcome'] as const,
       registers,
     }),
@@ -172,7 +172,7 @@ export function createMetrics(registry: Registry, build: { version: string }) {
     }),
     rulesActive: new Gauge({
       name: `${prefix}rules_active`,
-      help: 'Loaded rules running on each enabled feed (their index patterns match the feed\'s Elastic index).',
+      help: "Loaded rules running on each enabled feed (their index patterns match the feed's Elastic index).",
       labelNames: ['vendor'] as const,
       registers,
     }),

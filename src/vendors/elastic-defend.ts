@@ -56,9 +56,7 @@ function ecsPathOf(avroPath: string): string {
 
 let lineageTable: Readonly<Record<string, readonly string[]>> | undefined;
 function lineage(): Readonly<Record<string, readonly string[]>> {
-  lineageTable ??= Object.freeze(
-    Object.fromEntries(leafPaths(schema(), '').map((path) => [ecsPathOf(path), Object.freeze([path])])),
-  );
+  lineageTable ??= Object.freeze(Object.fromEntries(leafPaths(schema(), '').map((path) => [ecsPathOf(path), Object.freeze([path])])));
   return lineageTable;
 }
 

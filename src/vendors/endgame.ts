@@ -57,10 +57,27 @@ const HOST_OS_TYPE: Readonly<Record<string, string>> = { linux: 'linux', mac: 'm
  * `@timestamp` carries it, and as a double past 2^53 the raw count would not be the one sent.
  */
 const NATIVE_COPY_FIELDS = [
-  'event_type_full', 'event_type', 'event_subtype_full', 'opcode', 'serial_event_id',
-  'pid', 'ppid', 'unique_pid', 'unique_ppid', 'process_name', 'process_path', 'command_line',
-  'parent_process_name', 'parent_process_path', 'user_name', 'user_domain', 'user_sid',
-  'md5', 'sha1', 'sha256', 'exit_code',
+  'event_type_full',
+  'event_type',
+  'event_subtype_full',
+  'opcode',
+  'serial_event_id',
+  'pid',
+  'ppid',
+  'unique_pid',
+  'unique_ppid',
+  'process_name',
+  'process_path',
+  'command_line',
+  'parent_process_name',
+  'parent_process_path',
+  'user_name',
+  'user_domain',
+  'user_sid',
+  'md5',
+  'sha1',
+  'sha256',
+  'exit_code',
 ] as const;
 
 function own(table: Readonly<Record<string, readonly string[] | string>>, key: unknown): boolean {
@@ -155,7 +172,8 @@ const FIELD_VALUES: Readonly<Record<string, FieldValue['value']>> = {
   'event.kind': () => 'event',
   'event.dataset': () => DATASET,
   'event.module': () => MODULE,
-  'event.category': (record) => (record['event_type_full'] === 'process_event' || record['event_type'] === 'process' ? ['process'] : undefined),
+  'event.category': (record) =>
+    record['event_type_full'] === 'process_event' || record['event_type'] === 'process' ? ['process'] : undefined,
   'event.type': (record) => {
     const subtype = text(record['event_subtype_full']);
     return own(EVENT_TYPE_BY_SUBTYPE, subtype) ? [...EVENT_TYPE_BY_SUBTYPE[subtype as string]!] : undefined;

@@ -65,7 +65,8 @@ function emptyValues(doc: unknown, path = ''): string[] {
 function stringsIn(value: unknown, out: Set<string>): Set<string> {
   if (typeof value === 'string') out.add(value);
   else if (Array.isArray(value)) for (const item of value) stringsIn(item, out);
-  else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) for (const item of Object.values(value)) stringsIn(item, out);
+  else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value))
+    for (const item of Object.values(value)) stringsIn(item, out);
   return out;
 }
 
@@ -139,15 +140,18 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
   });
 
   // Through the pipeline's own adapter, so the decoders it wires are the ones held to the contract.
-  it.each(FORMATS.map((format) => [format] as const))('agrees on the rule fields between projected and full decode of every fixture (%s)', (format) => {
-    const decoder = createFeedDecoders(VENDORS, { format, fieldsRead: RULE_FIELDS }).get(vendor.id)!;
-    for (const [file, fixture] of fixtures) {
-      const value = encodeRecord(vendor, fromNative(vendor, fixture.native), { format });
-      const whole = vendor.toEcs(decoder.decodeFull(value));
-      const partial = vendor.toEcs(decoder.decodeForMatch(value));
-      for (const field of RULE_FIELDS) expect(get(partial, field), `${file}: ${field}`).toEqual(get(whole, field));
-    }
-  });
+  it.each(FORMATS.map((format) => [format] as const))(
+    'agrees on the rule fields between projected and full decode of every fixture (%s)',
+    (format) => {
+      const decoder = createFeedDecoders(VENDORS, { format, fieldsRead: RULE_FIELDS }).get(vendor.id)!;
+      for (const [file, fixture] of fixtures) {
+        const value = encodeRecord(vendor, fromNative(vendor, fixture.native), { format });
+        const whole = vendor.toEcs(decoder.decodeFull(value));
+        const partial = vendor.toEcs(decoder.decodeForMatch(value));
+        for (const field of RULE_FIELDS) expect(get(partial, field), `${file}: ${field}`).toEqual(get(whole, field));
+      }
+    },
+  );
 
   it(`maps ${RANDOM_RECORDS} random schema-valid records without throwing, always setting event.dataset and event.module`, () => {
     const decoder = createDecoder({ format: 'raw' });

@@ -123,7 +123,10 @@ describe('Dockerfile', () => {
   });
 
   it('sends the daemon only what it copies (.dockerignore is an allowlist)', () => {
-    const ignore = readRepoFile('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignore = readRepoFile('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     expect(ignore[0]).toBe('*');
     const allowed = new Set(ignore.filter((l) => l.startsWith('!')).map((l) => l.slice(1)));
     const sources = stages
@@ -175,11 +178,14 @@ describe('what the image needs from src/', () => {
     const buildOutput = join(app, '.build');
     // The build stage has only src/ next to the tsconfigs, so compile src/ alone, as it does.
     const tsconfig = join(app, 'tsconfig.image.json');
-    writeFileSync(tsconfig, JSON.stringify({
-      extends: repoPath('tsconfig.build.json'),
-      compilerOptions: { outDir: buildOutput, typeRoots: [repoPath('node_modules', '@types')] },
-      include: [repoPath('src')],
-    }));
+    writeFileSync(
+      tsconfig,
+      JSON.stringify({
+        extends: repoPath('tsconfig.build.json'),
+        compilerOptions: { outDir: buildOutput, typeRoots: [repoPath('node_modules', '@types')] },
+        include: [repoPath('src')],
+      }),
+    );
     const built = runTool(repoPath('node_modules', '.bin', 'tsc'), ['-p', tsconfig]);
     expect(built.status, built.stdout).toBe(0);
     // Replays the runtime stage's COPY lines into the temp folder, which stands for its WORKDIR.
@@ -190,7 +196,8 @@ describe('what the image needs from src/', () => {
       if (first === '--from=deps' && rest[0] === '/app/node_modules') copyProductionModules(destination);
       else if (first === '--from=build' && rest[0]!.startsWith('/app/dist/')) {
         cpSync(join(buildOutput, rest[0]!.slice('/app/dist/'.length)), destination, { recursive: true });
-      } else if (first === '--from=build') continue; // tini, a binary from Debian
+      } else if (first === '--from=build')
+        continue; // tini, a binary from Debian
       else {
         const target = parts.at(-1)!.endsWith('/') ? join(destination, first!) : destination;
         cpSync(repoPath(first!), target, { recursive: true });

@@ -94,8 +94,16 @@ describe('Grafana dashboard model', () => {
     ['alerts written by outcome', 'edr_detector_alerts_written_total', /by \(outcome\)/],
     ['Elasticsearch bulk latency', 'edr_detector_elasticsearch_bulk_duration_seconds_bucket', /histogram_quantile\(0\.99,/],
     ['Elasticsearch bulk failures', 'edr_detector_elasticsearch_bulk_requests_total', /by \(outcome\)/],
-    ['alert latency from Kafka', 'edr_detector_alert_latency_from_kafka_seconds_bucket', /histogram_quantile\(0\.5,[\s\S]*histogram_quantile\(0\.99,/],
-    ['alert latency from event time', 'edr_detector_alert_latency_from_event_seconds_bucket', /histogram_quantile\(0\.5,[\s\S]*histogram_quantile\(0\.99,/],
+    [
+      'alert latency from Kafka',
+      'edr_detector_alert_latency_from_kafka_seconds_bucket',
+      /histogram_quantile\(0\.5,[\s\S]*histogram_quantile\(0\.99,/,
+    ],
+    [
+      'alert latency from event time',
+      'edr_detector_alert_latency_from_event_seconds_bucket',
+      /histogram_quantile\(0\.5,[\s\S]*histogram_quantile\(0\.99,/,
+    ],
     ['replicas', 'edr_detector_build_info', /count\(/],
     ['memory', 'process_resident_memory_bytes', /process_resident_memory_bytes/],
     ['partitions paused', 'edr_detector_partitions_paused', /edr_detector_partitions_paused/],
@@ -128,7 +136,9 @@ describe('Grafana provisioning', () => {
       providers: { type: string; options: { path: string } }[];
     };
     expect(provider.apiVersion).toBe(1);
-    expect(provider.providers).toEqual([expect.objectContaining({ type: 'file', options: expect.objectContaining({ path: expect.any(String) }) })]);
+    expect(provider.providers).toEqual([
+      expect.objectContaining({ type: 'file', options: expect.objectContaining({ path: expect.any(String) }) }),
+    ]);
   });
 
   it('packs the dashboard into a ConfigMap for the Grafana sidecar', { skip: !toolAvailable('kubectl') }, () => {

@@ -25,7 +25,6 @@ const CORE_API_GROUPS = /^(v1|apps\/v1|policy\/v1|networking\.k8s\.io\/v1|autosc
 // KAFKA_SASL_MECHANISM values and the names KEDA's Kafka scaler gives the same mechanisms
 const KEDA_SASL: Record<string, string> = { plain: 'plaintext', 'scram-sha-256': 'scram_sha256', 'scram-sha-512': 'scram_sha512' };
 
-
 function kubernetesValidate(paths: readonly string[], version: string): { status: number; output: string } {
   const result = runTool('kubernetes-validate', ['--strict', '-k', version, ...paths]);
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
@@ -74,10 +73,20 @@ describe('Kubernetes schemas (kubernetes-validate, strict: unknown fields are er
   const core = resources.filter((r) => CORE_API_GROUPS.test(r.doc.apiVersion));
 
   it.each(KUBERNETES_VERSIONS)('every built-in resource is valid for Kubernetes %s', (version) => {
-    expect(core.map((r) => r.doc.kind).sort()).toEqual(
-      ['ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Secret', 'Secret', 'Service', 'ServiceAccount'],
+    expect(core.map((r) => r.doc.kind).sort()).toEqual([
+      'ConfigMap',
+      'Deployment',
+      'NetworkPolicy',
+      'PodDisruptionBudget',
+      'Secret',
+      'Secret',
+      'Service',
+      'ServiceAccount',
+    ]);
+    const result = kubernetesValidate(
+      core.map((r) => join(K8S_DIR, r.file)),
+      version,
     );
-    const result = kubernetesValidate(core.map((r) => join(K8S_DIR, r.file)), version);
     expect(result.status, result.output).toBe(0);
     expect(result.output.match(/passed for resource/g) ?? []).toHaveLength(core.length);
   });
@@ -120,7 +129,7 @@ describe('custom resources', () => {
     }
   });
 
-  it('ScaledObject targets the Deployment with a Kafka trigger on the service\'s group and brokers', () => {
+  it("ScaledObject targets the Deployment with a Kafka trigger on the service's group and brokers", () => {
     const scaled = one('ScaledObject');
     expect(scaled.apiVersion).toBe('keda.sh/v1alpha1');
     expect(scaled.spec.scaleTargetRef).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name });
@@ -132,7 +141,7 @@ describe('custom resources', () => {
     // KEDA reads every trigger metadata value as a string
     for (const [key, value] of Object.entries(trigger.metadata)) expect(typeof value, key).toBe('string');
     expect(trigger.metadata.allowIdleConsumers).toBe('false');
-    expect(trigger.metadata.topic, 'no topic: lag over all the group\'s topics').toBeUndefined();
+    expect(trigger.metadata.topic, "no topic: lag over all the group's topics").toBeUndefined();
     expect(trigger.metadata.sasl).toBe(KEDA_SASL[config.KAFKA_SASL_MECHANISM ?? '']);
     expect(trigger.metadata.tls).toBe(config.KAFKA_SSL === 'true' ? 'enable' : 'disable');
     expect(trigger.authenticationRef.name).toBe(one('TriggerAuthentication').metadata.name);
@@ -161,10 +170,7 @@ describe('custom resources', () => {
 // The CRD models (devDependencies) are imported by a computed name so type-checking does not depend on their typings.
 type CrdModel = new (data: unknown) => { validate(): void };
 async function loadCrdModels(): Promise<Record<string, CrdModel> | undefined> {
-  const modules = [
-    '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1',
-    '@kubernetes-models/keda/keda.sh/v1alpha1',
-  ];
+  const modules = ['@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1', '@kubernetes-models/keda/keda.sh/v1alpha1'];
   try {
     const loaded = await Promise.all(modules.map((name) => import(name) as Promise<Record<string, CrdModel>>));
     return Object.assign({}, ...loaded) as Record<string, CrdModel>;

@@ -8,7 +8,9 @@ export type Manifest = Record<string, any>;
 
 export const K8S_DIR = repoPath('deploy', 'k8s');
 
-const yamlFiles = readdirSync(K8S_DIR).filter((name) => name.endsWith('.yaml')).sort();
+const yamlFiles = readdirSync(K8S_DIR)
+  .filter((name) => name.endsWith('.yaml'))
+  .sort();
 const parsed = parseYamlFiles(yamlFiles.map((name) => join(K8S_DIR, name)));
 export const documentsByFile = new Map(yamlFiles.map((name, i) => [name, (parsed[i] ?? []) as Manifest[]]));
 export const manifestFiles = yamlFiles.filter((name) => name !== 'kustomization.yaml');

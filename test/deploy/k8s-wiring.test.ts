@@ -25,7 +25,6 @@ import { tempDir } from './repo-tools.js';
 // SIGTERM -> finish the batch, commit, disconnect: the service's documented bound (SHUTDOWN_TIMEOUT_MS).
 const SHUTDOWN_BOUND_MS = 20_000;
 
-
 describe('the pod', () => {
   it('runs unprivileged: non-root, read-only root, no privilege escalation, no capabilities, RuntimeDefault seccomp', () => {
     expect(podSpec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
@@ -41,7 +40,7 @@ describe('the pod', () => {
     expect(one('ServiceAccount').metadata.name).toBe(podSpec.serviceAccountName);
   });
 
-  it('gives SIGTERM more time than the service\'s shutdown bound', () => {
+  it("gives SIGTERM more time than the service's shutdown bound", () => {
     const bound = Number(config.SHUTDOWN_TIMEOUT_MS ?? SHUTDOWN_BOUND_MS);
     expect(bound).toBeLessThanOrEqual(SHUTDOWN_BOUND_MS);
     expect(podSpec.terminationGracePeriodSeconds * 1000).toBeGreaterThanOrEqual(bound + 5_000);
@@ -67,9 +66,7 @@ describe('the pod', () => {
     expect(mebibytes(container.resources.limits.memory)).toBeGreaterThanOrEqual(384);
     expect(mebibytes(container.resources.limits.memory)).toBeLessThanOrEqual(768);
     expect(container.resources.requests.cpu).toEqual(expect.any(String));
-    const heap = /--max-old-space-size=(\d+)/.exec(
-      container.env.find((e: Manifest) => e.name === 'NODE_OPTIONS')?.value ?? '',
-    );
+    const heap = /--max-old-space-size=(\d+)/.exec(container.env.find((e: Manifest) => e.name === 'NODE_OPTIONS')?.value ?? '');
     if (heap) expect(Number(heap[1])).toBeLessThan(mebibytes(container.resources.limits.memory));
   });
 
@@ -117,7 +114,7 @@ describe('wiring between resources', () => {
     expect(selects(one('NetworkPolicy').spec.podSelector.matchLabels, podLabels)).toBe(true);
   });
 
-  it('Service exposes the container\'s metrics port', () => {
+  it("Service exposes the container's metrics port", () => {
     const service = one('Service');
     expect(service.spec.ports).toEqual([
       expect.objectContaining({ name: 'metrics', port: Number(config.METRICS_PORT), targetPort: 'metrics' }),
@@ -177,7 +174,7 @@ describe('wiring between resources', () => {
     for (const vendor of VENDORS) expect(config[vendor.topicVariable], vendor.topicVariable).toEqual(expect.any(String));
   });
 
-  it('the pod\'s environment passes the service\'s own configuration check', () => {
+  it("the pod's environment passes the service's own configuration check", () => {
     // Lay the Secret examples out where the volumes would mount them, then load the config like main.ts does.
     const root = tempDir();
     const env: Record<string, string> = {};
@@ -202,9 +199,7 @@ describe('wiring between resources', () => {
       if (key.endsWith('_FILE')) env[key] = join(root, value);
     }
     const loaded = loadConfig(env, VENDORS);
-    expect(loaded.feeds.map((feed) => feed.topic).sort()).toEqual(
-      VENDORS.map((vendor) => config[vendor.topicVariable]).sort(),
-    );
+    expect(loaded.feeds.map((feed) => feed.topic).sort()).toEqual(VENDORS.map((vendor) => config[vendor.topicVariable]).sort());
     expect(loaded.KAFKA_SSL).toBe(true);
     expect(loaded.KAFKA_SASL_PASSWORD).toBe('REPLACE_ME');
     expect(loaded.ELASTICSEARCH_API_KEY).toBe('REPLACE_ME');

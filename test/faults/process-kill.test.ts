@@ -40,13 +40,22 @@ describe('a detector killed with SIGKILL mid-stream', () => {
     const producing = new AbortController();
     const produced = stream.run({ ratePerSecond: RATE, signal: producing.signal, maxMs: 40_000 });
     try {
-      await eventually('part of the backlog done', async () => (await metricValue(first.metricsUrl, 'edr_detector_records_consumed_total')) >= BACKLOG / 3, 30_000, 50);
+      await eventually(
+        'part of the backlog done',
+        async () => (await metricValue(first.metricsUrl, 'edr_detector_records_consumed_total')) >= BACKLOG / 3,
+        30_000,
+        50,
+      );
       expect(await first.stop('SIGKILL')).toBe('SIGKILL');
       // Records keep arriving while no detector runs.
       const sentAtKill = stream.sent;
       await eventually('records produced while down', async () => stream.sent >= sentAtKill + RATE * 2, 10_000);
       const second = await start(feeds);
-      await eventually('the restarted detector consuming', async () => (await metricValue(second.metricsUrl, 'edr_detector_records_consumed_total')) > 0, 30_000);
+      await eventually(
+        'the restarted detector consuming',
+        async () => (await metricValue(second.metricsUrl, 'edr_detector_records_consumed_total')) > 0,
+        30_000,
+      );
       producing.abort();
       await produced;
       await eventually('the group caught up', async () => (await groupLag(feeds.admin, feeds.groupId, topics)) === 0, 60_000);
@@ -75,18 +84,27 @@ describe('a detector killed with SIGKILL mid-stream', () => {
     const [victim, survivor] = await Promise.all([start(feeds), start(feeds)]);
     if (!victim || !survivor) throw new Error('two detectors expected');
     const assigned = (d: RunningDetector) => metricValue(d.metricsUrl, 'edr_detector_partitions_assigned');
-    await eventually('partitions shared by both', async () => {
-      const [a, b] = [await assigned(victim), await assigned(survivor)];
-      return a > 0 && b > 0 && a + b === partitions;
-    }, 60_000);
+    await eventually(
+      'partitions shared by both',
+      async () => {
+        const [a, b] = [await assigned(victim), await assigned(survivor)];
+        return a > 0 && b > 0 && a + b === partitions;
+      },
+      60_000,
+    );
 
     const producing = new AbortController();
     const produced = stream.run({ ratePerSecond: RATE, signal: producing.signal, maxMs: 40_000 });
     try {
-      await eventually('both instances working through the backlog', async () => {
-        const consumed = (d: RunningDetector) => metricValue(d.metricsUrl, 'edr_detector_records_consumed_total');
-        return (await consumed(victim)) >= BACKLOG / 6 && (await consumed(survivor)) >= BACKLOG / 6;
-      }, 30_000, 50);
+      await eventually(
+        'both instances working through the backlog',
+        async () => {
+          const consumed = (d: RunningDetector) => metricValue(d.metricsUrl, 'edr_detector_records_consumed_total');
+          return (await consumed(victim)) >= BACKLOG / 6 && (await consumed(survivor)) >= BACKLOG / 6;
+        },
+        30_000,
+        50,
+      );
       expect(await victim.stop('SIGKILL')).toBe('SIGKILL');
       const killedAt = Date.now();
       await eventually('the survivor owns every partition', async () => (await assigned(survivor)) === partitions, 45_000);
@@ -100,7 +118,13 @@ describe('a detector killed with SIGKILL mid-stream', () => {
       const records = await readBack(feeds.kafka, topics);
       const census = await alertCensus(feeds.elasticsearch, feeds.alertsIndex, records);
       const redelivered = await metricValue(survivor.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'duplicate' });
-      console.info(censusLine('group of two, one SIGKILLed', census, { records: records.length, redelivered409: redelivered, failoverSeconds: failoverSeconds.toFixed(1) }));
+      console.info(
+        censusLine('group of two, one SIGKILLed', census, {
+          records: records.length,
+          redelivered409: redelivered,
+          failoverSeconds: failoverSeconds.toFixed(1),
+        }),
+      );
       expectEveryAlertOnce(census);
     } finally {
       producing.abort();

@@ -51,63 +51,93 @@ describe('rebalance while Elasticsearch is down', () => {
   it.each([
     ['SIGTERM', 'stopped'],
     ['SIGKILL', 'killed'],
-  ] as const)('an instance %s during the outage: the survivor rejoins, no partition stays paused, every alert once, drained within a minute', async (signal, how) => {
-    await elasticsearch.start();
-    const feeds = await createTestFeeds(`rebalance-outage-${how}`, 3, undefined, { elasticsearch: { node: elasticsearch.url } });
-    const run: (typeof opened)[number] = { feeds, producing: new AbortController() };
-    opened.push(run);
-    const { producing } = run;
-    const topics = [...feeds.topicOf.values()];
-    const partitions = topics.length * 3;
-    const env = { ...feeds.env, ...DETECTOR_ENV };
-    const [survivor, leaving] = await Promise.all([startDetector(env), startDetector(env)]);
-    detectors.push(survivor!, leaving!);
-    if (!survivor || !leaving) throw new Error('two detectors expected');
-    const assigned = (d: RunningDetector) => gauge(d, 'partitions_assigned');
-    await eventually('partitions shared by both', async () => (await assigned(survivor)) > 0 && (await assigned(survivor)) + (await assigned(leaving)) === partitions, 60_000);
+  ] as const)(
+    'an instance %s during the outage: the survivor rejoins, no partition stays paused, every alert once, drained within a minute',
+    async (signal, how) => {
+      await elasticsearch.start();
+      const feeds = await createTestFeeds(`rebalance-outage-${how}`, 3, undefined, { elasticsearch: { node: elasticsearch.url } });
+      const run: (typeof opened)[number] = { feeds, producing: new AbortController() };
+      opened.push(run);
+      const { producing } = run;
+      const topics = [...feeds.topicOf.values()];
+      const partitions = topics.length * 3;
+      const env = { ...feeds.env, ...DETECTOR_ENV };
+      const [survivor, leaving] = await Promise.all([startDetector(env), startDetector(env)]);
+      detectors.push(survivor!, leaving!);
+      if (!survivor || !leaving) throw new Error('two detectors expected');
+      const assigned = (d: RunningDetector) => gauge(d, 'partitions_assigned');
+      await eventually(
+        'partitions shared by both',
+        async () => (await assigned(survivor)) > 0 && (await assigned(survivor)) + (await assigned(leaving)) === partitions,
+        60_000,
+      );
 
-    const stream = new TelemetryStream(feeds.kafka, feeds.topicOf, { seed: signal === 'SIGTERM' ? 41 : 42 });
-    run.stream = stream;
-    await stream.connect();
-    const produced = stream.run({ ratePerSecond: 200, signal: producing.signal, maxMs: 240_000 });
-    run.produced = produced;
-    const created = async () => (await metricValue(survivor.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'created' })) + (await metricValue(leaving.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'created' }));
-    await eventually('alerts flowing', async () => (await created()) >= 20, 30_000);
+      const stream = new TelemetryStream(feeds.kafka, feeds.topicOf, { seed: signal === 'SIGTERM' ? 41 : 42 });
+      run.stream = stream;
+      await stream.connect();
+      const produced = stream.run({ ratePerSecond: 200, signal: producing.signal, maxMs: 240_000 });
+      run.produced = produced;
+      const created = async () =>
+        (await metricValue(survivor.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'created' })) +
+        (await metricValue(leaving.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'created' }));
+      await eventually('alerts flowing', async () => (await created()) >= 20, 30_000);
 
-    await elasticsearch.stop();
-    await eventually('both paused for Elasticsearch', async () => (await gauge(survivor, 'partitions_paused')) > 0 && (await gauge(leaving, 'partitions_paused')) > 0, 30_000);
-    expect((await fetch(`${survivor.metricsUrl}/readyz`)).status, 'not ready while paused for Elasticsearch').toBe(503);
+      await elasticsearch.stop();
+      await eventually(
+        'both paused for Elasticsearch',
+        async () => (await gauge(survivor, 'partitions_paused')) > 0 && (await gauge(leaving, 'partitions_paused')) > 0,
+        30_000,
+      );
+      expect((await fetch(`${survivor.metricsUrl}/readyz`)).status, 'not ready while paused for Elasticsearch').toBe(503);
 
-    // A pod restart during the outage: the old instance leaves the group, the new one waits for Elasticsearch.
-    const joinsBefore = joins(survivor);
-    await leaving.stop(signal);
-    const replacement = await startDetector(env, { waitReady: false });
-    detectors.push(replacement);
-    await eventually('the survivor rejoined and owns every partition', async () => joins(survivor) > joinsBefore && (await assigned(survivor)) === partitions, 60_000);
-    // Its waiting batches gave up instead of retrying into the new generation: it fetches again and pauses again.
-    await eventually('the survivor fetching (and pausing) again after the rebalance', async () => (await gauge(survivor, 'partitions_paused')) === partitions, 45_000);
-    expect(survivor.logs.some((line) => String(line.message).startsWith('batch abandoned'))).toBe(true);
+      // A pod restart during the outage: the old instance leaves the group, the new one waits for Elasticsearch.
+      const joinsBefore = joins(survivor);
+      await leaving.stop(signal);
+      const replacement = await startDetector(env, { waitReady: false });
+      detectors.push(replacement);
+      await eventually(
+        'the survivor rejoined and owns every partition',
+        async () => joins(survivor) > joinsBefore && (await assigned(survivor)) === partitions,
+        60_000,
+      );
+      // Its waiting batches gave up instead of retrying into the new generation: it fetches again and pauses again.
+      await eventually(
+        'the survivor fetching (and pausing) again after the rebalance',
+        async () => (await gauge(survivor, 'partitions_paused')) === partitions,
+        45_000,
+      );
+      expect(survivor.logs.some((line) => String(line.message).startsWith('batch abandoned'))).toBe(true);
 
-    await elasticsearch.start();
-    const backAt = Date.now();
-    producing.abort();
-    await produced;
-    await eventually('the replacement joined', async () => (await assigned(replacement)) > 0, 60_000);
-    await eventually('the group drained', async () => (await groupLag(feeds.admin, feeds.groupId, topics)) === 0, DRAIN_BOUND_MS);
-    const drainMs = Date.now() - backAt;
-    for (const detector of [survivor, replacement]) {
-      await eventually('no partition paused', async () => (await gauge(detector, 'partitions_paused')) === 0, 15_000);
-      expect(await gauge(detector, 'stalled_partitions')).toBe(0);
-      expect((await fetch(`${detector.metricsUrl}/healthz`)).status).toBe(200);
-      await eventually('ready again', async () => (await fetch(`${detector.metricsUrl}/readyz`)).status === 200, 15_000);
-      expect(detector.process.exitCode).toBeNull();
-    }
+      await elasticsearch.start();
+      const backAt = Date.now();
+      producing.abort();
+      await produced;
+      await eventually('the replacement joined', async () => (await assigned(replacement)) > 0, 60_000);
+      await eventually('the group drained', async () => (await groupLag(feeds.admin, feeds.groupId, topics)) === 0, DRAIN_BOUND_MS);
+      const drainMs = Date.now() - backAt;
+      for (const detector of [survivor, replacement]) {
+        await eventually('no partition paused', async () => (await gauge(detector, 'partitions_paused')) === 0, 15_000);
+        expect(await gauge(detector, 'stalled_partitions')).toBe(0);
+        expect((await fetch(`${detector.metricsUrl}/healthz`)).status).toBe(200);
+        await eventually('ready again', async () => (await fetch(`${detector.metricsUrl}/readyz`)).status === 200, 15_000);
+        expect(detector.process.exitCode).toBeNull();
+      }
 
-    const records = await readBack(feeds.kafka, topics);
-    const census = await alertCensus(feeds.elasticsearch, feeds.alertsIndex, records);
-    const redelivered = (await metricValue(survivor.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'duplicate' })) + (await metricValue(replacement.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'duplicate' }));
-    console.info(censusLine(`rebalance during an Elasticsearch outage, an instance ${how}`, census, { records: records.length, redelivered409: redelivered, drainSeconds: (drainMs / 1000).toFixed(1) }));
-    expectEveryAlertOnce(census);
-    expect(drainMs).toBeLessThan(DRAIN_BOUND_MS);
-  }, 300_000);
+      const records = await readBack(feeds.kafka, topics);
+      const census = await alertCensus(feeds.elasticsearch, feeds.alertsIndex, records);
+      const redelivered =
+        (await metricValue(survivor.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'duplicate' })) +
+        (await metricValue(replacement.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'duplicate' }));
+      console.info(
+        censusLine(`rebalance during an Elasticsearch outage, an instance ${how}`, census, {
+          records: records.length,
+          redelivered409: redelivered,
+          drainSeconds: (drainMs / 1000).toFixed(1),
+        }),
+      );
+      expectEveryAlertOnce(census);
+      expect(drainMs).toBeLessThan(DRAIN_BOUND_MS);
+    },
+    300_000,
+  );
 });

@@ -68,20 +68,32 @@ describe.skipIf(!TEST_STACK.schemaRegistryEnabled)('schema registry down mid-str
     for (const [vendor, writer] of evolved) writers.set(vendor, writer);
 
     let checks: Record<string, unknown> = {};
-    await eventually('readiness reports the registry', async () => {
-      const response = await fetch(`${detector.metricsUrl}/readyz`);
-      checks = ((await response.json()) as ReadyBody).checks;
-      return response.status === 503 && checks.schemaRegistryReachable === false;
-    }, 20_000);
+    await eventually(
+      'readiness reports the registry',
+      async () => {
+        const response = await fetch(`${detector.metricsUrl}/readyz`);
+        checks = ((await response.json()) as ReadyBody).checks;
+        return response.status === 503 && checks.schemaRegistryReachable === false;
+      },
+      20_000,
+    );
     expect(String(checks.schemaRegistryProblem)).toContain(registry.url);
     const topics = [...feeds.topicOf.values()];
     const lagAtFailure = await groupLag(feeds.admin, feeds.groupId, topics);
-    await eventually('lag growing', async () => (await groupLag(feeds.admin, feeds.groupId, topics)) >= lagAtFailure + 1_000, 25_000, 1_000);
+    await eventually(
+      'lag growing',
+      async () => (await groupLag(feeds.admin, feeds.groupId, topics)) >= lagAtFailure + 1_000,
+      25_000,
+      1_000,
+    );
     // The fault lasts a fixed time; what is checked meanwhile is that nothing gives up on the records.
     await sleep(Math.max(0, OUTAGE_MS - (Date.now() - stoppedAt)));
     expect(await m('edr_detector_dead_letters_total')).toBe(0);
     expect((await fetch(`${detector.metricsUrl}/healthz`)).status).toBe(200);
-    const retries = detector.logs.filter((line) => line.message === 'batch not completed; it will be read again' && JSON.stringify(line).includes('DECODE_REGISTRY_UNAVAILABLE'));
+    const retries = detector.logs.filter(
+      (line) =>
+        line.message === 'batch not completed; it will be read again' && JSON.stringify(line).includes('DECODE_REGISTRY_UNAVAILABLE'),
+    );
     expect(retries.length).toBeGreaterThan(5);
     const lagDuringOutage = await groupLag(feeds.admin, feeds.groupId, topics);
 
@@ -101,7 +113,13 @@ describe.skipIf(!TEST_STACK.schemaRegistryEnabled)('schema registry down mid-str
     const census = await alertCensus(feeds.elasticsearch, feeds.alertsIndex, records);
     const redelivered = await m('edr_detector_alerts_written_total', { outcome: 'duplicate' });
     console.info(
-      censusLine(`schema registry stopped ${OUTAGE_MS / 1000} s`, census, { records: records.length, sent, lagDuringOutage, batchRetries: retries.length, redelivered409: redelivered }),
+      censusLine(`schema registry stopped ${OUTAGE_MS / 1000} s`, census, {
+        records: records.length,
+        sent,
+        lagDuringOutage,
+        batchRetries: retries.length,
+        redelivered409: redelivered,
+      }),
     );
     expectEveryAlertOnce(census);
   }, 300_000);

@@ -34,10 +34,18 @@ describe('a rollover of the alerts data stream between a SIGKILL and the restart
     const env = { ...feeds.env, ...SUPPRESSION, KAFKA_MAX_BYTES_PER_PARTITION: '4096', KAFKA_SESSION_TIMEOUT_MS: '6000' };
     const first = await startDetector(env);
     running.push(first);
-    await eventually('every group created and counted into', async () => {
-      const alerts = await alertDocuments(feeds);
-      return alerts.length === HOSTS.length && (await metricValue(first.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'suppressed' })) >= 30;
-    }, 30_000, 50);
+    await eventually(
+      'every group created and counted into',
+      async () => {
+        const alerts = await alertDocuments(feeds);
+        return (
+          alerts.length === HOSTS.length &&
+          (await metricValue(first.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'suppressed' })) >= 30
+        );
+      },
+      30_000,
+      50,
+    );
     expect(await first.stop('SIGKILL')).toBe('SIGKILL');
 
     const { old_index: earlier, new_index: writeIndex } = await feeds.elasticsearch.indices.rollover({ alias: feeds.alertsIndex });
@@ -46,23 +54,35 @@ describe('a rollover of the alerts data stream between a SIGKILL and the restart
     // before the kill now meet their group alert in the earlier backing index. The reset waits for
     // the killed member's session to expire.
     const topic = feeds.topicOf.get(DEFEND_VENDOR_ID)!;
-    await eventually('the group reset to the earliest offsets', async () => {
-      try {
-        await feeds.admin.resetOffsets({ groupId: feeds.groupId, topic, earliest: true });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 30_000, 500);
+    await eventually(
+      'the group reset to the earliest offsets',
+      async () => {
+        try {
+          await feeds.admin.resetOffsets({ groupId: feeds.groupId, topic, earliest: true });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      30_000,
+      500,
+    );
 
     const second = await startDetector(env);
     running.push(second);
-    await eventually('the whole topic re-read', async () => (await metricValue(second.metricsUrl, 'edr_detector_records_consumed_total')) >= messages.length, 60_000);
+    await eventually(
+      'the whole topic re-read',
+      async () => (await metricValue(second.metricsUrl, 'edr_detector_records_consumed_total')) >= messages.length,
+      60_000,
+    );
     await eventually('the group caught up', async () => (await groupLag(feeds.admin, feeds.groupId, topics)) === 0, 60_000);
     await feeds.elasticsearch.indices.refresh({ index: feeds.alertsIndex });
-    const hits = (await feeds.elasticsearch.search<Record<string, any>>({ index: feeds.alertsIndex, size: 100, seq_no_primary_term: true })).hits.hits;
+    const hits = (await feeds.elasticsearch.search<Record<string, any>>({ index: feeds.alertsIndex, size: 100, seq_no_primary_term: true }))
+      .hits.hits;
     const replayed = await metricValue(second.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'duplicate' });
-    console.info(`suppressed, SIGKILL, rollover, restart: ${hits.length} alerts for ${messages.length} matches on ${HOSTS.length} hosts; ${replayed} re-read matches recognised as counted`);
+    console.info(
+      `suppressed, SIGKILL, rollover, restart: ${hits.length} alerts for ${messages.length} matches on ${HOSTS.length} hosts; ${replayed} re-read matches recognised as counted`,
+    );
     expect(hits.map((hit) => hit._source?.['host']['name']).sort()).toEqual(HOSTS);
     for (const hit of hits) {
       expect(hit._index, 'the alert stays in the backing index it was created in').toBe(earlier);

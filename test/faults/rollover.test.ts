@@ -27,8 +27,18 @@ describe('a rollover of the alerts data stream between a SIGKILL and the restart
     await stream.disconnect();
     const first = await startDetector(feeds.env);
     running.push(first);
-    await eventually('part of the backlog done', async () => (await metricValue(first.metricsUrl, 'edr_detector_records_consumed_total')) >= BACKLOG / 3, 30_000, 50);
-    await eventually('alerts written', async () => (await metricValue(first.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'created' })) > 0, 30_000, 50);
+    await eventually(
+      'part of the backlog done',
+      async () => (await metricValue(first.metricsUrl, 'edr_detector_records_consumed_total')) >= BACKLOG / 3,
+      30_000,
+      50,
+    );
+    await eventually(
+      'alerts written',
+      async () => (await metricValue(first.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'created' })) > 0,
+      30_000,
+      50,
+    );
     expect(await first.stop('SIGKILL')).toBe('SIGKILL');
 
     // What the lifecycle (or ILM) does on a full distribution, by hand: a new, empty write index.

@@ -136,7 +136,11 @@ describe('secure connections', () => {
     );
     await Promise.all([elasticsearch.start(), kafka.start()]);
     feeds = await createTestFeeds('secure', 3, VENDORS, {
-      kafka: { brokers: [kafka.broker], ssl: { ca: [tls.caPem] }, sasl: { mechanism: 'scram-sha-512', username: DETECTOR_USER, password: SECRETS.scramPassword } },
+      kafka: {
+        brokers: [kafka.broker],
+        ssl: { ca: [tls.caPem] },
+        sasl: { mechanism: 'scram-sha-512', username: DETECTOR_USER, password: SECRETS.scramPassword },
+      },
       elasticsearch: { node: elasticsearch.url, auth: { username: ADMIN_USER, password: SECRETS.adminPassword }, tls: { ca: tls.caPem } },
     });
   }, 240_000);
@@ -149,10 +153,16 @@ describe('secure connections', () => {
   }, 120_000);
 
   it('refuses plaintext: Elasticsearch answers only https with credentials, Kafka only SASL_SSL', async () => {
-    const plain = await fetch(`http://127.0.0.1:${ES_PORT}/`).then((r) => r.status, (error: Error) => error.name);
+    const plain = await fetch(`http://127.0.0.1:${ES_PORT}/`).then(
+      (r) => r.status,
+      (error: Error) => error.name,
+    );
     expect(plain).not.toBe(200);
     const anonymous = new Client({ node: elasticsearch.url, tls: { ca: tls.caPem } });
-    const status = await anonymous.info().then(() => 200, (error: { meta?: { statusCode?: number } }) => error.meta?.statusCode);
+    const status = await anonymous.info().then(
+      () => 200,
+      (error: { meta?: { statusCode?: number } }) => error.meta?.statusCode,
+    );
     await anonymous.close();
     expect(status).toBe(401);
   });
@@ -164,7 +174,12 @@ describe('secure connections', () => {
     await stream.send(400);
     const producer = feeds.kafka.producer();
     await producer.connect();
-    await producer.send({ topic: feeds.topicOf.get('endgame') as string, messages: [{ key: 'poison', value: Buffer.alloc(0), headers: { [STREAM_HEADERS.expectAlert]: '0', [STREAM_HEADERS.vendor]: 'endgame' } }] });
+    await producer.send({
+      topic: feeds.topicOf.get('endgame') as string,
+      messages: [
+        { key: 'poison', value: Buffer.alloc(0), headers: { [STREAM_HEADERS.expectAlert]: '0', [STREAM_HEADERS.vendor]: 'endgame' } },
+      ],
+    });
     await producer.disconnect();
     await stream.disconnect();
     const topics = [...feeds.topicOf.values()];
@@ -193,7 +208,11 @@ describe('secure connections', () => {
 
   it('stops at start-up with exit 2 and a clear message on a bad API key', async () => {
     const detector = await run(
-      secureEnv({ ELASTICSEARCH_USERNAME: '', ELASTICSEARCH_PASSWORD_FILE: '', ELASTICSEARCH_API_KEY_FILE: file('es-api-key', SECRETS.badApiKey) }),
+      secureEnv({
+        ELASTICSEARCH_USERNAME: '',
+        ELASTICSEARCH_PASSWORD_FILE: '',
+        ELASTICSEARCH_API_KEY_FILE: file('es-api-key', SECRETS.badApiKey),
+      }),
       false,
     );
     expect(await detector.exited).toBe(2);

@@ -72,10 +72,19 @@ describe('npm run backfill', () => {
 
   it('writes no new alert over the window the live service already processed', async () => {
     expect(liveAlerts).toBeGreaterThan(0);
-    const run = await backfill(feeds.env, ['--from', new Date(startA - 1_000).toISOString(), '--to', new Date(startB).toISOString(), '--progress-every', '1']);
+    const run = await backfill(feeds.env, [
+      '--from',
+      new Date(startA - 1_000).toISOString(),
+      '--to',
+      new Date(startB).toISOString(),
+      '--progress-every',
+      '1',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(alertCounts(run.stdout)).toEqual({ created: 0, duplicate: liveAlerts, refused: 0 });
-    expect(run.stdout).toMatch(/^backfill done in [\d.]+ s: 400 records \(window: 400 offsets\), records from \S+Z to \S+Z, [\d,]+ records\/s$/m);
+    expect(run.stdout).toMatch(
+      /^backfill done in [\d.]+ s: 400 records \(window: 400 offsets\), records from \S+Z to \S+Z, [\d,]+ records\/s$/m,
+    );
     expect((await alertDocuments(feeds)).length).toBe(liveAlerts);
   }, 60_000);
 

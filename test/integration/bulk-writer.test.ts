@@ -34,11 +34,16 @@ describe('installAlertTemplate', () => {
     const first = await installAlertTemplate(client, settings);
     const second = await installAlertTemplate(client, settings);
     expect(second).toEqual(first);
-    const { index_templates: [template] } = await client.indices.getIndexTemplate({ name: dataStream });
+    const {
+      index_templates: [template],
+    } = await client.indices.getIndexTemplate({ name: dataStream });
     expect(template?.index_template.data_stream).toBeDefined();
     expect(template?.index_template.index_patterns).toEqual([dataStream]);
     expect(template?.index_template.template?.lifecycle).toMatchObject({ enabled: true, data_retention: '30d' });
-    const mappings = template?.index_template.template?.mappings?.properties as Record<string, { properties?: Record<string, { type?: string }> }>;
+    const mappings = template?.index_template.template?.mappings?.properties as Record<
+      string,
+      { properties?: Record<string, { type?: string }> }
+    >;
     expect(mappings['process']?.properties?.['pid']?.type).toBe('long');
     expect(mappings['event']?.properties?.['ingested']?.type).toBe('date');
     expect(mappings['event']?.properties?.['severity']?.type).toBe('long');
@@ -58,7 +63,9 @@ describe('installAlertTemplate', () => {
     await client.indices.create({ index: plainIndex });
     const retries: number[] = [];
     await expect(
-      installAlertTemplateWhenReachable(client, { dataStream: plainIndex, retention: undefined }, 10_000, (_error, attempt) => retries.push(attempt)),
+      installAlertTemplateWhenReachable(client, { dataStream: plainIndex, retention: undefined }, 10_000, (_error, attempt) =>
+        retries.push(attempt),
+      ),
     ).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/ALERTS_DATA_STREAM.*not a data stream/) });
     expect(retries).toEqual([]);
   });
@@ -69,7 +76,9 @@ describe('installAlertTemplateWhenReachable', () => {
     const unreachable = new Client({ node: 'http://127.0.0.1:9', requestTimeout: 300, maxRetries: 0 });
     const retries: number[] = [];
     const started = Date.now();
-    await expect(installAlertTemplateWhenReachable(unreachable, settings, 2_000, (_error, attempt) => retries.push(attempt))).rejects.toMatchObject({
+    await expect(
+      installAlertTemplateWhenReachable(unreachable, settings, 2_000, (_error, attempt) => retries.push(attempt)),
+    ).rejects.toMatchObject({
       code: 'SINK_TEMPLATE_FAILED',
     });
     expect(retries.length).toBeGreaterThanOrEqual(2);
@@ -80,7 +89,9 @@ describe('installAlertTemplateWhenReachable', () => {
   it('does not retry an answer that will not change, such as a refused name', async () => {
     const retries: number[] = [];
     await expect(
-      installAlertTemplateWhenReachable(client, { dataStream: 'Not-A-Valid-Index', retention: undefined }, 10_000, (_error, attempt) => retries.push(attempt)),
+      installAlertTemplateWhenReachable(client, { dataStream: 'Not-A-Valid-Index', retention: undefined }, 10_000, (_error, attempt) =>
+        retries.push(attempt),
+      ),
     ).rejects.toMatchObject({ code: 'SINK_TEMPLATE_FAILED' });
     expect(retries).toEqual([]);
   });
@@ -157,7 +168,12 @@ describe('BulkAlertWriter', () => {
     const down = new BulkAlertWriter(unreachable, { dataStream, maxBackoffMs: 50, initialBackoffMs: 5 });
     const writing = down.write([alert('never')], {
       signal: stopper.signal,
-      hooks: { onBackedUp: (_reason, attempt) => { backedUp.push(attempt); if (attempt >= 3) stopper.abort(); } },
+      hooks: {
+        onBackedUp: (_reason, attempt) => {
+          backedUp.push(attempt);
+          if (attempt >= 3) stopper.abort();
+        },
+      },
     });
     await expect(writing).rejects.toMatchObject({ code: 'SINK_UNAVAILABLE', retriable: true });
     expect(backedUp).toEqual([1, 2, 3]);

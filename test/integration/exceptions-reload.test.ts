@@ -46,7 +46,12 @@ describe('exceptions and reload, end to end', () => {
     await producer.send({ topic: feeds.topicOf.get(DEFEND_VENDOR_ID)!, messages: variants.map((variant) => defendRecord(variant)) });
     await producer.disconnect();
     produced.push(...variants.map((variant) => variant.id));
-    await eventually('group lag 0', async () => (await groupLag(feeds.admin, feeds.groupId, [...feeds.topicOf.values()])) === 0 && (await metricValue(detector.metricsUrl, 'edr_detector_records_consumed_total')) >= produced.length);
+    await eventually(
+      'group lag 0',
+      async () =>
+        (await groupLag(feeds.admin, feeds.groupId, [...feeds.topicOf.values()])) === 0 &&
+        (await metricValue(detector.metricsUrl, 'edr_detector_records_consumed_total')) >= produced.length,
+    );
   }
 
   async function alertedEventIds(): Promise<string[]> {
@@ -62,7 +67,10 @@ describe('exceptions and reload, end to end', () => {
     feeds = await createTestFeeds('soc-exceptions');
     rulesDir = editableRulesDir();
     exceptionsDir = mkdtempSync(join(tmpdir(), 'edr-exceptions-'));
-    writeExceptions('backups.ndjson', exportOf(item('backup-user', 'backup'), item('old-dba', 'olddba', { expire_time: '2026-01-01T00:00:00.000Z' })));
+    writeExceptions(
+      'backups.ndjson',
+      exportOf(item('backup-user', 'backup'), item('old-dba', 'olddba', { expire_time: '2026-01-01T00:00:00.000Z' })),
+    );
     detector = await startDetector({ ...feeds.env, RULES_DIR: rulesDir, EXCEPTIONS_DIR: exceptionsDir, RELOAD_DEBOUNCE_MS: '200' });
   });
 
@@ -82,7 +90,9 @@ describe('exceptions and reload, end to end', () => {
     const before = await fingerprint();
     writeExceptions('backups.ndjson', exportOf(item('backup-user', 'backup'), item('alice-migration', 'alice')));
     await eventually('the new set to be active', async () => (await fingerprint()) !== before && (await fingerprint()) !== '', 20_000);
-    expect(await metricValue(detector.metricsUrl, 'edr_detector_detection_set_reloads_total', { outcome: 'success' })).toBeGreaterThanOrEqual(1);
+    expect(
+      await metricValue(detector.metricsUrl, 'edr_detector_detection_set_reloads_total', { outcome: 'success' }),
+    ).toBeGreaterThanOrEqual(1);
     await produce({ id: 'e-alice-2', user: 'alice' }, { id: 'e-bob', user: 'bob' }, { id: 'e-olddba-2', user: 'olddba' });
     expect(await alertedEventIds()).toEqual(['e-alice-1', 'e-bob', 'e-olddba', 'e-olddba-2']);
   });
@@ -90,18 +100,32 @@ describe('exceptions and reload, end to end', () => {
   it('a broken file is refused with the old set still active and /readyz still ready; SIGHUP retries', async () => {
     const active = await fingerprint();
     writeExceptions('broken.ndjson', '{"list_id": "half-written"\n');
-    await eventually('the reload to be refused', async () => (await metricValue(detector.metricsUrl, 'edr_detector_detection_set_reloads_total', { outcome: 'failed' })) >= 1, 20_000);
+    await eventually(
+      'the reload to be refused',
+      async () => (await metricValue(detector.metricsUrl, 'edr_detector_detection_set_reloads_total', { outcome: 'failed' })) >= 1,
+      20_000,
+    );
     expect(await metricValue(detector.metricsUrl, 'edr_detector_detection_set_last_reload_failed')).toBe(1);
     expect(await fingerprint()).toBe(active);
     expect((await fetch(`${detector.metricsUrl}/readyz`)).status).toBe(200);
-    expect(detector.logs.some((line) => line.message === 'new rules/exceptions refused; the previous detection set stays active' && String((line.error as { message?: string })?.message).includes('broken.ndjson:1'))).toBe(true);
+    expect(
+      detector.logs.some(
+        (line) =>
+          line.message === 'new rules/exceptions refused; the previous detection set stays active' &&
+          String((line.error as { message?: string })?.message).includes('broken.ndjson:1'),
+      ),
+    ).toBe(true);
     await produce({ id: 'e-alice-3', user: 'alice' }, { id: 'e-carol', user: 'carol' });
     expect(await alertedEventIds()).toEqual(['e-alice-1', 'e-bob', 'e-carol', 'e-olddba', 'e-olddba-2']);
 
     // Fixing the file is picked up on SIGHUP as well as by the watcher; the failure flag clears.
     rmSync(join(exceptionsDir, 'broken.ndjson'));
     detector.process.kill('SIGHUP');
-    await eventually('the failure flag to clear', async () => (await metricValue(detector.metricsUrl, 'edr_detector_detection_set_last_reload_failed')) === 0, 20_000);
+    await eventually(
+      'the failure flag to clear',
+      async () => (await metricValue(detector.metricsUrl, 'edr_detector_detection_set_last_reload_failed')) === 0,
+      20_000,
+    );
     expect(await fingerprint()).toBe(active);
     expect(detector.logs.some((line) => line.message === 'SIGHUP: reloading rules, exceptions and suppression settings')).toBe(true);
     const alerts = await alertDocuments(feeds);

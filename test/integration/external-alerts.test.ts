@@ -27,7 +27,10 @@ function externalAlertsQuery(): estypes.QueryDslQueryContainer {
   return {
     bool: {
       filter: [{ match: { 'event.kind': 'alert' } }, { range: { 'event.ingested': { gte: 'now-2m', lte: 'now' } } }],
-      must_not: [anyOf('event.module', ['endgame', 'endpoint', 'cloud_defend']), anyOf('data_stream.dataset', ['m365_defender.alert', 'm365_defender.incident'])],
+      must_not: [
+        anyOf('event.module', ['endgame', 'endpoint', 'cloud_defend']),
+        anyOf('data_stream.dataset', ['m365_defender.alert', 'm365_defender.incident']),
+      ],
     },
   };
 }
@@ -40,7 +43,11 @@ const DECOYS: Array<Record<string, unknown>> = [
   { event: { kind: 'event', module: 'crowdstrike', dataset: 'crowdstrike.fdr' }, message: 'a raw event' },
   { event: { kind: 'alert', module: 'endpoint', dataset: 'endpoint.alerts' }, message: 'an Elastic Defend alert' },
   { event: { kind: 'alert', module: 'endgame', dataset: 'endgame.alerts' }, message: 'an Endgame alert' },
-  { event: { kind: 'alert', module: 'm365_defender' }, data_stream: { type: 'logs', dataset: 'm365_defender.alert', namespace: 'x' }, message: 'an M365 alert' },
+  {
+    event: { kind: 'alert', module: 'm365_defender' },
+    data_stream: { type: 'logs', dataset: 'm365_defender.alert', namespace: 'x' },
+    message: 'an M365 alert',
+  },
 ];
 
 const BURST_HOST = 'db-burst-external';
@@ -87,11 +94,19 @@ describe('the External Alerts rule over the alerts data stream', () => {
   beforeAll(async () => {
     feeds = await createTestFeeds('external-alerts', 1);
     await resetAlertStream(feeds.elasticsearch, decoyStream);
-    await feeds.elasticsearch.indices.putIndexTemplate({ name: decoyStream, index_patterns: [decoyStream], data_stream: {}, priority: 200 });
+    await feeds.elasticsearch.indices.putIndexTemplate({
+      name: decoyStream,
+      index_patterns: [decoyStream],
+      data_stream: {},
+      priority: 200,
+    });
     const now = new Date().toISOString();
     await feeds.elasticsearch.bulk({
       refresh: true,
-      operations: DECOYS.flatMap((decoy) => [{ create: { _index: decoyStream } }, { '@timestamp': now, ...decoy, event: { ...(decoy.event as object), ingested: now } }]),
+      operations: DECOYS.flatMap((decoy) => [
+        { create: { _index: decoyStream } },
+        { '@timestamp': now, ...decoy, event: { ...(decoy.event as object), ingested: now } },
+      ]),
     });
     detector = await startDetector({ ...feeds.env, RULES_DIR: rulesDirWithCopies() });
     const producer = feeds.kafka.producer();
@@ -100,15 +115,23 @@ describe('the External Alerts rule over the alerts data stream', () => {
       const list = fixtures.get(vendor.id) ?? [];
       await producer.send({
         topic: feeds.topicOf.get(vendor.id) as string,
-        messages: list.map((fixture) => ({ key: fixture.file, value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format: 'confluent' }) })),
+        messages: list.map((fixture) => ({
+          key: fixture.file,
+          value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format: 'confluent' }),
+        })),
       });
     }
     const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
-    const burst = Array.from({ length: BURST }, (_, i) => defendRecord({ id: `external-burst-${i}`, host: BURST_HOST, time: new Date(hour + i * 1_000).toISOString() }));
+    const burst = Array.from({ length: BURST }, (_, i) =>
+      defendRecord({ id: `external-burst-${i}`, host: BURST_HOST, time: new Date(hour + i * 1_000).toISOString() }),
+    );
     await producer.send({ topic: feeds.topicOf.get('elastic-defend') as string, messages: burst });
     await producer.disconnect();
     const total = [...fixtures.values()].reduce((n, list) => n + list.length, 0) + BURST;
-    await eventually('all records consumed', async () => (await metricValue(detector.metricsUrl, 'edr_detector_records_consumed_total')) >= total);
+    await eventually(
+      'all records consumed',
+      async () => (await metricValue(detector.metricsUrl, 'edr_detector_records_consumed_total')) >= total,
+    );
     await eventually(`${expectedAlerts} alerts`, async () => (await alertDocuments(feeds)).length >= expectedAlerts);
   }, 120_000);
 
@@ -129,9 +152,12 @@ describe('the External Alerts rule over the alerts data stream', () => {
     });
     expect(promoted.hits.hits.map((hit) => hit._id).sort()).toEqual(written.map((alert) => alert.id).sort());
     const perVendor = new Map<string, number>();
-    for (const hit of promoted.hits.hits) perVendor.set(hit._source?.edr.source.vendor, (perVendor.get(hit._source?.edr.source.vendor) ?? 0) + 1);
+    for (const hit of promoted.hits.hits)
+      perVendor.set(hit._source?.edr.source.vendor, (perVendor.get(hit._source?.edr.source.vendor) ?? 0) + 1);
     const burstAlerts = (vendor: string) => (vendor === 'elastic-defend' ? 2 * BURST + 1 : 0);
-    expect(Object.fromEntries(perVendor)).toEqual(Object.fromEntries([...alertingPerVendor].map(([vendor, n]) => [vendor, 2 * n + burstAlerts(vendor)])));
+    expect(Object.fromEntries(perVendor)).toEqual(
+      Object.fromEntries([...alertingPerVendor].map(([vendor, n]) => [vendor, 2 * n + burstAlerts(vendor)])),
+    );
     // The suppressed alert is promoted like any other, carrying its count.
     const suppressed = promoted.hits.hits.filter((hit) => hit._source?.kibana?.alert?.suppression !== undefined);
     expect(suppressed.map((hit) => [hit._source?.message, hit._source?.kibana.alert.suppression.docs_count])).toEqual([
@@ -143,7 +169,11 @@ describe('the External Alerts rule over the alerts data stream', () => {
   });
 
   it('gives the promoted alert its detection rule name, severity, risk score and time', async () => {
-    const promoted = await feeds.elasticsearch.search<Record<string, any>>({ index: feeds.alertsIndex, query: externalAlertsQuery(), size: 1_000 });
+    const promoted = await feeds.elasticsearch.search<Record<string, any>>({
+      index: feeds.alertsIndex,
+      query: externalAlertsQuery(),
+      size: 1_000,
+    });
     const seen = new Set<string>();
     for (const hit of promoted.hits.hits) {
       const alert = hit._source as Record<string, any>;

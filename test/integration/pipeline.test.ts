@@ -31,14 +31,24 @@ function poisonRecords(format: Format, validBody: Buffer): Poison[] {
       { name: 'unknown schema id', value: frameConfluent(987_654, validBody), code: 'DECODE_UNKNOWN_SCHEMA' },
     ];
   }
-  return [...common, { name: 'trailing garbage', value: Buffer.concat([validBody, Buffer.from([1, 2, 3, 4, 5, 6, 7, 8])]), code: 'DECODE_TRAILING_BYTES' }];
+  return [
+    ...common,
+    { name: 'trailing garbage', value: Buffer.concat([validBody, Buffer.from([1, 2, 3, 4, 5, 6, 7, 8])]), code: 'DECODE_TRAILING_BYTES' },
+  ];
 }
 
 /** The alert must carry the mapped event unchanged, apart from the fields the alert itself owns. */
 function expectCarriesEvent(alert: Record<string, unknown>, fixture: Fixture): void {
   // `message` and `tags` belong to the alert (its rule's name and tags), `data_stream` to the alerts
   // stream it was written to; `@timestamp` is checked by the caller.
-  const { event: expectedEvent, tags: _tags, message: _message, data_stream: _stream, '@timestamp': _time, ...rest } = fixture.expected as Record<string, unknown> & {
+  const {
+    event: expectedEvent,
+    tags: _tags,
+    message: _message,
+    data_stream: _stream,
+    '@timestamp': _time,
+    ...rest
+  } = fixture.expected as Record<string, unknown> & {
     event?: Record<string, unknown>;
   };
   for (const [key, value] of Object.entries(rest)) expect(alert[key], `${fixture.file}: ${key}`).toEqual(value);
@@ -106,7 +116,10 @@ describe.each<Format>(['confluent', 'raw'])('the detector end to end, %s values'
       const vendor = edr.source.vendor;
       expect(edr.source.topic).toBe(feeds.topicOf.get(vendor));
       // The event's own time, unless it had none and the alert fell back to the detection time.
-      const eventTime = (source.edr as { alert?: { timestamp_source?: string } }).alert?.timestamp_source === 'detection' ? undefined : source['@timestamp'];
+      const eventTime =
+        (source.edr as { alert?: { timestamp_source?: string } }).alert?.timestamp_source === 'detection'
+          ? undefined
+          : source['@timestamp'];
       const candidates = (fixtures.get(vendor) ?? []).filter(
         (f) => f.alert && isDeepStrictEqual(f.expected.process, source.process) && f.expected['@timestamp'] === eventTime,
       );
@@ -117,7 +130,9 @@ describe.each<Format>(['confluent', 'raw'])('the detector end to end, %s values'
       expect((source.event as { reason: string }).reason).toMatch(/created low alert Potential Database Dumping Activity\.$/);
       expect((source.rule as { id: string }).id).toBe('47fdd8e9-2f53-4648-afbf-0c6dd52f3ce5');
       expect((source.event as { risk_score: number }).risk_score).toBe(21);
-      expect(source.threat).toEqual([expect.objectContaining({ framework: 'MITRE ATT&CK', tactic: expect.objectContaining({ id: 'TA0010' }) })]);
+      expect(source.threat).toEqual([
+        expect.objectContaining({ framework: 'MITRE ATT&CK', tactic: expect.objectContaining({ id: 'TA0010' }) }),
+      ]);
       expect(Date.parse((source.event as { created: string }).created)).toBeGreaterThan(Date.now() - 600_000);
       matched.add(fixtureKey(vendor, fixture));
     }
@@ -161,7 +176,11 @@ describe.each<Format>(['confluent', 'raw'])('the detector end to end, %s values'
     expect(await detector.stop()).toBe(0);
     // A new consumer group starts from the beginning: every record is delivered a second time.
     detector = await startDetector({ ...feeds.env, VALUE_FORMAT: format, KAFKA_GROUP_ID: `${feeds.groupId}-again` });
-    await eventually('redelivered alerts acknowledged as duplicates', async () => (await metricValue(detector.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'duplicate' })) >= expectedAlerts.length);
+    await eventually(
+      'redelivered alerts acknowledged as duplicates',
+      async () =>
+        (await metricValue(detector.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'duplicate' })) >= expectedAlerts.length,
+    );
     expect(await metricValue(detector.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'created' })).toBe(0);
     expect(await alertDocuments(feeds)).toHaveLength(expectedAlerts.length);
   });

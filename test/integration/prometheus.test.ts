@@ -103,16 +103,26 @@ describe('dashboard and alert rules against a real Prometheus scraping the servi
 
     const upQuery = `count_over_time(up{job="${JOB}"}[1m]) >= 5 and up{job="${JOB}"} == 1`;
     try {
-      await eventually('Prometheus has scraped the service five times', async () => {
-        const result = await query(upQuery).catch(() => undefined);
-        return (result?.data?.result.length ?? 0) > 0;
-      }, 60_000, 500);
-      await eventually('Prometheus has evaluated every rule', async () => {
-        const response = await fetch(`${prometheusUrl}/api/v1/rules`);
-        const body = (await response.json()) as { data: { groups: { rules: { lastEvaluation: string }[] }[] } };
-        const loaded = body.data.groups.flatMap((group) => group.rules);
-        return loaded.length === alertQueries.length && loaded.every((rule) => !rule.lastEvaluation.startsWith('0001-'));
-      }, 30_000, 500);
+      await eventually(
+        'Prometheus has scraped the service five times',
+        async () => {
+          const result = await query(upQuery).catch(() => undefined);
+          return (result?.data?.result.length ?? 0) > 0;
+        },
+        60_000,
+        500,
+      );
+      await eventually(
+        'Prometheus has evaluated every rule',
+        async () => {
+          const response = await fetch(`${prometheusUrl}/api/v1/rules`);
+          const body = (await response.json()) as { data: { groups: { rules: { lastEvaluation: string }[] }[] } };
+          const loaded = body.data.groups.flatMap((group) => group.rules);
+          return loaded.length === alertQueries.length && loaded.every((rule) => !rule.lastEvaluation.startsWith('0001-'));
+        },
+        30_000,
+        500,
+      );
     } catch (error) {
       throw new Error(`${(error as Error).message}\nprometheus output:\n${prometheusLog.slice(-4000)}`);
     }

@@ -30,7 +30,13 @@ function tree(name: string, files: Record<string, string>): string {
 function runToExit(env: Record<string, string>): { status: number | null; output: string } {
   const result = spawnSync(process.execPath, [packagePath('dist', 'src', 'main.js')], {
     cwd: packagePath(),
-    env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: TEST_STACK.kafkaBroker, ELASTICSEARCH_URL: TEST_STACK.elasticsearchUrl, METRICS_PORT: '0', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      KAFKA_BROKERS: TEST_STACK.kafkaBroker,
+      ELASTICSEARCH_URL: TEST_STACK.elasticsearchUrl,
+      METRICS_PORT: '0',
+      ...env,
+    },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -64,7 +70,9 @@ describe('start-up with refused rules', () => {
     const detector = await startDetector({ ...feeds.env, RULES_DIR: mixed });
     try {
       const refused = detector.logs.filter((entry) => entry.message === 'rule refused; it will not run');
-      expect(refused.map((entry) => [(entry.rule as { file: string }).file.slice(mixed.length + 1), entry.status, entry.reasonCode])).toEqual([
+      expect(
+        refused.map((entry) => [(entry.rule as { file: string }).file.slice(mixed.length + 1), entry.status, entry.reasonCode]),
+      ).toEqual([
         ['broken/not-toml.toml', 'invalid', 'invalid_file'],
         ['linux/sequence.toml', 'unsupported', 'eql_multi_event'],
       ]);

@@ -83,7 +83,12 @@ describe.skipIf(!TEST_STACK.schemaRegistryEnabled)('local schema registry', () =
     expect(info.version).toBe(TEST_STACK.registryVersion);
     expect(await admin.globalCompatibility()).toBe('BACKWARD');
 
-    const schema = { type: 'record', name: 'Smoke', namespace: 'edr.smoke', fields: [{ name: 'token', type: 'string', default: randomUUID() }] };
+    const schema = {
+      type: 'record',
+      name: 'Smoke',
+      namespace: 'edr.smoke',
+      fields: [{ name: 'token', type: 'string', default: randomUUID() }],
+    };
     const id = await admin.register(`smoke-${randomUUID()}-value`, schema);
     const found = await fetch(`${TEST_STACK.schemaRegistryUrl}/schemas/ids/${id}`);
     expect(found.status).toBe(200);

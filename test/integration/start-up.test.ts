@@ -23,7 +23,9 @@ describe('start-up', () => {
     expect(fatal).toHaveLength(1);
     expect(fatal[0]?.['error.code']).toBe('KAFKA_TOPIC_MISSING');
     expect(String(fatal[0]?.message)).toContain(named);
-    expect(output.split('\n').filter((line) => line.startsWith('edr-dbdump-detector: missing Kafka topic') && line.includes(named))).toHaveLength(1);
+    expect(
+      output.split('\n').filter((line) => line.startsWith('edr-dbdump-detector: missing Kafka topic') && line.includes(named)),
+    ).toHaveLength(1);
     expect(output).not.toContain('stack_trace');
     expect(output).not.toContain('This server does not host this topic-partition');
   });

@@ -18,7 +18,11 @@ function match(host: string, partition: number, offset: number, timeMs = T + off
   const event = { host: { name: host }, process: { name: 'pg_dump' }, '@timestamp': new Date(timeMs).toISOString() };
   return {
     group: suppressionGroup('rule-1', event, timeMs, settings)!,
-    document: { ...event, message: `match at ${partition}/${offset}`, edr: { source: { topic: 'feed', partition, offset: String(offset) } } },
+    document: {
+      ...event,
+      message: `match at ${partition}/${offset}`,
+      edr: { source: { topic: 'feed', partition, offset: String(offset) } },
+    },
     contribution: { topic: 'feed', partition, offset: String(offset), timeMs },
     vendor: 'test',
   };
@@ -78,7 +82,10 @@ describe('SuppressedAlertWriter', () => {
 
   it('keeps counting into the group alert in its own backing index across rollovers', async () => {
     const stale = writer();
-    expect((await stale.write([match('db-6', 0, 0), match('db-6', 0, 1)])).map((outcome) => outcome.outcome)).toEqual(['created', 'suppressed']);
+    expect((await stale.write([match('db-6', 0, 0), match('db-6', 0, 1)])).map((outcome) => outcome.outcome)).toEqual([
+      'created',
+      'suppressed',
+    ]);
     const [created] = await hitsFor('db-6');
     // The writer still believes the old write index is current; the alert is found and updated there.
     await rollover();
@@ -152,7 +159,10 @@ describe('SuppressedAlertWriter', () => {
         },
       },
     });
-    await expect(stalled.write([match('db-5', 0, 1)], { signal: controller.signal })).rejects.toMatchObject({ code: 'SINK_UNAVAILABLE', retriable: true });
+    await expect(stalled.write([match('db-5', 0, 1)], { signal: controller.signal })).rejects.toMatchObject({
+      code: 'SINK_UNAVAILABLE',
+      retriable: true,
+    });
     expect(attempts).toEqual([1, 2, 3]);
     await unreachable.close();
   });

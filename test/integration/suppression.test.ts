@@ -17,7 +17,9 @@ describe('alert suppression across replicas, restarts and replays', () => {
   async function burst(count: number, host = 'db-burst'): Promise<void> {
     const producer = feeds.kafka.producer();
     await producer.connect();
-    const messages = Array.from({ length: count }, (_, i) => defendRecord({ id: `burst-${sent + i}`, host, time: new Date(HOUR + (sent + i) * 1000).toISOString() }));
+    const messages = Array.from({ length: count }, (_, i) =>
+      defendRecord({ id: `burst-${sent + i}`, host, time: new Date(HOUR + (sent + i) * 1000).toISOString() }),
+    );
     // Distinct keys spread the burst over all three partitions, so both replicas count into the same alert.
     await producer.send({ topic: feeds.topicOf.get(DEFEND_VENDOR_ID)!, messages });
     await producer.disconnect();
@@ -49,19 +51,33 @@ describe('alert suppression across replicas, restarts and replays', () => {
 
   it('two replicas count one burst into one alert', async () => {
     const [a, b] = [await start(), await start()];
-    await eventually('both replicas own partitions', async () => (await metricValue(a.metricsUrl, 'edr_detector_partitions_assigned')) > 0 && (await metricValue(b.metricsUrl, 'edr_detector_partitions_assigned')) > 0, 60_000);
+    await eventually(
+      'both replicas own partitions',
+      async () =>
+        (await metricValue(a.metricsUrl, 'edr_detector_partitions_assigned')) > 0 &&
+        (await metricValue(b.metricsUrl, 'edr_detector_partitions_assigned')) > 0,
+      60_000,
+    );
     await burst(40);
     await drained();
     const alerts = await suppressedAlerts('db-burst');
     expect(alerts).toHaveLength(1);
     const suppression = (alerts[0]!.source.kibana as any).alert.suppression;
     expect(suppression.docs_count).toBe(39);
-    expect(suppression.terms).toEqual([{ field: 'host.name', value: 'db-burst' }, { field: 'process.name', value: 'mysqldump' }]);
+    expect(suppression.terms).toEqual([
+      { field: 'host.name', value: 'db-burst' },
+      { field: 'process.name', value: 'mysqldump' },
+    ]);
     expect(suppression.start).toBe(new Date(HOUR).toISOString());
     expect(suppression.end).toBe(new Date(HOUR + 39_000).toISOString());
-    const counted = (await metricValue(a.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'suppressed' })) + (await metricValue(b.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'suppressed' }));
+    const counted =
+      (await metricValue(a.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'suppressed' })) +
+      (await metricValue(b.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'suppressed' }));
     expect(counted).toBe(39);
-    expect((await metricValue(a.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'suppressed' })) * (await metricValue(b.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'suppressed' }))).toBeGreaterThan(0);
+    expect(
+      (await metricValue(a.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'suppressed' })) *
+        (await metricValue(b.metricsUrl, 'edr_detector_alerts_written_total', { outcome: 'suppressed' })),
+    ).toBeGreaterThan(0);
     await Promise.all(running.splice(0).map((detector) => detector.stop()));
   });
 
@@ -79,7 +95,11 @@ describe('alert suppression across replicas, restarts and replays', () => {
     const topic = feeds.topicOf.get(DEFEND_VENDOR_ID)!;
     await feeds.admin.resetOffsets({ groupId: feeds.groupId, topic, earliest: true });
     const replay = await start();
-    await eventually('the replay consumed', async () => (await metricValue(replay.metricsUrl, 'edr_detector_records_consumed_total')) >= sent, 60_000);
+    await eventually(
+      'the replay consumed',
+      async () => (await metricValue(replay.metricsUrl, 'edr_detector_records_consumed_total')) >= sent,
+      60_000,
+    );
     await drained();
     alerts = await suppressedAlerts('db-burst');
     expect(alerts).toHaveLength(1);

@@ -22,7 +22,10 @@ describe('probes', () => {
 
   it('is not ready while the schema registry fails look-ups, and says why; alive all the same', () => {
     const down = { ...healthy, schemaRegistryProblem: 'cannot reach schema registry at http://registry:8081/schemas/ids/7: fetch failed' };
-    expect(readiness(down)).toEqual({ ok: false, checks: expect.objectContaining({ schemaRegistryReachable: false, schemaRegistryProblem: down.schemaRegistryProblem }) });
+    expect(readiness(down)).toEqual({
+      ok: false,
+      checks: expect.objectContaining({ schemaRegistryReachable: false, schemaRegistryProblem: down.schemaRegistryProblem }),
+    });
     expect(readiness(healthy).checks).toMatchObject({ schemaRegistryReachable: true });
     expect(readiness(healthy).checks).not.toHaveProperty('schemaRegistryProblem');
     expect(liveness(down).ok).toBe(true);

@@ -30,7 +30,8 @@ export class AlertSink implements AlertWriter {
     const outcomes: ItemOutcome[] = plain.length > 0 ? await this.plain.write(plain, call) : [];
     if (suppressed.length === 0) return outcomes;
     const origin = new Map<SuppressedAlertToWrite, SinkAlert>();
-    for (const { alert, group, contribution } of suppressed) origin.set({ group, contribution, document: alert.document, vendor: alert.vendor }, alert);
+    for (const { alert, group, contribution } of suppressed)
+      origin.set({ group, contribution, document: alert.document, vendor: alert.vendor }, alert);
     const written = await this.suppressed.write([...origin.keys()], call);
     for (const result of written) {
       const alert = origin.get(result.alert)!;

@@ -33,9 +33,7 @@ function processFields(commandLine: Mapping): Record<string, Mapping> {
  * the sink falls back to a keyword with a full-text sub-field.
  */
 function commandLineMapping(wildcardSupported: boolean): Mapping {
-  return wildcardSupported
-    ? { type: 'wildcard' }
-    : { type: 'keyword', ignore_above: 8191, fields: { text: { type: 'text' } } };
+  return wildcardSupported ? { type: 'wildcard' } : { type: 'keyword', ignore_above: 8191, fields: { text: { type: 'text' } } };
 }
 
 export function alertMappings(wildcardSupported: boolean): Mapping {

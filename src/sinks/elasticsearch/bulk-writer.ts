@@ -55,7 +55,11 @@ export function isRetriableStatus(status: number): boolean {
  * Elastic's External Alerts rule looks back only a few minutes on that field and an alert held up by
  * an outage must still fall in its window; `data_stream.*` names the stream as Fleet's documents do.
  */
-export function alertAsSent(document: Record<string, unknown>, ingested: string, streamFields: ReturnType<typeof dataStreamFields>): Record<string, unknown> {
+export function alertAsSent(
+  document: Record<string, unknown>,
+  ingested: string,
+  streamFields: ReturnType<typeof dataStreamFields>,
+): Record<string, unknown> {
   const event = typeof document.event === 'object' && document.event !== null ? document.event : {};
   return { ...document, event: { ...event, ingested }, data_stream: streamFields };
 }
@@ -86,7 +90,6 @@ export class BulkAlertWriter {
     this.generations = generations ?? new EarlierGenerations(client, options.dataStream);
     this.streamFields = dataStreamFields(options.dataStream);
   }
-
 
   /**
    * Alerts that were created in a write index we did not know (a rollover happened) but already
@@ -138,7 +141,10 @@ export class BulkAlertWriter {
         if (pending.length === 0) break;
         const ingested = this.options.now().toISOString();
         const response = await this.client.bulk({
-          operations: pending.flatMap((alert) => [{ create: { _index: this.options.dataStream, _id: alert.id } }, alertAsSent(alert.document, ingested, this.streamFields)]),
+          operations: pending.flatMap((alert) => [
+            { create: { _index: this.options.dataStream, _id: alert.id } },
+            alertAsSent(alert.document, ingested, this.streamFields),
+          ]),
         });
         const items = response.items.map((item) => (item.create ?? Object.values(item)[0]) as BulkItemResponse);
         const created: Array<{ alert: AlertToWrite; index: string | undefined }> = [];
@@ -148,7 +154,13 @@ export class BulkAlertWriter {
           if (status >= 200 && status < 300) created.push({ alert, index: item?._index });
           else if (status === CONFLICT) outcomes.push({ alert, outcome: 'duplicate' });
           else if (isRetriableStatus(status) || !item) retry.push(alert);
-          else outcomes.push({ alert, outcome: 'failed', status, reason: `${item.error?.type ?? 'error'}: ${item.error?.reason ?? 'no reason given'}` });
+          else
+            outcomes.push({
+              alert,
+              outcome: 'failed',
+              status,
+              reason: `${item.error?.type ?? 'error'}: ${item.error?.reason ?? 'no reason given'}`,
+            });
         });
         const undone = await this.undoCrossGenerationCopies(created);
         for (const { alert } of created) outcomes.push({ alert, outcome: undone.has(alert.id) ? 'duplicate' : 'created' });

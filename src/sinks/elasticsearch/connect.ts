@@ -26,10 +26,16 @@ export async function connectElasticsearch(
     );
     const retention = stream.retention ?? null;
     if (!template.wildcardSupported) {
-      logger.warn({ dataStream: stream.dataStream }, 'this Elasticsearch lacks the wildcard field type; command lines are mapped as keyword + text');
+      logger.warn(
+        { dataStream: stream.dataStream },
+        'this Elasticsearch lacks the wildcard field type; command lines are mapped as keyword + text',
+      );
     }
     if (!template.lifecycleSupported) {
-      logger.warn({ dataStream: stream.dataStream, retention }, 'this Elasticsearch lacks the data stream lifecycle: the retention is stored with the stream but not enforced');
+      logger.warn(
+        { dataStream: stream.dataStream, retention },
+        'this Elasticsearch lacks the data stream lifecycle: the retention is stored with the stream but not enforced',
+      );
     }
     if (template.notUpdated.length > 0) {
       logger.warn(

@@ -70,7 +70,11 @@ export class EarlierGenerations {
     const found = new Map<string, StoredDocument>();
     if (ids.length === 0 || indices.length === 0) return found;
     const recent = indices.slice(-2);
-    await this.getRealtime(ids.flatMap((id) => recent.map((index) => ({ index, id }))), withSource, found);
+    await this.getRealtime(
+      ids.flatMap((id) => recent.map((index) => ({ index, id }))),
+      withSource,
+      found,
+    );
     const older = new Set(indices.slice(0, -2));
     const remaining = ids.filter((id) => !found.has(id));
     if (older.size === 0 || remaining.length === 0) return found;
@@ -94,11 +98,24 @@ export class EarlierGenerations {
     return found;
   }
 
-  private async getRealtime(docs: readonly { index: string; id: string }[], withSource: boolean, found: Map<string, StoredDocument>): Promise<void> {
-    const fetched = await this.client.mget<Record<string, unknown>>({ docs: docs.map(({ index, id }) => ({ _index: index, _id: id })), _source: withSource, realtime: true });
+  private async getRealtime(
+    docs: readonly { index: string; id: string }[],
+    withSource: boolean,
+    found: Map<string, StoredDocument>,
+  ): Promise<void> {
+    const fetched = await this.client.mget<Record<string, unknown>>({
+      docs: docs.map(({ index, id }) => ({ _index: index, _id: id })),
+      _source: withSource,
+      realtime: true,
+    });
     for (const doc of fetched.docs) {
       if (!('found' in doc) || !doc.found || found.has(doc._id)) continue;
-      found.set(doc._id, { index: doc._index, seqNo: doc._seq_no ?? -1, primaryTerm: doc._primary_term ?? -1, source: withSource ? doc._source : undefined });
+      found.set(doc._id, {
+        index: doc._index,
+        seqNo: doc._seq_no ?? -1,
+        primaryTerm: doc._primary_term ?? -1,
+        source: withSource ? doc._source : undefined,
+      });
     }
   }
 }

@@ -61,11 +61,17 @@ async function existingKind(client: Client, name: string): Promise<'data_stream'
 async function putTemplate(client: Client, settings: AlertStreamSettings): Promise<boolean> {
   const { dataStream, retention } = settings;
   try {
-    await client.indices.putIndexTemplate({ name: dataStream, ...alertDataStreamTemplate(dataStream, { wildcardSupported: true, retention }) });
+    await client.indices.putIndexTemplate({
+      name: dataStream,
+      ...alertDataStreamTemplate(dataStream, { wildcardSupported: true, retention }),
+    });
     return true;
   } catch (error) {
     if (!isMissingWildcardType(error)) throw error;
-    await client.indices.putIndexTemplate({ name: dataStream, ...alertDataStreamTemplate(dataStream, { wildcardSupported: false, retention }) });
+    await client.indices.putIndexTemplate({
+      name: dataStream,
+      ...alertDataStreamTemplate(dataStream, { wildcardSupported: false, retention }),
+    });
     return false;
   }
 }
@@ -76,12 +82,17 @@ export async function installAlertTemplate(client: Client, settings: AlertStream
   try {
     kind = await existingKind(client, dataStream);
   } catch (error) {
-    throw new DetectorError('SINK_TEMPLATE_FAILED', `looking up the alerts data stream "${dataStream}" failed: ${describe(error)}`, { cause: error });
+    throw new DetectorError('SINK_TEMPLATE_FAILED', `looking up the alerts data stream "${dataStream}" failed: ${describe(error)}`, {
+      cause: error,
+    });
   }
   if (kind === 'index') {
     // Writes would land in that index, outside the template and the lifecycle, and 409s would no
     // longer find earlier alerts once the index is replaced.
-    throw new DetectorError('CONFIG_INVALID', `ALERTS_DATA_STREAM: "${dataStream}" is an existing index or alias, not a data stream; choose another name or remove it`);
+    throw new DetectorError(
+      'CONFIG_INVALID',
+      `ALERTS_DATA_STREAM: "${dataStream}" is an existing index or alias, not a data stream; choose another name or remove it`,
+    );
   }
   let lifecycleSupported = true;
   const notUpdated: TemplateInstallResult['notUpdated'] = [];
@@ -113,7 +124,9 @@ export async function installAlertTemplate(client: Client, settings: AlertStream
     }
     return { wildcardSupported, lifecycleSupported, notUpdated };
   } catch (error) {
-    throw new DetectorError('SINK_TEMPLATE_FAILED', `installing the alerts data stream "${dataStream}" failed: ${describe(error)}`, { cause: error });
+    throw new DetectorError('SINK_TEMPLATE_FAILED', `installing the alerts data stream "${dataStream}" failed: ${describe(error)}`, {
+      cause: error,
+    });
   }
 }
 

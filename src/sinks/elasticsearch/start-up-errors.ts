@@ -10,7 +10,11 @@ function isCredentialsError(error: unknown): boolean {
 
 export function classifyElasticsearchStartupError(error: unknown, url: string): unknown {
   if (!isCredentialsError(error)) return error;
-  return new DetectorError('CONFIG_INVALID', `Elasticsearch refused our credentials at ${url}: check ELASTICSEARCH_API_KEY or ELASTICSEARCH_USERNAME/PASSWORD`, {
-    cause: error,
-  });
+  return new DetectorError(
+    'CONFIG_INVALID',
+    `Elasticsearch refused our credentials at ${url}: check ELASTICSEARCH_API_KEY or ELASTICSEARCH_USERNAME/PASSWORD`,
+    {
+      cause: error,
+    },
+  );
 }

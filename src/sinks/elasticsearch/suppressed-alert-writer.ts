@@ -4,7 +4,13 @@ import { errors, type Client } from '@elastic/elasticsearch';
 import { backoffDelayMs } from '../../backoff.js';
 import { DetectorError } from '../../errors.js';
 import type { SuppressionGroup } from '../../suppression/suppression-group.js';
-import { addContributions, readState, suppressionFields, type Contribution, type SuppressionState } from '../../suppression/suppression-state.js';
+import {
+  addContributions,
+  readState,
+  suppressionFields,
+  type Contribution,
+  type SuppressionState,
+} from '../../suppression/suppression-state.js';
 import { dataStreamFields } from './alert-template.js';
 import { alertAsSent, isRetriableStatus, type BulkWriterHooks } from './bulk-writer.js';
 import { EarlierGenerations, type StoredDocument } from './earlier-generations.js';
@@ -64,7 +70,10 @@ export class SuppressedAlertWriter {
     this.streamFields = dataStreamFields(options.dataStream);
   }
 
-  async write(alerts: readonly SuppressedAlertToWrite[], call: { signal?: AbortSignal; hooks?: BulkWriterHooks } = {}): Promise<SuppressedOutcome[]> {
+  async write(
+    alerts: readonly SuppressedAlertToWrite[],
+    call: { signal?: AbortSignal; hooks?: BulkWriterHooks } = {},
+  ): Promise<SuppressedOutcome[]> {
     const hooks: BulkWriterHooks = { ...this.options.hooks, ...call.hooks };
     const byId = new Map<string, Pending>();
     for (const alert of alerts) {
@@ -75,7 +84,8 @@ export class SuppressedAlertWriter {
     const outcomes: SuppressedOutcome[] = [];
     let pending = [...byId.values()];
     for (let round = 0; pending.length > 0; round++) {
-      if (call.signal?.aborted) throw new DetectorError('SINK_UNAVAILABLE', `stopped before Elasticsearch acknowledged ${pending.length} suppression group(s)`);
+      if (call.signal?.aborted)
+        throw new DetectorError('SINK_UNAVAILABLE', `stopped before Elasticsearch acknowledged ${pending.length} suppression group(s)`);
       const started = performance.now();
       let again: Pending[];
       let backOff = false;
@@ -112,7 +122,11 @@ export class SuppressedAlertWriter {
   }
 
   /** One bulk request: `create` through the stream for new groups, conditional `index` into the backing index for existing ones. */
-  private async apply(groups: Pending[], stored: Map<string, StoredDocument>, outcomes: SuppressedOutcome[]): Promise<{ again: Pending[]; backOff: boolean }> {
+  private async apply(
+    groups: Pending[],
+    stored: Map<string, StoredDocument>,
+    outcomes: SuppressedOutcome[],
+  ): Promise<{ again: Pending[]; backOff: boolean }> {
     const operations: object[] = [];
     const written: { group: Pending; results: SuppressedOutcome[]; creating: boolean }[] = [];
     const ingested = (this.options.now?.() ?? new Date()).toISOString();

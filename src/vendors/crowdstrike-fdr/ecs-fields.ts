@@ -50,7 +50,8 @@ function abortStage(record: AvroRecord): number {
   if (!plainSeconds(stamp) && contextTimeStampAborts(stamp)) return ABORT_STAGE.contextTimeStamp;
   if (longAborts(textOf(record, 'ExitCode'))) return ABORT_STAGE.exitCode;
   const [start, end] = [textOf(record, 'ProcessStartTime'), textOf(record, 'ProcessEndTime')];
-  if (!(plainSeconds(start) && plainSeconds(end)) && (uptimeAborts(start, end) || unixDateAborts(start) || unixDateAborts(end))) return ABORT_STAGE.processTimes;
+  if (!(plainSeconds(start) && plainSeconds(end)) && (uptimeAborts(start, end) || unixDateAborts(start) || unixDateAborts(end)))
+    return ABORT_STAGE.processTimes;
   if (longAborts(textOf(record, 'ProcessGroupId'))) return ABORT_STAGE.processGroupId;
   if (longAborts(textOf(record, 'ContextThreadId'))) return ABORT_STAGE.threadId;
   if (userRenameAborts(textOf(record, 'UID'), textOf(record, 'UserSid'))) return ABORT_STAGE.userRename;
@@ -155,10 +156,15 @@ export const FIELD_VALUES: Readonly<Record<string, FieldValue>> = {
     if (!executable) return undefined;
     // runc's image "/" takes its name from argv[0]: the command line is read only then.
     if (executable === '/' && !ARGV_FIELDS.every((name) => Object.hasOwn(record, name))) return NEEDS_WHOLE_RECORD;
-    return cleaned(processNameOf(executable, () => argsOf(record)), stage);
+    return cleaned(
+      processNameOf(executable, () => argsOf(record)),
+      stage,
+    );
   }),
   'process.pid': after(ABORT_STAGE.processTimes, ['RawProcessId'], (record) => parsePid(textOf(record, 'RawProcessId'))),
-  'process.parent.name': after(ABORT_STAGE.processTimes, ['ParentBaseFileName'], (record, stage) => cleaned(textOf(record, 'ParentBaseFileName'), stage)),
+  'process.parent.name': after(ABORT_STAGE.processTimes, ['ParentBaseFileName'], (record, stage) =>
+    cleaned(textOf(record, 'ParentBaseFileName'), stage),
+  ),
   'user.id': {
     reads: ['UID', 'UserSid'],
     value: (record, stage) => {

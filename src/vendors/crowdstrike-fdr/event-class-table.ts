@@ -20,65 +20,85 @@ export const EVENT_CLASS_TABLE: readonly (readonly [string, string])[] = [
   ['authentication,network info event unknown', 'SmbClientShareLogonBruteForceLowThreshold'],
   ['authentication,network start event success', 'SSHClientAuthenticated'],
   ['configuration change event -', 'SensorSettingsUpdate'],
-  ['configuration change event success',
+  [
+    'configuration change event success',
     'BehaviorWhitelisted ConfigStateUpdate FirewallDeleteRule FirewallDeleteRuleIP4 FirewallDeleteRuleIP6 FirewallSetRule ' +
-    'FirewallSetRuleIP4 FirewallSetRuleIP6 NetShareSecurityModify ScheduledTaskModified SensorGroupingTagsUpdate ' +
-    'SystemdServicePropertiesChanged SystemdTimerPropertiesChanged TccModification UserFontLoad WfpFilterTamperingFilterAdded ' +
-    'WfpFilterTamperingFilterDeleted WmiFilterConsumerBindingEtw WmiProviderRegistrationEtw'],
-  ['configuration change event unknown',
+      'FirewallSetRuleIP4 FirewallSetRuleIP6 NetShareSecurityModify ScheduledTaskModified SensorGroupingTagsUpdate ' +
+      'SystemdServicePropertiesChanged SystemdTimerPropertiesChanged TccModification UserFontLoad WfpFilterTamperingFilterAdded ' +
+      'WfpFilterTamperingFilterDeleted WmiFilterConsumerBindingEtw WmiProviderRegistrationEtw',
+  ],
+  [
+    'configuration change event unknown',
     'AspmCollectionStatusUpdate CommsLogReset ConfigurationProfileModified ProvisioningStatusUpdate ' +
-    'RecoveryActionManipulateModuleTableComplete SensorMetadataUpdate'],
+      'RecoveryActionManipulateModuleTableComplete SensorMetadataUpdate',
+  ],
   ['configuration change,info event success', 'DetectionExcluded'],
-  ['configuration creation event success',
+  [
+    'configuration creation event success',
     'OciContainerStarted ScheduledTaskRegistered SyntheticSystemdServiceCreated SyntheticSystemdTimerCreated ' +
-    'SystemdServiceCreated SystemdTimerCreated WSLDistributionRegistered'],
+      'SystemdServiceCreated SystemdTimerCreated WSLDistributionRegistered',
+  ],
   ['configuration creation event unknown', 'LoginItemAdded'],
   ['configuration deletion alert success', 'EventLogCleared'],
-  ['configuration deletion event success',
-    'OciContainerStopped ScheduledTaskDeleted SystemdServiceDeleted SystemdTimerDeleted WSLDistributionUnregistered'],
+  [
+    'configuration deletion event success',
+    'OciContainerStopped ScheduledTaskDeleted SystemdServiceDeleted SystemdTimerDeleted WSLDistributionUnregistered',
+  ],
   ['configuration deletion event unknown', 'RemediationActionScheduledTaskRemoval RemediationActionServiceRemoval'],
-  ['configuration info asset -',
+  [
+    'configuration info asset -',
     'AwsEc2Image AwsEc2Volume AwsIamAccountAlias AzureDisk AzureResourceGroup AzureSubscription GcpAsset GcpComputeDisk ' +
-    'GcpComputeImage GcpIamServiceAccount GcpProject'],
+      'GcpComputeImage GcpIamServiceAccount GcpProject',
+  ],
   ['configuration info event failure', 'CidMigrationError PatternHandlingError StaticConfigurationError'],
-  ['configuration info event success',
+  [
+    'configuration info event success',
     'AgenticSessionEnd AgenticSessionStart AgenticSubagentStart CidMigrationComplete DataProtectionBrowserConnect EddScanStart ' +
-    'OdsScheduleCanceled OdsStarted'],
-  ['configuration info event unknown',
+      'OdsScheduleCanceled OdsStarted',
+  ],
+  [
+    'configuration info event unknown',
     'AgenticToolRequest AgenticUserPromptSubmit AiAgentClassifyChildTelemetry AiAgentClassifyRootTelemetry BMLFeatureData ' +
-    'ChannelVersionRequired CidMigrationConfirmation ConfigurationProvisioningState DBusMessage DataProtectionPACDiagnostic ' +
-    'DeliverRulesEngineResultsToCloud FirmwareRegionMeasured IBEBChannelFileEnforcementResponse IdpCloudHealthCheck ' +
-    'IdpCloudHealthConfigurationsGetResponse IdpCloudHealthConfigurationsSetResponse IdpCloudHealthStatus ' +
-    'IdpConnectionsOverloadNotification IdpContainerRestarted IdpDcPerfReport IdpDcTiConfiguration IdpIdaasCorrelate ' +
-    'IdpPacketDiversionConnectionsOverloadNotification IdpPacketDiversionLdapsConnectionsOverloadNotification ' +
-    'IdpPolicyAccessRuleMatch IdpTelemetryData IdpWatchdogConfigurationsGetResponse IdpWatchdogConfigurationsSetResponse ' +
-    'IdpWatchdogReEnabled IdpWatchdogRemediationActionRequest IdpWatchdogRemediationActionTaken ' +
-    'IdpWatchdogRemediationActionTakenForCpu IdpWatchdogRemediationActionTakenForMemory OdsActionStatus ' +
-    'OdsCancelRequestReceived OdsProfileReceived OdsScheduleCancelRequestReceived OdsScheduleRequestReceived ' +
-    'OdsStartRequestReceived OdsStatus PacketDiversionConnectionsOverloadConfigurationResponse ' +
-    'ProvisioningChannelVersionRequired ProvisioningEnded ProvisioningStarted PtTelemetry ' +
-    'RecoveryActionGetModuleTableRecordComplete RecoveryActionGetRuntimeSystemTagsComplete RecoveryActionGetSystemTagsComplete ' +
-    'RecoveryActionSetRuntimeSystemTagsComplete RecoveryActionSetSystemTagsComplete RemediationMonitorScheduledTaskRemoval ' +
-    'RemediationMonitorServiceRemoval RemoteCommandResponse ScheduledTaskTemplateDetectInfo SensorEnteredSafemode ' +
-    'SensorSelfDiagnosticAlert SensorSelfDiagnosticTelemetry SensorTampering SpotlightEntityBatch SpotlightEntityBatchHeader ' +
-    'SpotlightEntitySystemState StaticAnalysisContainerTelemetry SuspiciousUserFontLoad WmiQueryDetectInfo'],
+      'ChannelVersionRequired CidMigrationConfirmation ConfigurationProvisioningState DBusMessage DataProtectionPACDiagnostic ' +
+      'DeliverRulesEngineResultsToCloud FirmwareRegionMeasured IBEBChannelFileEnforcementResponse IdpCloudHealthCheck ' +
+      'IdpCloudHealthConfigurationsGetResponse IdpCloudHealthConfigurationsSetResponse IdpCloudHealthStatus ' +
+      'IdpConnectionsOverloadNotification IdpContainerRestarted IdpDcPerfReport IdpDcTiConfiguration IdpIdaasCorrelate ' +
+      'IdpPacketDiversionConnectionsOverloadNotification IdpPacketDiversionLdapsConnectionsOverloadNotification ' +
+      'IdpPolicyAccessRuleMatch IdpTelemetryData IdpWatchdogConfigurationsGetResponse IdpWatchdogConfigurationsSetResponse ' +
+      'IdpWatchdogReEnabled IdpWatchdogRemediationActionRequest IdpWatchdogRemediationActionTaken ' +
+      'IdpWatchdogRemediationActionTakenForCpu IdpWatchdogRemediationActionTakenForMemory OdsActionStatus ' +
+      'OdsCancelRequestReceived OdsProfileReceived OdsScheduleCancelRequestReceived OdsScheduleRequestReceived ' +
+      'OdsStartRequestReceived OdsStatus PacketDiversionConnectionsOverloadConfigurationResponse ' +
+      'ProvisioningChannelVersionRequired ProvisioningEnded ProvisioningStarted PtTelemetry ' +
+      'RecoveryActionGetModuleTableRecordComplete RecoveryActionGetRuntimeSystemTagsComplete RecoveryActionGetSystemTagsComplete ' +
+      'RecoveryActionSetRuntimeSystemTagsComplete RecoveryActionSetSystemTagsComplete RemediationMonitorScheduledTaskRemoval ' +
+      'RemediationMonitorServiceRemoval RemoteCommandResponse ScheduledTaskTemplateDetectInfo SensorEnteredSafemode ' +
+      'SensorSelfDiagnosticAlert SensorSelfDiagnosticTelemetry SensorTampering SpotlightEntityBatch SpotlightEntityBatchHeader ' +
+      'SpotlightEntitySystemState StaticAnalysisContainerTelemetry SuspiciousUserFontLoad WmiQueryDetectInfo',
+  ],
   ['configuration info state -', 'SensorAntiTamperState ServicesStatusInfo'],
   ['configuration info state success', 'MemoryScanEnabled'],
-  ['configuration info state unknown',
+  [
+    'configuration info state unknown',
     'BrowserExtensionStatus EddScanStatus LogCollectorDeploymentStatus OciContainerComplianceInfo OciContainerEngineInfo ' +
-    'OciContainerHeartbeat OciContainerInfo OciContainerPlumbingSummary OciImageHeartbeat OciImageInfo PodInfo PodProductConfig ' +
-    'WSLMetadata'],
+      'OciContainerHeartbeat OciContainerInfo OciContainerPlumbingSummary OciImageHeartbeat OciImageInfo PodInfo PodProductConfig ' +
+      'WSLMetadata',
+  ],
   ['configuration,file change,creation event success', 'ManifestDownloadComplete'],
   ['configuration,file info state unknown', 'AsepFileChangeScanInfo'],
-  ['configuration,host change event success',
+  [
+    'configuration,host change event success',
     'CriticalEnvironmentVariableChanged FirewallChangeOption FirewallDisabled FirewallEnabled RemovableDiskModuleLoadAttempt ' +
-    'RemovableMediaVolumeMounted'],
+      'RemovableMediaVolumeMounted',
+  ],
   ['configuration,host change state success', 'LocalIpAddressIP4 LocalIpAddressIP6 LocalIpAddressRemovedIP4 LocalIpAddressRemovedIP6'],
   ['configuration,host info state unknown', 'SysConfigInfo'],
   ['configuration,iam access event unknown', 'DCSyncAttempted'],
   ['configuration,iam change event success', 'ActiveDirectoryAuditGpoModified UserAccountRemovedFromGroup'],
-  ['configuration,iam change,group event success',
-    'ActiveDirectoryAuditGroupMemberModified ActiveDirectoryAuditGroupModified UserAccountAddedToGroup'],
+  [
+    'configuration,iam change,group event success',
+    'ActiveDirectoryAuditGroupMemberModified ActiveDirectoryAuditGroupModified UserAccountAddedToGroup',
+  ],
   ['configuration,iam change,user event success', 'ActiveDirectoryAuditUserModified'],
   ['configuration,iam creation event success', 'UserAccountCreated'],
   ['configuration,iam creation,group event success', 'UserGroupCreated'],
@@ -94,15 +114,18 @@ export const EVENT_CLASS_TABLE: readonly (readonly [string, string])[] = [
   ['driver end event unknown', 'DcBluetoothDeviceDisconnected DcRemovableStorageDeviceDisconnected DcUsbDeviceDisconnected'],
   ['driver info event failure', 'DriverPreventFailed'],
   ['driver info event success', 'DcIdentification'],
-  ['driver info event unknown',
+  [
+    'driver info event unknown',
     'DcBluetoothAuthorizationStatus DcBluetoothDeviceBlocked DcBluetoothDeviceConnectedDetails DcBluetoothDevicePolicyViolation ' +
-    'DcRemovableStorageDeviceBlocked DcRemovableStorageDevicePolicyViolation DcUsbConfigurationDescriptor DcUsbDeviceBlocked ' +
-    'DcUsbDevicePolicyViolation DcUsbEndpointDescriptor DcUsbHIDDescriptor DcUsbInterfaceDescriptor DriverLoadBlocked'],
+      'DcRemovableStorageDeviceBlocked DcRemovableStorageDevicePolicyViolation DcUsbConfigurationDescriptor DcUsbDeviceBlocked ' +
+      'DcUsbDevicePolicyViolation DcUsbEndpointDescriptor DcUsbHIDDescriptor DcUsbInterfaceDescriptor DriverLoadBlocked',
+  ],
   ['driver info state unknown', 'DcBluetoothDeviceProperties DriverPreventionStatus'],
   ['driver start event success', 'AccessoryConnected DriverLoad KernelModeLoadImage KextLoad'],
-  ['driver start event unknown',
-    'DcBluetoothDeviceConnected DcRemovableStorageDeviceConnected DcUsbDeviceConnected DriverLoadedV2DetectInfo ' +
-    'KernelModeExecImage'],
+  [
+    'driver start event unknown',
+    'DcBluetoothDeviceConnected DcRemovableStorageDeviceConnected DcUsbDeviceConnected DriverLoadedV2DetectInfo ' + 'KernelModeExecImage',
+  ],
   ['driver,malware change alert unknown', 'HookedDriverObject'],
   ['driver,malware info alert unknown', 'VulnerableDriverDetectInfo'],
   ['email info event unknown', 'SmtpEmailMessage'],
@@ -110,51 +133,63 @@ export const EVENT_CLASS_TABLE: readonly (readonly [string, string])[] = [
   ['email,network protocol,info event unknown', 'ImapCommand Pop3Command SmtpCommand'],
   ['file access alert success', 'CriticalFileAccessed RansomwareFileAccessPattern'],
   ['file access alert unknown', 'PathUnexpectedlyReadable'],
-  ['file access event success',
-    'FileOpenInfo FsPostOpenSnapshotFile RansomwareOpenFile SuspiciousRawDiskRead SuspiciousRawDiskReadFromUnsignedModule'],
+  [
+    'file access event success',
+    'FileOpenInfo FsPostOpenSnapshotFile RansomwareOpenFile SuspiciousRawDiskRead SuspiciousRawDiskReadFromUnsignedModule',
+  ],
   ['file access event unknown', 'ClassifiedSensitiveFileAccess ExcelDocumentOpened FsPostOpen'],
   ['file change alert success', 'CriticalFileModified'],
   ['file change alert unknown', 'QuarantinedFile SystemPartitionAltered'],
   ['file change event failure', 'LfoUploadDataFailed LfoUploadDataUnneeded'],
-  ['file change event success',
+  [
+    'file change event success',
     'FileContentsChanged FileRenameInfo FileSetMode FileTimestampsModified LfoUploadDataComplete NewExecutableRenamed ' +
-    'RansomwareRenameFile'],
+      'RansomwareRenameFile',
+  ],
   ['file change event unknown', 'AsepFileChangeDetectInfo FileExtendedAttrOperation ModifyServiceBinary'],
   ['file change,creation event success', 'MachOFileWritten'],
   ['file change,deletion event failure', 'FileSystemOperationBlocked'],
   ['file change,deletion event unknown', 'FileSystemOperationDetectInfo'],
   ['file creation alert success', 'QueueApcEtw'],
   ['file creation alert unknown', 'FileDetectInfo'],
-  ['file creation event success',
+  [
+    'file creation event success',
     'AppleScriptFileWritten ArcFileWritten AsifFileWritten BZip2FileWritten BlfFileWritten BmpFileWritten CabFileWritten ' +
-    'CrxFileWritten DebFileWritten DirectoryCreate DmgFileWritten DmpFileWritten DwgFileWritten ELFFileWritten EmailFileWritten ' +
-    'EseFileWritten FileCreateInfo FileWrittenWithEntropyHigh GenericFileWritten GifFileWritten GzipFileWritten ' +
-    'ImgExtensionFileWritten InstallBundleDownloadComplete InstallServiceDownloadComplete JarFileWritten JavaClassFileWritten ' +
-    'JpegFileWritten LFODownloadConfirmation LZipFileWritten LnkFileWritten LzfseFileWritten LzmaFileWritten MSDocxFileWritten ' +
-    'MSPptxFileWritten MSXlsxFileWritten MotwWritten MsiFileWritten NewExecutableWritten NewScriptWritten OleFileWritten ' +
-    'OoxmlFileWritten PackageManagerDownloadComplete PackedExecutableWritten PdfFileWritten PeFileWritten PemFileWritten ' +
-    'PngFileWritten PtyCreated PythonFileWritten RansomwareCreateFile RarFileWritten RtfFileWritten ScriptFileWrittenInfo ' +
-    'SevenZipFileWritten TarFileWritten TiffFileWritten UpdateManifestDownloadComplete VolumeSnapshotCreated ' +
-    'WebScriptFileWritten XarFileWritten XzFileWritten ZipFileWritten ZstdFileWritten'],
+      'CrxFileWritten DebFileWritten DirectoryCreate DmgFileWritten DmpFileWritten DwgFileWritten ELFFileWritten EmailFileWritten ' +
+      'EseFileWritten FileCreateInfo FileWrittenWithEntropyHigh GenericFileWritten GifFileWritten GzipFileWritten ' +
+      'ImgExtensionFileWritten InstallBundleDownloadComplete InstallServiceDownloadComplete JarFileWritten JavaClassFileWritten ' +
+      'JpegFileWritten LFODownloadConfirmation LZipFileWritten LnkFileWritten LzfseFileWritten LzmaFileWritten MSDocxFileWritten ' +
+      'MSPptxFileWritten MSXlsxFileWritten MotwWritten MsiFileWritten NewExecutableWritten NewScriptWritten OleFileWritten ' +
+      'OoxmlFileWritten PackageManagerDownloadComplete PackedExecutableWritten PdfFileWritten PeFileWritten PemFileWritten ' +
+      'PngFileWritten PtyCreated PythonFileWritten RansomwareCreateFile RarFileWritten RtfFileWritten ScriptFileWrittenInfo ' +
+      'SevenZipFileWritten TarFileWritten TiffFileWritten UpdateManifestDownloadComplete VolumeSnapshotCreated ' +
+      'WebScriptFileWritten XarFileWritten XzFileWritten ZipFileWritten ZstdFileWritten',
+  ],
   ['file creation event unknown', 'FsPostCreate NtfsLinkCreatedDetectInfo PeFileWrittenDetectInfo'],
   ['file creation,change event success', 'AsepFileChange'],
   ['file creation,info alert success', 'SuspiciousCreateSymbolicLink'],
   ['file deletion event success', 'ExecutableDeleted FileDeleteInfo FileDeleted VolumeSnapshotDeleted'],
-  ['file deletion event unknown',
+  [
+    'file deletion event unknown',
     'RecoveryActionDeleteFilesComplete RecoveryActionDeleteFilesReply RemediationActionQuarantineFile ' +
-    'RemediationActionQuarantineMacroFile RemediationActionQuarantineOfficeMacroFile'],
+      'RemediationActionQuarantineMacroFile RemediationActionQuarantineOfficeMacroFile',
+  ],
   ['file info alert unknown', 'DataEgress QuarantineActionResult QuarantinedFileState UnexpectedFileFound'],
   ['file info event success', 'MountedVolume PeVersionInfo'],
-  ['file info event unknown',
+  [
+    'file info event unknown',
     'ArchiveFileContent ChannelDataDownloadComplete ConfigDownloadComplete DataEgressEnriched DataProtectionArchiveAssessed ' +
-    'DeliverLocalFXToCloud ECBDownloadComplete FileInfo FileOfInterestBasicInfo FsVolumeReadInfo LFODownloadComplete ' +
-    'LfoUploadStart MachOHeaderParsed MacroContentInfo MacroDetectInfo ModuleCertificateInfo2 ModuleDownloadComplete ' +
-    'OsfmDownloadComplete RemediationMonitorQuarantineFile ScriptFileContentsDetectInfo SystemUpdatesBlockedByFilesystem ' +
-    'VolumeSnapshotOperationBlocked'],
+      'DeliverLocalFXToCloud ECBDownloadComplete FileInfo FileOfInterestBasicInfo FsVolumeReadInfo LFODownloadComplete ' +
+      'LfoUploadStart MachOHeaderParsed MacroContentInfo MacroDetectInfo ModuleCertificateInfo2 ModuleDownloadComplete ' +
+      'OsfmDownloadComplete RemediationMonitorQuarantineFile ScriptFileContentsDetectInfo SystemUpdatesBlockedByFilesystem ' +
+      'VolumeSnapshotOperationBlocked',
+  ],
   ['file info state failure', 'SignInfoError'],
-  ['file info state unknown',
+  [
+    'file info state unknown',
     'FileStatFsInfo FileSystemAttributesStatus FileSystemContainmentStatus SignInfo SignInfoWithCertAndContext ' +
-    'SignInfoWithContext SigningIdentity SigningPublicKey'],
+      'SignInfoWithContext SigningIdentity SigningPublicKey',
+  ],
   ['file,configuration info event unknown', 'CidMigrationManifestDownloadComplete DataProtectionDataEncryption'],
   ['file,malware change alert unknown', 'CodeSigningAltered MbrOverwriteRawDetectInfo'],
   ['file,malware creation,info alert unknown', 'CustomIOAFileWrittenDetectionInfoEvent'],
@@ -164,34 +199,46 @@ export const EVENT_CLASS_TABLE: readonly (readonly [string, string])[] = [
   ['file,process access event unknown', 'FsPostOpenUpImpersonating'],
   ['file,process creation,start event success', 'FileWrittenAndExecutedInContainer'],
   ['file,process start event success', 'RecentlyModifiedFileExecutedInContainer'],
-  ['host change event success',
-    'CreateService FsVolumeMounted FsVolumeUnmounted HostTimeModified HostnameChanged NetShareAdd NetShareDelete'],
+  [
+    'host change event success',
+    'CreateService FsVolumeMounted FsVolumeUnmounted HostTimeModified HostnameChanged NetShareAdd NetShareDelete',
+  ],
   ['host change state success', 'PromiscuousBindIP4'],
   ['host info event failure', 'CrashNotification CsKmCrashSummaryEvent'],
   ['host info event success', 'HostInfo OsVersionInfo'],
   ['host info event unknown', 'BootLoopProtectionTelemetry EtwComponentResponse ResourceLimit TcgPcrInfo'],
   ['host info state failure', 'FirmwareAnalysisErrorEvent'],
-  ['host info state success',
+  [
+    'host info state success',
     'AmsiRegistrationStatus CurrentSystemTags FirmwareAnalysisHardwareData FirmwareAnalysisStatus SystemCapacity ' +
-    'TelemetryCounters2 TelemetryStats'],
-  ['host info state unknown',
+      'TelemetryCounters2 TelemetryStats',
+  ],
+  [
+    'host info state unknown',
     'AdditionalHostInfo BillingInfo ChannelActive DiskCapacity DiskUtilization FileVaultStatus FirmwareImageAnalyzed ' +
-    'InstanceMetadata LightningUnresponsiveStatus OciContainerTelemetry PtActivationStatus ResourceUtilization UnixName ' +
-    'XumdStatus'],
+      'InstanceMetadata LightningUnresponsiveStatus OciContainerTelemetry PtActivationStatus ResourceUtilization UnixName ' +
+      'XumdStatus',
+  ],
   ['host,configuration change event success', 'NamespaceChanged RegisterRawInputDevicesEtw SetWinEventHookEtw SnapshotVolumeMounted'],
   ['host,configuration info asset -', 'AwsEc2Instance AzureVirtualMachine AzureVirtualMachineState GcpComputeInstance'],
   ['host,network info state unknown', 'NeighborListIP4 NeighborListIP6'],
   ['host,package change,installation event success', 'InstalledUpdates'],
-  ['iam change event success',
+  [
+    'iam change event success',
     'ActiveDirectoryAccountDepartmentUpdate ActiveDirectoryAccountDisabled ActiveDirectoryAccountEnabled ' +
-    'ActiveDirectoryAccountLocked ActiveDirectoryAccountNameUpdate ActiveDirectoryAccountOuUpdate ' +
-    'ActiveDirectoryAccountPasswordUpdate ActiveDirectoryAccountUnlocked'],
-  ['iam change,group event success',
-    'ActiveDirectoryAccountDirectContainingGroupEntitiesUpdate ActiveDirectoryAccountFlattenedContainingGroupEntitiesUpdate'],
+      'ActiveDirectoryAccountLocked ActiveDirectoryAccountNameUpdate ActiveDirectoryAccountOuUpdate ' +
+      'ActiveDirectoryAccountPasswordUpdate ActiveDirectoryAccountUnlocked',
+  ],
+  [
+    'iam change,group event success',
+    'ActiveDirectoryAccountDirectContainingGroupEntitiesUpdate ActiveDirectoryAccountFlattenedContainingGroupEntitiesUpdate',
+  ],
   ['iam change,group event unknown', 'OpenDirectoryGroupAdd OpenDirectoryGroupRemove OpenDirectoryGroupSet'],
-  ['iam change,user event unknown',
+  [
+    'iam change,user event unknown',
     'LocalWindowsUserUpdate OpenDirectoryAttributeAdd OpenDirectoryAttributeRemove OpenDirectoryAttributeSet ' +
-    'OpenDirectoryPasswordModification'],
+      'OpenDirectoryPasswordModification',
+  ],
   ['iam creation event success', 'ActiveDirectoryAccountCreated'],
   ['iam creation,user event unknown', 'OpenDirectoryCreateUser'],
   ['iam deletion,user event unknown', 'OpenDirectoryDeleteUser'],
@@ -208,8 +255,10 @@ export const EVENT_CLASS_TABLE: readonly (readonly [string, string])[] = [
   ['library,network start alert unknown', 'NetworkModuleLoadAttempt'],
   ['malware deletion alert success', 'CloudAssociateTreeIdWithRoot'],
   ['malware info alert success', 'AssociateTreeIdWithRoot DetectAnalysis'],
-  ['malware info alert unknown',
-    'CSAResultsGenericDetectInfo CustomIOABasicProcessDetectionInfoEvent CustomIOADomainNameDetectionInfoEvent'],
+  [
+    'malware info alert unknown',
+    'CSAResultsGenericDetectInfo CustomIOABasicProcessDetectionInfoEvent CustomIOADomainNameDetectionInfoEvent',
+  ],
   ['malware info event unknown', 'EarlyExploitPivotDetect'],
   ['malware,authentication info alert success', 'RemoteBruteForceDetectInfo'],
   ['malware,file creation,info alert success', 'SuspiciousEseFileWritten SuspiciousPeFileWritten'],
@@ -228,14 +277,18 @@ export const EVENT_CLASS_TABLE: readonly (readonly [string, string])[] = [
   ['network connection,end event success', 'SmbClientShareClosedEtw WiFiDisconnect'],
   ['network connection,info event unknown', 'NetworkConnectIP4DetectInfo NetworkConnectIP6DetectInfo PromiscuousBindIP6'],
   ['network connection,protocol event unknown', 'AppProtocolDetected TlsClientHello'],
-  ['network connection,start event success',
-    'SmbClientShareOpenedEtw SmbServerLocalNamedPipeOpenedEtw SmbServerShareOpenedEtw WiFiConnect'],
+  [
+    'network connection,start event success',
+    'SmbClientShareOpenedEtw SmbServerLocalNamedPipeOpenedEtw SmbServerShareOpenedEtw WiFiConnect',
+  ],
   ['network denied event unknown', 'SystemUpdatesBlockedByDNS'],
   ['network end event unknown', 'RemediationActionKillIP4Connection RemediationActionKillIP6Connection'],
   ['network end,connection event unknown', 'NetworkCloseIP4 NetworkCloseIP6'],
   ['network info event success', 'FirewallRuleIP4Matched FirewallRuleIP6Matched'],
-  ['network info event unknown',
-    'DNSRequestDetectInfo InternetExposureData NamedPipeDetectInfo NetworkOutboundPortScanDetectInfo NetworkSummary'],
+  [
+    'network info event unknown',
+    'DNSRequestDetectInfo InternetExposureData NamedPipeDetectInfo NetworkOutboundPortScanDetectInfo NetworkSummary',
+  ],
   ['network protocol event success', 'DnsRequest'],
   ['network protocol,denied event unknown', 'DnsRequestBlocked'],
   ['network protocol,info event unknown', 'DnsRequestResult FtpCommand NetworkIcmpDataIP4 NetworkIcmpDataIP6 SecureTrafficDecrypted'],
@@ -243,13 +296,15 @@ export const EVENT_CLASS_TABLE: readonly (readonly [string, string])[] = [
   ['network start,connection event success', 'CreateSocket RawBindIP4 RawBindIP6'],
   ['network start,connection event unknown', 'NetworkConnectIP4 NetworkConnectIP6'],
   ['network start,protocol alert success', 'SuspiciousDnsRequest'],
-  ['network,configuration info asset -',
+  [
+    'network,configuration info asset -',
     'AwsEc2NetworkAcl AwsEc2NetworkAclEntry AwsEc2NetworkInterface AwsEc2NetworkInterfacePrivateIP AwsEc2SecurityGroup ' +
-    'AwsEc2SecurityGroupRule AwsEc2Subnet AwsEc2Vpc AzureApplicationFirewallRule AzureFirewall AzureFirewallRuleCollection ' +
-    'AzureIpConfiguration AzureNatFirewallRule AzureNetworkFirewallRule AzureNetworkInterface AzureNetworkSecurityGroup ' +
-    'AzureNetworkSecurityGroupRule AzurePrivateEndpoint AzurePublicIpAddress AzureSubnet AzureVirtualNetwork ' +
-    'AzureVirtualNetworkPeering GcpComputeFirewall GcpComputeNetwork GcpComputeNetworkInterface GcpComputeNetworkPeering ' +
-    'GcpComputeSubnetwork'],
+      'AwsEc2SecurityGroupRule AwsEc2Subnet AwsEc2Vpc AzureApplicationFirewallRule AzureFirewall AzureFirewallRuleCollection ' +
+      'AzureIpConfiguration AzureNatFirewallRule AzureNetworkFirewallRule AzureNetworkInterface AzureNetworkSecurityGroup ' +
+      'AzureNetworkSecurityGroupRule AzurePrivateEndpoint AzurePublicIpAddress AzureSubnet AzureVirtualNetwork ' +
+      'AzureVirtualNetworkPeering GcpComputeFirewall GcpComputeNetwork GcpComputeNetworkInterface GcpComputeNetworkPeering ' +
+      'GcpComputeSubnetwork',
+  ],
   ['network,configuration info event failure', 'FirewallRuleApplicationFailed'],
   ['network,configuration info event success', 'NetworkLinkConfigGetAddress NetworkLinkConfigGetLink'],
   ['network,file connection,creation event success', 'BITSJobCreated'],
@@ -278,37 +333,49 @@ export const EVENT_CLASS_TABLE: readonly (readonly [string, string])[] = [
   ['process access,change event success', 'BrowserInjectedThread DocumentProgramInjectedThread'],
   ['process change alert success', 'InjectedThreadFromUnsignedModule'],
   ['process change alert unknown', 'LsassHandleFromUnsignedModule RemoteProcessMemoryWrite'],
-  ['process change event success',
-    'CreateThreadReflectiveDll DllInjection InjectedThread JavaInjectedThread ProcessInjection ThreadBlocked'],
-  ['process change event unknown',
-    'KernelCallbackTableUpdate ProcessHandleOpDowngraded ProtectVmEtw SetThreadCtxEtw UserSetProcessBreakOnTermination'],
+  [
+    'process change event success',
+    'CreateThreadReflectiveDll DllInjection InjectedThread JavaInjectedThread ProcessInjection ThreadBlocked',
+  ],
+  [
+    'process change event unknown',
+    'KernelCallbackTableUpdate ProcessHandleOpDowngraded ProtectVmEtw SetThreadCtxEtw UserSetProcessBreakOnTermination',
+  ],
   ['process end event failure', 'CsUmProcessCrashSummaryEvent KillProcessError SuspendProcessError'],
-  ['process end event success',
+  [
+    'process end event success',
     'AbnormalTerminationNotification EndOfProcess HostedServiceStopped ProcessSelfDeleted PtyDetached ServiceStopped ' +
-    'TerminateProcess TerminateRemoteProcessEtw WSLDistributionStopping WSLVMStopping'],
-  ['process end event unknown',
+      'TerminateProcess TerminateRemoteProcessEtw WSLDistributionStopping WSLVMStopping',
+  ],
+  [
+    'process end event unknown',
     'NamedMutantHandleClosedTelemetry NamedSemaphoreHandleClosedTelemetry RecoveryActionKillProcessesComplete ' +
-    'RecoveryActionKillProcessesReply RemediationActionKillProcess'],
+      'RecoveryActionKillProcessesReply RemediationActionKillProcess',
+  ],
   ['process end,info event success', 'CommandHistory'],
   ['process end,info event unknown', 'ProcessActivitySummary'],
   ['process info alert unknown', 'UnexpectedEnvironmentVariable'],
   ['process info event -', 'SuspiciousPrivilegedProcessHandle'],
   ['process info event failure', 'BlockThreadFailed CsUmProcessCrashAuxiliaryEvent MemoryScanErrorEvent'],
   ['process info event success', 'BPFCommandIssued SensitiveWmiQuery'],
-  ['process info event unknown',
+  [
+    'process info event unknown',
     'AllocVmEtw AmsBytePatternScanResult AmsBytePatternScanTelemetry GetAsyncKeyStateEtwBatch IPCDetectInfo MemoryAdvise ' +
-    'MemoryLocked MemoryMapped PhpBase64Decode PhpEvalString ProcessAncestryInformation ProcessControl ProcessEnvironmentEmpty ' +
-    'ProcessPatternTelemetry ProcessSignal ProcessTrace ProcessTreeCompositionPatternTelemetry ProcessWitness ' +
-    'RemediationMonitorKillProcess RootkitDetectionResponse ScriptControlDotNetMetadata SetWindowsHook SetWindowsHookExEtw ' +
-    'ShellCommandLineInfo SuspiciousLackOfProcessRollupEvents SyntheticProcessTrace SyntheticVirtualMemoryArea ' +
-    'ThreadPreviousModeMismatch TriggeredMemoryDumpResponse UmppcDetectInfo VirtualMemoryArea XumdHookEvent'],
+      'MemoryLocked MemoryMapped PhpBase64Decode PhpEvalString ProcessAncestryInformation ProcessControl ProcessEnvironmentEmpty ' +
+      'ProcessPatternTelemetry ProcessSignal ProcessTrace ProcessTreeCompositionPatternTelemetry ProcessWitness ' +
+      'RemediationMonitorKillProcess RootkitDetectionResponse ScriptControlDotNetMetadata SetWindowsHook SetWindowsHookExEtw ' +
+      'ShellCommandLineInfo SuspiciousLackOfProcessRollupEvents SyntheticProcessTrace SyntheticVirtualMemoryArea ' +
+      'ThreadPreviousModeMismatch TriggeredMemoryDumpResponse UmppcDetectInfo VirtualMemoryArea XumdHookEvent',
+  ],
   ['process info state unknown', 'ProcessRollup2Stats SyntheticPR2Stats'],
   ['process start alert success', 'RemoteThreadCreate'],
   ['process start event -', 'KernelServiceStarted'],
-  ['process start event success',
+  [
+    'process start event success',
     'ActiveDirectoryIncomingPsExecExecution2 ClassifiedProcessStart CreateThreadKernelNoStartImage CreateThreadNoStartImage ' +
-    'FlashThreadCreateProcess HostedServiceStarted PhpExecuteScript ProcessRollup ProcessRollup2 PtyAttached ServiceStarted ' +
-    'SyntheticProcessRollup2 WSLDistributionStarted WSLVMStarted WmiCreateProcess'],
+      'FlashThreadCreateProcess HostedServiceStarted PhpExecuteScript ProcessRollup ProcessRollup2 PtyAttached ServiceStarted ' +
+      'SyntheticProcessRollup2 WSLDistributionStarted WSLVMStarted WmiCreateProcess',
+  ],
   ['process start state success', 'CreateProcessArgs'],
   ['process,authentication change alert success', 'ProcessTokenStolen SystemTokenStolen'],
   ['process,authentication change event success', 'ProcessTokenPrivilegesEdited UACAxisElevation UACCredentialCaptureElevation'],
@@ -320,23 +387,31 @@ export const EVENT_CLASS_TABLE: readonly (readonly [string, string])[] = [
   ['process,file,network access alert success', 'ProcessExecOnSMBFile'],
   ['process,malware change alert unknown', 'KernelCallbackTablePatch NullPageProtectionModificationAttempt ObjCRuntimeAltered'],
   ['process,malware info alert success', 'ProcessHandleOpDetectInfo UserExceptionDEP'],
-  ['process,malware info alert unknown',
+  [
+    'process,malware info alert unknown',
     'ASLRBypassAttempt DwmCompositionResourceExploitAttempt ExtendedExploitMitigationViolatedDetectInfo HeapSprayAttempt ' +
-    'IntrusiveProcessDiscovered NullPageUnmapAttempt SEHOverWriteAttempt TrampolineDetected UmppcEntryAnomaly'],
+      'IntrusiveProcessDiscovered NullPageUnmapAttempt SEHOverWriteAttempt TrampolineDetected UmppcEntryAnomaly',
+  ],
   ['process,malware info event unknown', 'ModuleBlockedEventWithPatternId ModuleDetectInfo'],
   ['process,malware info,denied alert success', 'ModuleBlockedEvent'],
   ['process,malware start alert unknown', 'SuspectCreateThreadStack'],
   ['registry access event unknown', 'RegNtPostOpenKeyEx RegValueQueryDetectInfo'],
   ['registry change alert unknown', 'FalconHostRegTamperingInfo'],
-  ['registry change event success',
+  [
+    'registry change event success',
     'AsepKeyUpdate AsepValueUpdate RegCrowdstrikeKeyUpdate RegCrowdstrikeValueUpdate RegGenericKeyUpdate RegGenericValueUpdate ' +
-    'RegSystemConfigKeyUpdate UnclassifiedRegValueUpdate'],
-  ['registry change event unknown',
-    'RecoveryActionRegistrySetValueKeyComplete RecoveryActionRegistrySetValueKeyReply RegistryOperationBlocked'],
+      'RegSystemConfigKeyUpdate UnclassifiedRegValueUpdate',
+  ],
+  [
+    'registry change event unknown',
+    'RecoveryActionRegistrySetValueKeyComplete RecoveryActionRegistrySetValueKeyReply RegistryOperationBlocked',
+  ],
   ['registry creation event unknown', 'RecoveryActionRegistryCreateKeyComplete RecoveryActionRegistryCreateKeyReply'],
-  ['registry deletion event unknown',
+  [
+    'registry deletion event unknown',
     'RecoveryActionRegistryDeleteKeyComplete RecoveryActionRegistryDeleteKeyReply RecoveryActionRegistryDeleteValueKeyComplete ' +
-    'RecoveryActionRegistryDeleteValueKeyReply RemediationActionRegistryRemoval'],
+      'RecoveryActionRegistryDeleteValueKeyReply RemediationActionRegistryRemoval',
+  ],
   ['registry info alert success', 'RegistryOperationDetectInfo'],
   ['registry,configuration info event unknown', 'RemediationMonitorRegistryRemoval'],
   ['registry,file access,creation alert success', 'SAMHashDumpFromUnsignedModule'],

@@ -127,7 +127,12 @@ function mapProcess(field: Field, doc: Draft, eventClass: EventClass): void {
   // The image of a library or driver load is the module's, not the process's.
   const executable = isModuleLoad(eventClass) ? undefined : field('ImageFileName');
   put(doc, 'process.executable', executable);
-  if (executable) put(doc, 'process.name', processNameOf(executable, () => args));
+  if (executable)
+    put(
+      doc,
+      'process.name',
+      processNameOf(executable, () => args),
+    );
   const exitCode = field('ExitCode');
   if (longConvertAborts(exitCode)) throw ABORT;
   if (exitCode !== undefined) put(doc, 'process.exit_code', longValue(convertToLong(exitCode)!));

@@ -2,7 +2,17 @@
 import { splitWindowsCommandLine } from '../shared/command-line.js';
 import { stringPath, type FieldValue } from '../shared/field-subset.js';
 import type { AvroRecord } from '../types.js';
-import { collapseBackslashPairs, DATASET, MODULE, OS_TYPES, processEventType, routeOf, SCRIPT_FAILED, trimQuotes, type Route } from './to-ecs.js';
+import {
+  collapseBackslashPairs,
+  DATASET,
+  MODULE,
+  OS_TYPES,
+  processEventType,
+  routeOf,
+  SCRIPT_FAILED,
+  trimQuotes,
+  type Route,
+} from './to-ecs.js';
 
 /*
  * The match fast path (VendorFeed.toEcsFields): the fields below, each as sentinelOneCloudFunnelToEcs

@@ -34,7 +34,9 @@ interface Tree {
 }
 
 function literal(tree: Tree): string {
-  const entries = [...tree.children].map(([key, child]) => `${JSON.stringify(key)}: ${child.value !== undefined ? `v${child.value}` : literal(child)}`);
+  const entries = [...tree.children].map(
+    ([key, child]) => `${JSON.stringify(key)}: ${child.value !== undefined ? `v${child.value}` : literal(child)}`,
+  );
   return `{ ${entries.join(', ')} }`;
 }
 
@@ -44,12 +46,20 @@ function literal(tree: Tree): string {
  * document is one object literal of fixed shape, generated once: a field toEcs would leave out
  * holds undefined, which every reader of the document (the matcher included) takes as absent.
  */
-export function subsetMapper(fields: readonly string[], valueOf: Readonly<Record<string, FieldValue>>, options: SubsetOptions = {}): EcsFieldsMapping | undefined {
+export function subsetMapper(
+  fields: readonly string[],
+  valueOf: Readonly<Record<string, FieldValue>>,
+  options: SubsetOptions = {},
+): EcsFieldsMapping | undefined {
   const root: Tree = { children: new Map() };
   const values: FieldValue['value'][] = [];
   const reads = new Set<string>();
   for (const field of new Set(fields)) {
-    const known = Object.hasOwn(valueOf, field) ? valueOf[field]! : options.lineage && neverSet(field, options.lineage) ? ABSENT_FIELD : undefined;
+    const known = Object.hasOwn(valueOf, field)
+      ? valueOf[field]!
+      : options.lineage && neverSet(field, options.lineage)
+        ? ABSENT_FIELD
+        : undefined;
     if (known === undefined) return undefined;
     let node = root;
     for (const key of field.split('.')) {

@@ -80,7 +80,10 @@ export async function readBack(kafka: Kafka, topics: readonly string[], timeoutM
   try {
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read-back incomplete after ${timeoutMs} ms: ${[...remaining].join(', ')}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`read-back incomplete after ${timeoutMs} ms: ${[...remaining].join(', ')}`)),
+        timeoutMs,
+      );
       void consumer.run({
         eachBatch: async ({ batch }) => {
           const key = `${batch.topic}/${batch.partition}`;
@@ -120,7 +123,9 @@ export function bundledRuleIds(): Promise<string[]> {
 
 /** "identity:<vendor>:<id>" for a record with a vendor identity, else its Kafka position. */
 function identityKey(record: Pick<StoredRecord, 'vendor' | 'identity' | 'topic' | 'partition' | 'offset'>): string {
-  return record.identity !== undefined ? `identity:${record.vendor}:${record.identity}` : `position:${record.topic}/${record.partition}/${record.offset}`;
+  return record.identity !== undefined
+    ? `identity:${record.vendor}:${record.identity}`
+    : `position:${record.topic}/${record.partition}/${record.offset}`;
 }
 
 interface AlertSource {
@@ -128,7 +133,10 @@ interface AlertSource {
 }
 
 /** Every alert document of an index: its id and Kafka position. */
-export async function alertPositions(elasticsearch: Client, index: string): Promise<Array<{ id: string; topic: string; partition: number; offset: string }>> {
+export async function alertPositions(
+  elasticsearch: Client,
+  index: string,
+): Promise<Array<{ id: string; topic: string; partition: number; offset: string }>> {
   await elasticsearch.indices.refresh({ index }, { ignore: [404] });
   const result = await elasticsearch.search<AlertSource>(
     {
@@ -159,7 +167,16 @@ export async function alertCensus(elasticsearch: Client, index: string, records:
   for (const record of records) {
     if (!record.expectAlert) continue;
     for (const ruleId of rules) {
-      expected.add(alertId({ ruleId, vendorId: record.vendor, eventIdentity: record.identity, topic: record.topic, partition: record.partition, offset: record.offset }));
+      expected.add(
+        alertId({
+          ruleId,
+          vendorId: record.vendor,
+          eventIdentity: record.identity,
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+        }),
+      );
     }
   }
   const byPosition = new Map(records.map((record) => [`${record.topic}/${record.partition}/${record.offset}`, record]));
@@ -190,5 +207,7 @@ export function censusLine(fault: string, census: AlertCensus, extra: Record<str
     duplicated: census.duplicatedIdentities.length,
     ...extra,
   };
-  return `[census] ${fault}: ${Object.entries(parts).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+  return `[census] ${fault}: ${Object.entries(parts)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')}`;
 }

@@ -57,7 +57,11 @@ export function poisonRecords(random: () => number): Poison[] {
   const out: Poison[] = [];
   for (const feed of VENDORS) {
     const template = loadFixtures(feed.id).find((f) => f.alert) ?? loadFixtures(feed.id)[0];
-    const valid = encodeRecord(feed, fromNative(feed, vary(template?.native ?? {}, { serial: ++serial, nowMs: Date.now() }) as Record<string, unknown>), { format: 'confluent' });
+    const valid = encodeRecord(
+      feed,
+      fromNative(feed, vary(template?.native ?? {}, { serial: ++serial, nowMs: Date.now() }) as Record<string, unknown>),
+      { format: 'confluent' },
+    );
     const body = valid.subarray(5);
     const randomBytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));
     const unframed = randomBytes(256);
@@ -65,8 +69,18 @@ export function poisonRecords(random: () => number): Poison[] {
     out.push(
       { name: 'truncated Avro', vendor: feed.id, value: valid.subarray(0, Math.floor(valid.length / 2)), codes: ['DECODE_INVALID_AVRO'] },
       { name: 'random bytes', vendor: feed.id, value: unframed, codes: ['DECODE_BAD_MAGIC'] },
-      { name: 'random Avro body', vendor: feed.id, value: frameConfluent(feed.bundledSchemaId, randomBytes(256)), codes: ['DECODE_INVALID_AVRO', 'DECODE_TRAILING_BYTES'] },
-      { name: 'wrong magic byte', vendor: feed.id, value: Buffer.concat([Buffer.from([1]), valid.subarray(1)]), codes: ['DECODE_BAD_MAGIC'] },
+      {
+        name: 'random Avro body',
+        vendor: feed.id,
+        value: frameConfluent(feed.bundledSchemaId, randomBytes(256)),
+        codes: ['DECODE_INVALID_AVRO', 'DECODE_TRAILING_BYTES'],
+      },
+      {
+        name: 'wrong magic byte',
+        vendor: feed.id,
+        value: Buffer.concat([Buffer.from([1]), valid.subarray(1)]),
+        codes: ['DECODE_BAD_MAGIC'],
+      },
       { name: 'unknown schema id', vendor: feed.id, value: frameConfluent(424_242, body), codes: ['DECODE_UNKNOWN_SCHEMA'] },
       { name: 'empty value', vendor: feed.id, value: Buffer.alloc(0), codes: ['DECODE_EMPTY_VALUE'] },
       { name: 'null value (tombstone)', vendor: feed.id, value: null, codes: ['DECODE_EMPTY_VALUE'] },
@@ -87,7 +101,6 @@ function patchBytes(value: Buffer, marker: Buffer, replacement: Buffer): Buffer 
   return out;
 }
 
-
 /** Replaces the single occurrence of `marker` (lengths may differ: Avro records carry no sizes). */
 function spliceOnce(value: Buffer, marker: Buffer, replacement: Buffer): Buffer {
   const at = value.indexOf(marker);
@@ -100,10 +113,24 @@ export function absurdRecords(): Absurd[] {
   const defend = vendor('elastic-defend');
   const endgame = vendor('endgame');
   const sample = 'linux-exec-pg-dump-endpoint-sample.json';
-  const make = (feed: VendorFeed, native: Record<string, unknown>, name: string, outcome: AbsurdOutcome, stored?: Absurd['stored'], patch?: (b: Buffer) => Buffer): Absurd => {
+  const make = (
+    feed: VendorFeed,
+    native: Record<string, unknown>,
+    name: string,
+    outcome: AbsurdOutcome,
+    stored?: Absurd['stored'],
+    patch?: (b: Buffer) => Buffer,
+  ): Absurd => {
     const record = fromNative(feed, native);
     const encoded = encodeRecord(feed, record, { format: 'confluent' });
-    return { name, vendor: feed.id, value: patch ? patch(encoded) : encoded, identity: feed.eventIdentity(record), outcome, ...(stored ? { stored } : {}) };
+    return {
+      name,
+      vendor: feed.id,
+      value: patch ? patch(encoded) : encoded,
+      identity: feed.eventIdentity(record),
+      outcome,
+      ...(stored ? { stored } : {}),
+    };
   };
   const hugeCommandLine = `pg_dump --file=/tmp/x.sql ${'--table=t'.repeat(Math.ceil(MiB / 9))}`;
   const FILETIME_1601 = 0;
@@ -112,21 +139,61 @@ export function absurdRecords(): Absurd[] {
   const MARKER = Buffer.from([0x01, 0x02, 0x03, 0x04]);
   const proc = (s: Record<string, unknown>) => s.process as Record<string, unknown>;
   return [
-    make(defend, nativeFrom(defend.id, sample, (n) => {
-      n.process.command_line = hugeCommandLine;
-      n.process.args = hugeCommandLine.split(' ');
-      n.process.args_count = n.process.args.length;
-    }), '1 MiB command line', 'alert', (s) => expect((proc(s).command_line as string).length).toBe(hugeCommandLine.length)),
-    make(defend, nativeFrom(defend.id, sample, (n) => (n.process.pid = -1)), 'negative pid', 'alert', (s) => expect(proc(s).pid).toBe(-1)),
-    make(defend, nativeFrom(defend.id, sample, (n) => (n.process.pid = 2 ** 53 - 1)), 'huge pid (2^53 - 1)', 'alert', (s) => expect(proc(s).pid).toBe(2 ** 53 - 1)),
-    make(defend, nativeFrom(defend.id, sample, (n) => (n.process.pid = Number.MAX_SAFE_INTEGER * 1024)), 'pid near the long range end (2^63 - 1024)', 'alert'),
+    make(
+      defend,
+      nativeFrom(defend.id, sample, (n) => {
+        n.process.command_line = hugeCommandLine;
+        n.process.args = hugeCommandLine.split(' ');
+        n.process.args_count = n.process.args.length;
+      }),
+      '1 MiB command line',
+      'alert',
+      (s) => expect((proc(s).command_line as string).length).toBe(hugeCommandLine.length),
+    ),
+    make(
+      defend,
+      nativeFrom(defend.id, sample, (n) => (n.process.pid = -1)),
+      'negative pid',
+      'alert',
+      (s) => expect(proc(s).pid).toBe(-1),
+    ),
+    make(
+      defend,
+      nativeFrom(defend.id, sample, (n) => (n.process.pid = 2 ** 53 - 1)),
+      'huge pid (2^53 - 1)',
+      'alert',
+      (s) => expect(proc(s).pid).toBe(2 ** 53 - 1),
+    ),
+    make(
+      defend,
+      nativeFrom(defend.id, sample, (n) => (n.process.pid = Number.MAX_SAFE_INTEGER * 1024)),
+      'pid near the long range end (2^63 - 1024)',
+      'alert',
+    ),
     // 2^63 - 1 cannot be written from a JS number; the record is encoded with a marker pid and patched.
     // Decoded as a double it becomes 2^63, past Elasticsearch's long: the alert document is refused.
-    make(defend, nativeFrom(defend.id, sample, (n) => (n.process.pid = 987_654_321_987)), 'pid 2^63 - 1 (Avro long max)', 'sink rejected', undefined, (b) =>
-      spliceOnce(b, avroVarint(987_654_321_987n), avroVarint(2n ** 63n - 1n)),
+    make(
+      defend,
+      nativeFrom(defend.id, sample, (n) => (n.process.pid = 987_654_321_987)),
+      'pid 2^63 - 1 (Avro long max)',
+      'sink rejected',
+      undefined,
+      (b) => spliceOnce(b, avroVarint(987_654_321_987n), avroVarint(2n ** 63n - 1n)),
     ),
-    make(defend, nativeFrom(defend.id, sample, (n) => (n['@timestamp'] = '1601-01-01T00:00:00.000Z')), 'timestamp in 1601', 'alert', (s) => expect(s['@timestamp']).toBe('1601-01-01T00:00:00.000Z')),
-    make(defend, nativeFrom(defend.id, sample, (n) => (n['@timestamp'] = '2500-01-01T00:00:00.000Z')), 'timestamp in 2500', 'alert', (s) => expect(s['@timestamp']).toBe('2500-01-01T00:00:00.000Z')),
+    make(
+      defend,
+      nativeFrom(defend.id, sample, (n) => (n['@timestamp'] = '1601-01-01T00:00:00.000Z')),
+      'timestamp in 1601',
+      'alert',
+      (s) => expect(s['@timestamp']).toBe('1601-01-01T00:00:00.000Z'),
+    ),
+    make(
+      defend,
+      nativeFrom(defend.id, sample, (n) => (n['@timestamp'] = '2500-01-01T00:00:00.000Z')),
+      'timestamp in 2500',
+      'alert',
+      (s) => expect(s['@timestamp']).toBe('2500-01-01T00:00:00.000Z'),
+    ),
     make(
       defend,
       nativeFrom(defend.id, sample, (n) => {
@@ -141,9 +208,27 @@ export function absurdRecords(): Absurd[] {
       },
       (b) => patchBytes(b, MARKER, INVALID_UTF8),
     ),
-    make(endgame, nativeFrom(endgame.id, 'linux-exec-event-pg-dump.json', (n) => (n.timestamp = FILETIME_1601)), 'Endgame FILETIME 0 (1601)', 'alert', (s) => expect(s['@timestamp']).toBe('1601-01-01T00:00:00.000Z')),
-    make(endgame, nativeFrom(endgame.id, 'linux-exec-event-pg-dump.json', (n) => (n.timestamp = FILETIME_2500)), 'Endgame FILETIME in 2500', 'alert', (s) => expect(s['@timestamp']).toBe('2500-01-01T00:00:00.000Z')),
-    make(endgame, nativeFrom(endgame.id, 'linux-exec-event-pg-dump.json', (n) => (n.pid = -2_147_483_648)), 'Endgame negative pid', 'alert', (s) => expect(proc(s).pid).toBe(-2_147_483_648)),
+    make(
+      endgame,
+      nativeFrom(endgame.id, 'linux-exec-event-pg-dump.json', (n) => (n.timestamp = FILETIME_1601)),
+      'Endgame FILETIME 0 (1601)',
+      'alert',
+      (s) => expect(s['@timestamp']).toBe('1601-01-01T00:00:00.000Z'),
+    ),
+    make(
+      endgame,
+      nativeFrom(endgame.id, 'linux-exec-event-pg-dump.json', (n) => (n.timestamp = FILETIME_2500)),
+      'Endgame FILETIME in 2500',
+      'alert',
+      (s) => expect(s['@timestamp']).toBe('2500-01-01T00:00:00.000Z'),
+    ),
+    make(
+      endgame,
+      nativeFrom(endgame.id, 'linux-exec-event-pg-dump.json', (n) => (n.pid = -2_147_483_648)),
+      'Endgame negative pid',
+      'alert',
+      (s) => expect(proc(s).pid).toBe(-2_147_483_648),
+    ),
     ...VENDORS.map((feed) => make(feed, {}, `${feed.id}: every optional field null`, 'no alert')),
   ];
 }

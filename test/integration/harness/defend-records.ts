@@ -24,7 +24,10 @@ export function defendRecord(variant: DefendVariant, schemaId?: number): { key: 
   if (variant.parent !== undefined) native.process.parent = { ...native.process.parent, name: variant.parent };
   if (variant.host !== undefined) native.host = { ...native.host, name: variant.host, hostname: variant.host };
   if (variant.time !== undefined) native['@timestamp'] = variant.time;
-  return { key: variant.id, value: encodeRecord(DEFEND, fromNative(DEFEND, native), { format: 'confluent', ...(schemaId === undefined ? {} : { schemaId }) }) };
+  return {
+    key: variant.id,
+    value: encodeRecord(DEFEND, fromNative(DEFEND, native), { format: 'confluent', ...(schemaId === undefined ? {} : { schemaId }) }),
+  };
 }
 
 export const DEFEND_VENDOR_ID = DEFEND.id;

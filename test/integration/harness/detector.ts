@@ -77,7 +77,10 @@ export async function startDetector(env: Record<string, string> = {}, options: O
   const metricsUrl = `http://127.0.0.1:${metricsPort}`;
   if (options.waitReady !== false) {
     for (;;) {
-      const ready = await fetch(`${metricsUrl}/readyz`).then((r) => r.status === 200, () => false);
+      const ready = await fetch(`${metricsUrl}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ready) break;
       if (child.exitCode !== null || Date.now() > deadline) {
         child.kill('SIGKILL');

@@ -29,7 +29,9 @@ interface FieldJson {
 
 function nestedRecord(type: unknown): { fields: FieldJson[] } | undefined {
   const candidates = Array.isArray(type) ? type : [type];
-  return candidates.find((t): t is { fields: FieldJson[] } => typeof t === 'object' && t !== null && (t as { type?: unknown }).type === 'record');
+  return candidates.find(
+    (t): t is { fields: FieldJson[] } => typeof t === 'object' && t !== null && (t as { type?: unknown }).type === 'record',
+  );
 }
 
 function leafPaths(record: { fields: FieldJson[] }, prefix = ''): Array<{ path: string; field: FieldJson }> {
@@ -40,7 +42,9 @@ function leafPaths(record: { fields: FieldJson[] }, prefix = ''): Array<{ path: 
 }
 
 function at(record: AvroRecord, path: string): unknown {
-  return path.split('.').reduce<unknown>((value, key) => (value === null || value === undefined ? value : (value as AvroRecord)[key]), record);
+  return path
+    .split('.')
+    .reduce<unknown>((value, key) => (value === null || value === undefined ? value : (value as AvroRecord)[key]), record);
 }
 
 /** A deep copy of `record` with the value at `path` removed (`replacement` undefined) or replaced. */
@@ -48,7 +52,10 @@ function withPath(record: AvroRecord, path: string, replacement: unknown): AvroR
   const copy = structuredClone(record);
   const keys = path.split('.');
   const last = keys.pop() as string;
-  const parent = keys.reduce<unknown>((value, key) => (value === null || value === undefined ? value : (value as AvroRecord)[key]), copy) as AvroRecord | null | undefined;
+  const parent = keys.reduce<unknown>(
+    (value, key) => (value === null || value === undefined ? value : (value as AvroRecord)[key]),
+    copy,
+  ) as AvroRecord | null | undefined;
   if (parent) {
     if (replacement === undefined) delete parent[last];
     else parent[last] = replacement;
@@ -63,7 +70,8 @@ function withPath(record: AvroRecord, path: string, replacement: unknown): AvroR
 function removableField(vendor: VendorFeed, schema: AvroSchemaJson, ruleFields: readonly string[]): string {
   const ruleReads = lineagePaths(vendor, ruleFields);
   const mappingReads = Object.values(vendor.lineage).flat();
-  const touches = (reads: readonly string[], path: string) => reads.some((read) => read === path || read.startsWith(`${path}.`) || path.startsWith(`${read}.`));
+  const touches = (reads: readonly string[], path: string) =>
+    reads.some((read) => read === path || read.startsWith(`${path}.`) || path.startsWith(`${read}.`));
   const records = loadFixtures(vendor.id).map((fixture) => fromNative(vendor, fixture.native));
   const candidates = leafPaths(schema as unknown as { fields: FieldJson[] })
     .filter(({ path, field }) => field.default === null && !touches(ruleReads, path))

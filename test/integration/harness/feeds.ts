@@ -92,14 +92,19 @@ export async function resetAlertStream(elasticsearch: Client, name: string): Pro
     // no data stream API here: fall through
   }
   const { new_index: writeIndex } = await elasticsearch.indices.rollover({ alias: name });
-  const stream = (await elasticsearch.indices.resolveIndex({ name, expand_wildcards: 'all' })).data_streams.find((candidate) => candidate.name === name);
+  const stream = (await elasticsearch.indices.resolveIndex({ name, expand_wildcards: 'all' })).data_streams.find(
+    (candidate) => candidate.name === name,
+  );
   const older = [stream?.backing_indices ?? []].flat().filter((index) => index !== writeIndex);
   if (older.length > 0) await elasticsearch.indices.delete({ index: older.join(',') });
 }
 
 export async function alertDocuments(feeds: TestFeeds): Promise<Array<{ id: string; source: Record<string, unknown> }>> {
   await feeds.elasticsearch.indices.refresh({ index: feeds.alertsIndex }, { ignore: [404] });
-  const result = await feeds.elasticsearch.search<Record<string, unknown>>({ index: feeds.alertsIndex, size: 10_000, query: { match_all: {} } }, { ignore: [404] });
+  const result = await feeds.elasticsearch.search<Record<string, unknown>>(
+    { index: feeds.alertsIndex, size: 10_000, query: { match_all: {} } },
+    { ignore: [404] },
+  );
   return (result.hits?.hits ?? []).map((hit) => ({ id: hit._id as string, source: hit._source as Record<string, unknown> }));
 }
 
@@ -133,6 +138,7 @@ export async function readTopic(kafka: Kafka, topic: string, atLeast: number, ti
 
 function headerStrings(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) out[name] = Array.isArray(value) ? value.map(String).join(',') : String(value ?? '');
+  for (const [name, value] of Object.entries(headers ?? {}))
+    out[name] = Array.isArray(value) ? value.map(String).join(',') : String(value ?? '');
   return out;
 }

@@ -124,7 +124,10 @@ export class TelemetryStream {
       }
     }
     this.sent += count;
-    this.alertsSent += topicMessages.reduce((n, t) => n + t.messages.filter((m) => (m.headers as Record<string, string>)[STREAM_HEADERS.expectAlert] === '1').length, 0);
+    this.alertsSent += topicMessages.reduce(
+      (n, t) => n + t.messages.filter((m) => (m.headers as Record<string, string>)[STREAM_HEADERS.expectAlert] === '1').length,
+      0,
+    );
   }
 
   /** Produces at a steady rate in small batches until stopped; resolves with the number sent. */

@@ -20,11 +20,33 @@ function openssl(args: string[], cwd: string): void {
 
 /** A CA and a certificate for 127.0.0.1 / localhost signed by it, valid for two days, in `dir`. */
 export function createTlsMaterial(dir: string): TlsMaterial {
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=edr-test-ca'], dir);
+  openssl(
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=edr-test-ca'],
+    dir,
+  );
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'], dir);
   const extensions = join(dir, 'server.ext');
   writeFileSync(extensions, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n');
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', extensions], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.crt',
+      '-days',
+      '2',
+      '-extfile',
+      extensions,
+    ],
+    dir,
+  );
   return {
     caCert: join(dir, 'ca.crt'),
     serverCert: join(dir, 'server.crt'),
@@ -32,7 +54,25 @@ export function createTlsMaterial(dir: string): TlsMaterial {
     caPem: readFileSync(join(dir, 'ca.crt'), 'utf8'),
     pkcs12(password: string) {
       const path = join(dir, 'server.p12');
-      openssl(['pkcs12', '-export', '-in', 'server.crt', '-inkey', 'server.key', '-certfile', 'ca.crt', '-name', 'server', '-out', path, '-passout', `pass:${password}`], dir);
+      openssl(
+        [
+          'pkcs12',
+          '-export',
+          '-in',
+          'server.crt',
+          '-inkey',
+          'server.key',
+          '-certfile',
+          'ca.crt',
+          '-name',
+          'server',
+          '-out',
+          path,
+          '-passout',
+          `pass:${password}`,
+        ],
+        dir,
+      );
       return path;
     },
   };

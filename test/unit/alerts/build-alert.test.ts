@@ -12,7 +12,15 @@ const RULE = parseRuleFile(readFileSync(RULE_PATH, 'utf8'), RULE_PATH);
 function event(): EcsEvent {
   return {
     '@timestamp': '2026-03-20T10:00:00.5022851Z',
-    event: { id: 'ev-1', kind: 'event', category: ['process'], type: ['start'], action: 'exec', dataset: 'endpoint.events.process', module: 'endpoint' },
+    event: {
+      id: 'ev-1',
+      kind: 'event',
+      category: ['process'],
+      type: ['start'],
+      action: 'exec',
+      dataset: 'endpoint.events.process',
+      module: 'endpoint',
+    },
     host: { name: 'db-7', id: 'host-1', os: { type: 'linux' } },
     user: { name: 'postgres', id: '26' },
     process: {
@@ -52,7 +60,9 @@ describe('buildAlert', () => {
     expect(buildAlert(input({ source: { topic: 'x', partition: 9, offset: '1' }, detectedAt: new Date() })).id).toBe(base);
     const positional = buildAlert(input({ eventIdentity: undefined })).id;
     expect(positional).not.toBe(base);
-    expect(buildAlert(input({ eventIdentity: undefined, source: { topic: 'edr.elastic-defend', partition: 2, offset: '982' } })).id).not.toBe(positional);
+    expect(
+      buildAlert(input({ eventIdentity: undefined, source: { topic: 'edr.elastic-defend', partition: 2, offset: '982' } })).id,
+    ).not.toBe(positional);
   });
 
   it('carries the mapped event with event.kind alert and the contract times', () => {
@@ -69,7 +79,8 @@ describe('buildAlert', () => {
       action: 'exec',
       dataset: 'edr_dbdump_detector.alert',
       module: 'edr_dbdump_detector',
-      reason: 'process event with process pg_dump, parent process bash, by postgres on db-7 created low alert Potential Database Dumping Activity.',
+      reason:
+        'process event with process pg_dump, parent process bash, by postgres on db-7 created low alert Potential Database Dumping Activity.',
       created: '2026-03-20T10:00:01.250Z',
       ingested: '2026-03-20T10:00:01.250Z',
       severity: 21,
@@ -95,7 +106,9 @@ describe('buildAlert', () => {
       {
         framework: 'MITRE ATT&CK',
         tactic: { id: 'TA0010', name: 'Exfiltration', reference: 'https://attack.mitre.org/tactics/TA0010/' },
-        technique: [{ id: 'T1048', name: 'Exfiltration Over Alternative Protocol', reference: 'https://attack.mitre.org/techniques/T1048/' }],
+        technique: [
+          { id: 'T1048', name: 'Exfiltration Over Alternative Protocol', reference: 'https://attack.mitre.org/techniques/T1048/' },
+        ],
       },
     ]);
     expect(document.tags).toEqual(RULE.tags);
@@ -188,10 +201,17 @@ describe('buildAlert', () => {
 
   it('maps severities to Elastic default scores and keeps the rule risk score', () => {
     const scores = (['low', 'medium', 'high', 'critical'] as const).map((severity) => {
-      const document = buildAlert(input({ rule: { ...RULE, severity, riskScore: 55 } })).document as { event: { severity: number; risk_score: number } };
+      const document = buildAlert(input({ rule: { ...RULE, severity, riskScore: 55 } })).document as {
+        event: { severity: number; risk_score: number };
+      };
       return [document.event.severity, document.event.risk_score];
     });
-    expect(scores).toEqual([[21, 55], [47, 55], [73, 55], [99, 55]]);
+    expect(scores).toEqual([
+      [21, 55],
+      [47, 55],
+      [73, 55],
+      [99, 55],
+    ]);
   });
 
   it('marks rules not authored by Elastic as custom and merges tags without duplicates', () => {

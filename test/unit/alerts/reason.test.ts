@@ -38,7 +38,7 @@ describe('buildReason', () => {
   });
 
   it('ignores empty strings and joins array values', () => {
-    const event = { event: { category: ['process', 'network'] }, user: { name: '' }, host: { name: '' , hostname: 'h' } } as EcsEvent;
+    const event = { event: { category: ['process', 'network'] }, user: { name: '' }, host: { name: '', hostname: 'h' } } as EcsEvent;
     expect(buildReason(event, { name: 'R', severity: 'high' })).toBe('process, network event on h created high alert R.');
   });
 });

@@ -40,7 +40,12 @@ describe('parseBackfillArgs', () => {
       rulesDir: 'my-rules',
       progressEverySeconds: 2,
     });
-    expect(parseBackfillArgs(['--from', 'now-1h'], NOW)).toEqual({ fromMs: NOW - 3_600_000, toMs: undefined, rulesDir: undefined, progressEverySeconds: 5 });
+    expect(parseBackfillArgs(['--from', 'now-1h'], NOW)).toEqual({
+      fromMs: NOW - 3_600_000,
+      toMs: undefined,
+      rulesDir: undefined,
+      progressEverySeconds: 5,
+    });
   });
 
   it('lists every problem at once', () => {

@@ -73,10 +73,15 @@ describe('backfillBatch', () => {
     await backfillBatch(runtime, 3, messages(0, 0), probe, new BackfillProgress([], 0), new Date());
     const refusedId = [...probe.stored.keys()][0]!;
     const sink = new MemorySink(new Set([refusedId]));
-    const batch = [...messages(0, 0), { key: null, value: Buffer.from('not avro'), timestamp: '0', attributes: 0, offset: String(fixtures.length), headers: {} }];
+    const batch = [
+      ...messages(0, 0),
+      { key: null, value: Buffer.from('not avro'), timestamp: '0', attributes: 0, offset: String(fixtures.length), headers: {} },
+    ];
     const progress = new BackfillProgress([{ topic, partition: 3, start: 0, end: batch.length }], 0);
     const refused = await backfillBatch(runtime, 3, batch, sink, progress, new Date());
-    expect(refused).toEqual([{ id: refusedId, status: 400, reason: 'mapper_parsing_exception: test', topic, partition: 3, offset: expect.stringMatching(/^\d+$/) }]);
+    expect(refused).toEqual([
+      { id: refusedId, status: 400, reason: 'mapper_parsing_exception: test', topic, partition: 3, offset: expect.stringMatching(/^\d+$/) },
+    ]);
     expect(progress.alerts).toEqual({ created: alerting - 1, duplicate: 0, suppressed: 0, failed: 1 });
     expect(progress.undecodable).toBe(1);
     expect(progress.isDone).toBe(true);

@@ -15,10 +15,22 @@ describe('rules coverage', () => {
   const loaded = loadRuleSet([
     { path: '/r/dump.toml', text: BUNDLED },
     // CrowdStrike never sets process.parent.executable; Endgame never sets process.args.
-    { path: '/r/parent.toml', text: variant('00000000-0000-4000-8000-0000000000c1', 'process where host.os.type == "linux" and process.parent.executable == "/usr/sbin/cron"') },
-    { path: '/r/args.toml', text: variant('00000000-0000-4000-8000-0000000000c2', 'process where host.os.type == "linux" and process.args == "--all-databases"') },
+    {
+      path: '/r/parent.toml',
+      text: variant(
+        '00000000-0000-4000-8000-0000000000c1',
+        'process where host.os.type == "linux" and process.parent.executable == "/usr/sbin/cron"',
+      ),
+    },
+    {
+      path: '/r/args.toml',
+      text: variant('00000000-0000-4000-8000-0000000000c2', 'process where host.os.type == "linux" and process.args == "--all-databases"'),
+    },
     // Not a process rule: left out.
-    { path: '/r/file.toml', text: variant('00000000-0000-4000-8000-0000000000c3', 'file where host.os.type == "linux" and file.name == "x"') },
+    {
+      path: '/r/file.toml',
+      text: variant('00000000-0000-4000-8000-0000000000c3', 'file where host.os.type == "linux" and file.name == "x"'),
+    },
   ]);
 
   it('counts, per feed, the applicable Linux process rules and those that read only fields the feed sets', () => {

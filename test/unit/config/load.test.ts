@@ -61,14 +61,27 @@ describe('loadConfig', () => {
       ALERTS_DATA_STREAM: 'Upper',
       ALERTS_RETENTION: '3 months',
     });
-    for (const variable of ['KAFKA_BROKERS', 'VALUE_FORMAT', 'METRICS_PORT', 'ELASTICSEARCH_URL', 'LOG_LEVEL', 'ALERTS_DATA_STREAM', 'ALERTS_RETENTION']) {
-      expect(problems.some((p) => p.startsWith(variable)), variable).toBe(true);
+    for (const variable of [
+      'KAFKA_BROKERS',
+      'VALUE_FORMAT',
+      'METRICS_PORT',
+      'ELASTICSEARCH_URL',
+      'LOG_LEVEL',
+      'ALERTS_DATA_STREAM',
+      'ALERTS_RETENTION',
+    ]) {
+      expect(
+        problems.some((p) => p.startsWith(variable)),
+        variable,
+      ).toBe(true);
     }
   });
 
   it('takes a retention in Elasticsearch units and refuses the retired ALERTS_INDEX by name', () => {
     expect(loadConfig({ ALERTS_RETENTION: '365d' }, VENDORS).ALERTS_RETENTION).toBe('365d');
-    expect(problemsOf({ ALERTS_INDEX: 'edr-alerts' })).toEqual([expect.stringMatching(/^ALERTS_INDEX is no longer read.*ALERTS_DATA_STREAM/)]);
+    expect(problemsOf({ ALERTS_INDEX: 'edr-alerts' })).toEqual([
+      expect.stringMatching(/^ALERTS_INDEX is no longer read.*ALERTS_DATA_STREAM/),
+    ]);
   });
 
   it('rejects contradictions between variables', () => {

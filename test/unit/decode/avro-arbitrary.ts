@@ -49,7 +49,9 @@ export function arbitraryFor(type: avro.Type, options: ArbitraryOptions = {}): f
       case 'array':
         return fc.array(build((node as avro.types.ArrayType).itemsType), { maxLength });
       case 'map':
-        return fc.dictionary(fc.string({ maxLength: 8 }), build((node as avro.types.MapType).valuesType as avro.Type), { maxKeys: maxLength });
+        return fc.dictionary(fc.string({ maxLength: 8 }), build((node as avro.types.MapType).valuesType as avro.Type), {
+          maxKeys: maxLength,
+        });
       case 'union:unwrapped':
         return fc.oneof(...(node as avro.types.UnwrappedUnionType).types.map(build));
       case 'union:wrapped':

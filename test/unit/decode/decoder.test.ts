@@ -118,9 +118,15 @@ describe('writer -> reader resolution', () => {
 
   it('rejects an incompatible writer schema with a typed error, never a record', () => {
     const incompatible = parseSchema(
-      withFields(TEST_SCHEMA, (fields) => fields.map((field) => (field.name === 'timestamp' ? { name: 'timestamp', type: 'string' } : field))),
+      withFields(TEST_SCHEMA, (fields) =>
+        fields.map((field) => (field.name === 'timestamp' ? { name: 'timestamp', type: 'string' } : field)),
+      ),
     );
-    const value = encodeRecord(TEST_FEED, sampleRecord({ timestamp: '2024-01-01' }), { format: 'confluent', schemaId: 9, type: incompatible });
+    const value = encodeRecord(TEST_FEED, sampleRecord({ timestamp: '2024-01-01' }), {
+      format: 'confluent',
+      schemaId: 9,
+      type: incompatible,
+    });
     const decoder = decoderWithWriter(9, incompatible);
     expectFailure(decoder, value, 'DECODE_INCOMPATIBLE_SCHEMA', /writer schema id 9/);
     // The verdict is cached per (id, vendor) and stays the same.

@@ -13,7 +13,18 @@ import { TEST_FEED, testSchemaOf, testType } from './test-feed.js';
 const RUNS = 400;
 const raw = createDecoder({ format: 'raw', schemaOf: testSchemaOf });
 const confluent = createDecoder({ format: 'confluent', schemaOf: testSchemaOf, vendors: [TEST_FEED] });
-const PATHS = ['timestamp', 'event.action', 'event.type', 'host.os', 'host.ip', 'process.name', 'process.pid', 'parent.name', 'labels', 'hash'];
+const PATHS = [
+  'timestamp',
+  'event.action',
+  'event.type',
+  'host.os',
+  'host.ip',
+  'process.name',
+  'process.pid',
+  'parent.name',
+  'labels',
+  'hash',
+];
 const records = arbitraryFor(testType) as fc.Arbitrary<AvroRecord>;
 
 type Outcome = { record: AvroRecord } | { error: DetectorError };
@@ -94,7 +105,10 @@ describe('valid records', () => {
   it('round-trip exactly through raw and Confluent framing', () => {
     fc.assert(
       fc.property(records, (record) => {
-        for (const [format, decoder] of [['raw', raw], ['confluent', confluent]] as const) {
+        for (const [format, decoder] of [
+          ['raw', raw],
+          ['confluent', confluent],
+        ] as const) {
           const decoded = decoder.decodeSync(TEST_FEED, encodeRecord(TEST_FEED, record, { format, type: testType }));
           expect(decoded).toEqual(record);
         }

@@ -9,10 +9,47 @@ import { VENDORS } from '../../../src/vendors/index.js';
 import type { AvroRecord, PlainText } from '../../../src/vendors/types.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
 
-const FIELDS = ['event.action', 'event.category', 'event.type', 'host.os.type', 'process.name', 'process.args', 'process.command_line', 'process.executable', 'process.parent.name', 'user.name', 'user.id'];
-const GUARDS = ['ContextTimeStamp', 'ExitCode', 'ProcessStartTime', 'ProcessEndTime', 'ProcessGroupId', 'ContextThreadId', 'UID', 'UserSid'];
+const FIELDS = [
+  'event.action',
+  'event.category',
+  'event.type',
+  'host.os.type',
+  'process.name',
+  'process.args',
+  'process.command_line',
+  'process.executable',
+  'process.parent.name',
+  'user.name',
+  'user.id',
+];
+const GUARDS = [
+  'ContextTimeStamp',
+  'ExitCode',
+  'ProcessStartTime',
+  'ProcessEndTime',
+  'ProcessGroupId',
+  'ContextThreadId',
+  'UID',
+  'UserSid',
+];
 /** Guard values that convert, that abort, and the ones in between ("none", "", "-"). */
-const GUARD_VALUES = [null, '1715679062.201', '1715679062', '12', '0x1F', 'none', '', '-', 'abc', '1.5e3', '17156790620000.5', ' 12', '1.5', '12345678901234567890', '1715679062.1234567891'];
+const GUARD_VALUES = [
+  null,
+  '1715679062.201',
+  '1715679062',
+  '12',
+  '0x1F',
+  'none',
+  '',
+  '-',
+  'abc',
+  '1.5e3',
+  '17156790620000.5',
+  ' 12',
+  '1.5',
+  '12345678901234567890',
+  '1715679062.1234567891',
+];
 
 function get(doc: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
@@ -52,7 +89,14 @@ describe('remembered outcomes keyed by a guard verdict', () => {
     const guard = crowdstrikeFdr.toEcsFields!(FIELDS)!.guard!;
     const plainText = (plain: PlainText): fc.Arbitrary<string> =>
       fc.oneof(
-        plain.anyText ? fc.string({ minLength: 1, maxLength: 12 }) : fc.tuple(fc.stringMatching(new RegExp(`^\\d{1,${plain.digits}}$`)), plain.fraction > 0 ? fc.option(fc.stringMatching(new RegExp(`^\\d{1,${plain.fraction}}$`))) : fc.constant(null)).map(([whole, part]) => (part === null ? whole : `${whole}.${part}`)),
+        plain.anyText
+          ? fc.string({ minLength: 1, maxLength: 12 })
+          : fc
+              .tuple(
+                fc.stringMatching(new RegExp(`^\\d{1,${plain.digits}}$`)),
+                plain.fraction > 0 ? fc.option(fc.stringMatching(new RegExp(`^\\d{1,${plain.fraction}}$`))) : fc.constant(null),
+              )
+              .map(([whole, part]) => (part === null ? whole : `${whole}.${part}`)),
         fc.constant(plain.empty ? '' : plain.anyText ? 'x' : '1'),
       );
     const record = fc.tuple(...guard.plain!.map((plain) => fc.option(plainText(plain))));

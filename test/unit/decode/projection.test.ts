@@ -50,7 +50,9 @@ describe('projectSchema', () => {
   });
 
   it('caches the projected type per field set regardless of order', () => {
-    expect(projectedType(testType, ['event.action', 'timestamp'])).toBe(projectedType(testType, ['timestamp', 'event.action', 'timestamp']));
+    expect(projectedType(testType, ['event.action', 'timestamp'])).toBe(
+      projectedType(testType, ['timestamp', 'event.action', 'timestamp']),
+    );
   });
 
   it('collects lineage paths for ECS fields, skipping fields a vendor cannot set', () => {
@@ -89,16 +91,20 @@ describe('projected decoding', () => {
     const projected = full.project(() => ['process.name', 'process.args', 'timestamp']);
     const value = encodeRecord(TEST_FEED, sampleRecord(), { format: 'raw', type: testType });
     const whole = full.decodeSync(TEST_FEED, value) as { process: { name: string; args: string[] }; timestamp: number };
-    expect(projected.decodeSync(TEST_FEED, value)).toEqual({ process: { name: whole.process.name, args: whole.process.args }, timestamp: whole.timestamp });
+    expect(projected.decodeSync(TEST_FEED, value)).toEqual({
+      process: { name: whole.process.name, args: whole.process.args },
+      timestamp: whole.timestamp,
+    });
   });
 
   it('resolves an older writer through the projection, using reader defaults', () => {
     const older = parseSchema(withFields(TEST_SCHEMA, (fields) => fields.filter((field) => field.name !== 'elevated')));
     const writerFeed = { id: 'older', schemaFile: 'older.avsc', bundledSchemaId: 5 };
-    const decoder = createDecoder({ format: 'confluent', vendors: [TEST_FEED, writerFeed], schemaOf: (vendor) => (vendor.id === 'older' ? older : testType) }).project(() => [
-      'elevated',
-      'process.name',
-    ]);
+    const decoder = createDecoder({
+      format: 'confluent',
+      vendors: [TEST_FEED, writerFeed],
+      schemaOf: (vendor) => (vendor.id === 'older' ? older : testType),
+    }).project(() => ['elevated', 'process.name']);
     const { elevated: _elevated, ...record } = sampleRecord();
     const value = encodeRecord(TEST_FEED, record, { format: 'confluent', schemaId: 5, type: older });
     expect(decoder.decodeSync(TEST_FEED, value)).toEqual({ elevated: false, process: { name: 'pg_dump' } });

@@ -14,7 +14,25 @@ import { arbitraryFor } from './avro-arbitrary.js';
 import { testType } from './test-feed.js';
 
 const RUNS = 200;
-const TEST_PATHS = ['timestamp', 'event.action', 'event.type', 'event.severity', 'host.os', 'host.ip', 'process.name', 'process.pid', 'process.start', 'parent', 'parent.name', 'labels', 'score', 'ratio', 'elevated', 'hash', 'payload'];
+const TEST_PATHS = [
+  'timestamp',
+  'event.action',
+  'event.type',
+  'event.severity',
+  'host.os',
+  'host.ip',
+  'process.name',
+  'process.pid',
+  'process.start',
+  'parent',
+  'parent.name',
+  'labels',
+  'score',
+  'ratio',
+  'elevated',
+  'hash',
+  'payload',
+];
 const FEED: DecodableFeed = { id: 'prop-feed', schemaFile: 'prop-feed.avsc', bundledSchemaId: 1 };
 
 type Verdict = { value: unknown } | 'invalid';
@@ -67,7 +85,11 @@ function viaRemembered(writer: avro.Type, paths: readonly string[], body: Buffer
 
 const SCHEMAS: [string, avro.Type, string[]][] = [
   ['test schema', testType, TEST_PATHS],
-  ...VENDORS.map((vendor): [string, avro.Type, string[]] => [vendor.id, bundledType(vendor), lineagePaths(vendor, Object.keys(vendor.lineage))]),
+  ...VENDORS.map((vendor): [string, avro.Type, string[]] => [
+    vendor.id,
+    bundledType(vendor),
+    lineagePaths(vendor, Object.keys(vendor.lineage)),
+  ]),
 ];
 
 describe.each(SCHEMAS)('%s', (_name, type, allPaths) => {
@@ -88,12 +110,18 @@ describe.each(SCHEMAS)('%s', (_name, type, allPaths) => {
 
   it('agrees with avsc on truncated and bit-flipped bodies', () => {
     fc.assert(
-      fc.property(records, pathSets, fc.array(fc.nat(), { maxLength: 3 }), fc.double({ min: 0, max: 1, noNaN: true }), (record, paths, flips, cut) => {
-        const body = Buffer.from(type.toBuffer(record));
-        for (const flip of flips) body[(flip >> 3) % body.length]! ^= 1 << (flip & 7);
-        const corrupt = body.subarray(0, Math.max(1, Math.ceil(cut * body.length)));
-        expect(viaRemembered(type, paths, corrupt)).toEqual(viaAvsc(type, paths, corrupt));
-      }),
+      fc.property(
+        records,
+        pathSets,
+        fc.array(fc.nat(), { maxLength: 3 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (record, paths, flips, cut) => {
+          const body = Buffer.from(type.toBuffer(record));
+          for (const flip of flips) body[(flip >> 3) % body.length]! ^= 1 << (flip & 7);
+          const corrupt = body.subarray(0, Math.max(1, Math.ceil(cut * body.length)));
+          expect(viaRemembered(type, paths, corrupt)).toEqual(viaAvsc(type, paths, corrupt));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -103,14 +131,19 @@ describe.each(SCHEMAS)('%s', (_name, type, allPaths) => {
     const repetitive = arbitraryFor(type, { maxItems: 2, string: fc.constantFrom('', 'linux', 'exec', 'pg_dump') });
     const few = fc.subarray(allPaths, { minLength: 0, maxLength: 3 });
     fc.assert(
-      fc.property(fc.array(repetitive, { minLength: 2, maxLength: 12 }), few, fc.array(fc.nat(), { maxLength: 2 }), (batch, paths, flips) => {
-        for (const record of batch) {
-          const body = Buffer.from(type.toBuffer(record));
-          expect(viaRemembered(type, paths, body)).toEqual(viaAvsc(type, paths, body));
-          for (const flip of flips) body[(flip >> 3) % body.length]! ^= 1 << (flip & 7);
-          expect(viaRemembered(type, paths, body)).toEqual(viaAvsc(type, paths, body));
-        }
-      }),
+      fc.property(
+        fc.array(repetitive, { minLength: 2, maxLength: 12 }),
+        few,
+        fc.array(fc.nat(), { maxLength: 2 }),
+        (batch, paths, flips) => {
+          for (const record of batch) {
+            const body = Buffer.from(type.toBuffer(record));
+            expect(viaRemembered(type, paths, body)).toEqual(viaAvsc(type, paths, body));
+            for (const flip of flips) body[(flip >> 3) % body.length]! ^= 1 << (flip & 7);
+            expect(viaRemembered(type, paths, body)).toEqual(viaAvsc(type, paths, body));
+          }
+        },
+      ),
       { numRuns: RUNS / 2 },
     );
   });
@@ -127,7 +160,15 @@ describe.each(SCHEMAS)('%s', (_name, type, allPaths) => {
 });
 
 describe('remembered outcomes', () => {
-  const type = parseSchema({ type: 'record', name: 'R', fields: [{ name: 'os', type: 'string' }, { name: 'pid', type: 'int' }, { name: 'tags', type: { type: 'array', items: 'string' } }] });
+  const type = parseSchema({
+    type: 'record',
+    name: 'R',
+    fields: [
+      { name: 'os', type: 'string' },
+      { name: 'pid', type: 'int' },
+      { name: 'tags', type: { type: 'array', items: 'string' } },
+    ],
+  });
 
   it('derives once per distinct projected value and answers repeats from the table', () => {
     const projected = createDecoder({ format: 'raw', schemaOf: () => type }).project(() => ['os', 'tags']);
@@ -139,11 +180,21 @@ describe('remembered outcomes', () => {
     expect(decode(type.toBuffer({ os: 'linux', pid: 1, tags: ['a'] }))).toBe('linux:a');
     expect(decode(type.toBuffer({ os: 'linux', pid: 2, tags: ['a'] }))).toBe('linux:a');
     expect(decode(type.toBuffer({ os: 'linux', pid: 2, tags: ['b'] }))).toBe('linux:b');
-    expect(seen).toEqual([{ os: 'linux', tags: ['a'] }, { os: 'linux', tags: ['b'] }]);
+    expect(seen).toEqual([
+      { os: 'linux', tags: ['a'] },
+      { os: 'linux', tags: ['b'] },
+    ]);
   });
 
   it('stays correct when values never repeat (every record a miss, slots replaced)', () => {
-    const single = parseSchema({ type: 'record', name: 'S', fields: [{ name: 's', type: ['null', 'string'] }, { name: 'n', type: 'long' }] });
+    const single = parseSchema({
+      type: 'record',
+      name: 'S',
+      fields: [
+        { name: 's', type: ['null', 'string'] },
+        { name: 'n', type: 'long' },
+      ],
+    });
     const projected = createDecoder({ format: 'raw', schemaOf: () => single }).project(() => ['s']);
     let derived = 0;
     const decode = projected.remembered(FEED, (record) => {

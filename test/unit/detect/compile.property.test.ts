@@ -13,9 +13,9 @@ const QUERIES = [
 
 /** Objects of any shape, plus ECS-like ones that reach deep into the paths the queries read. */
 const events = fc.oneof(
-  fc.anything({ withNullPrototype: true, withObjectString: true, maxDepth: 4 }).filter(
-    (value): value is object => typeof value === 'object' && value !== null,
-  ),
+  fc
+    .anything({ withNullPrototype: true, withObjectString: true, maxDepth: 4 })
+    .filter((value): value is object => typeof value === 'object' && value !== null),
   fc.record(
     {
       event: fc.anything({ maxDepth: 2 }),
@@ -55,9 +55,15 @@ describe('compiled matcher', () => {
 });
 
 // The compiled matcher's fast paths against the reference interpreter, on random queries and events.
-const FIELDS: readonly FieldRef[] = ['a', 'process.name', 'process.pid', 'source.ip', 'process.interactive', 'process.command_line', 'x.y'].map(
-  (name) => ({ path: name.split('.'), name, at: { offset: 0, line: 1, column: 1 } }),
-);
+const FIELDS: readonly FieldRef[] = [
+  'a',
+  'process.name',
+  'process.pid',
+  'source.ip',
+  'process.interactive',
+  'process.command_line',
+  'x.y',
+].map((name) => ({ path: name.split('.'), name, at: { offset: 0, line: 1, column: 1 } }));
 const literal: fc.Arbitrary<Expr> = fc
   .oneof(
     fc.constantFrom('a', 'A', 'ab', 'b*', '*B', '?', '', '10', '9', '10.0.0.1', '::ffff:10.0.0.1', 'true'),
@@ -90,15 +96,37 @@ const { condition } = fc.letrec<{ condition: Expr; value: Expr }>((tie) => ({
     { depthSize: 'small' },
     field,
     literal,
-    fc.record({ kind: fc.constant('call' as const), name: fc.constantFrom('length', 'string'), caseInsensitive: fc.constant(false), args: fc.tuple(field), at: fc.constant(FIELDS[0]!.at) }),
-    fc.record({ kind: fc.constant('call' as const), name: fc.constantFrom('startswith', 'endswith', 'stringcontains'), caseInsensitive: fc.boolean(), args: fc.tuple(field, literal), at: fc.constant(FIELDS[0]!.at) }),
+    fc.record({
+      kind: fc.constant('call' as const),
+      name: fc.constantFrom('length', 'string'),
+      caseInsensitive: fc.constant(false),
+      args: fc.tuple(field),
+      at: fc.constant(FIELDS[0]!.at),
+    }),
+    fc.record({
+      kind: fc.constant('call' as const),
+      name: fc.constantFrom('startswith', 'endswith', 'stringcontains'),
+      caseInsensitive: fc.boolean(),
+      args: fc.tuple(field, literal),
+      at: fc.constant(FIELDS[0]!.at),
+    }),
   ),
   condition: fc.oneof(
     { depthSize: 'small', maxDepth: 4 },
-    fc.record({ kind: fc.constant('compare' as const), op: fc.constantFrom('==', '!=', '<', '<=', '>', '>=' as const), left: field, right: literal }),
+    fc.record({
+      kind: fc.constant('compare' as const),
+      op: fc.constantFrom('==', '!=', '<', '<=', '>', '>=' as const),
+      left: field,
+      right: literal,
+    }),
     fc.record({ kind: fc.constant('compare' as const), op: fc.constantFrom('==', '!=', '<', '>=' as const), left: literal, right: field }),
     fc.record({ kind: fc.constant('compare' as const), op: fc.constantFrom('==', '!=', '>' as const), left: tie('value'), right: literal }),
-    fc.record({ kind: fc.constant('in' as const), operand: field, list: fc.array(literal, { minLength: 1, maxLength: 4 }), caseInsensitive: fc.boolean() }),
+    fc.record({
+      kind: fc.constant('in' as const),
+      operand: field,
+      list: fc.array(literal, { minLength: 1, maxLength: 4 }),
+      caseInsensitive: fc.boolean(),
+    }),
     fc.record({
       kind: fc.constant('pattern' as const),
       op: fc.constantFrom('like', 'seq' as const),

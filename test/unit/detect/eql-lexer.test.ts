@@ -64,7 +64,14 @@ describe('tokenize', () => {
 
   it('skips comments', () => {
     expect(tokenize('a == "x" // trailing\n/* block */ and b == "y"').map((t) => t.type)).toEqual([
-      'name', 'symbol', 'string', 'keyword', 'name', 'symbol', 'string', 'eof',
+      'name',
+      'symbol',
+      'string',
+      'keyword',
+      'name',
+      'symbol',
+      'string',
+      'eof',
     ]);
   });
 

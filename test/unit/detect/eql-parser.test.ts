@@ -57,8 +57,12 @@ describe('parseEql', () => {
   });
 
   it('reads optional fields, backticked dotted names, functions and arithmetic', () => {
-    expect(parseEql('any where ?a.b == "x"').condition).toMatchObject({ left: { field: { name: 'a.b', path: ['a', 'b'], optional: true } } });
-    expect(parseEql('any where `k8s.io/name`.x == "x"').condition).toMatchObject({ left: { field: { path: ['k8s', 'io/name', 'x'], dotted: true } } });
+    expect(parseEql('any where ?a.b == "x"').condition).toMatchObject({
+      left: { field: { name: 'a.b', path: ['a', 'b'], optional: true } },
+    });
+    expect(parseEql('any where `k8s.io/name`.x == "x"').condition).toMatchObject({
+      left: { field: { path: ['k8s', 'io/name', 'x'], dotted: true } },
+    });
     expect(parseEql('any where startsWith~(a, "x")').condition).toMatchObject({ kind: 'call', name: 'startswith', caseInsensitive: true });
     expect(parseEql('any where length(a) - (length(b) + 1) > 2 * 3').condition).toMatchObject({
       kind: 'compare',
@@ -66,7 +70,11 @@ describe('parseEql', () => {
       left: { kind: 'arith', op: '-', right: { kind: 'arith', op: '+' } },
       right: { kind: 'arith', op: '*' },
     });
-    expect(parseEql('any where "x" == a').condition).toMatchObject({ kind: 'compare', left: { kind: 'literal' }, right: { kind: 'field' } });
+    expect(parseEql('any where "x" == a').condition).toMatchObject({
+      kind: 'compare',
+      left: { kind: 'literal' },
+      right: { kind: 'field' },
+    });
   });
 
   it.each([
@@ -113,12 +121,56 @@ describe('parseEql', () => {
 
 describe('parseEql on arbitrary input', () => {
   const pieces = [
-    'process', 'any', 'where', 'and', 'or', 'not', 'in', 'in~', 'like', 'like~', 'regex', 'regex~', ':', '==', '!=', '<', '>=', '(', ')', ',',
-    '?', 'a.b', '`x.y`', '"s"', '"""r"""', '1', '-2.5', 'true', 'null', 'length', 'startsWith~', 'cidrMatch', '+', '*', '/', '%', '|', 'head',
-    'sequence', '[', ']', 'descendant', 'of', '~',
+    'process',
+    'any',
+    'where',
+    'and',
+    'or',
+    'not',
+    'in',
+    'in~',
+    'like',
+    'like~',
+    'regex',
+    'regex~',
+    ':',
+    '==',
+    '!=',
+    '<',
+    '>=',
+    '(',
+    ')',
+    ',',
+    '?',
+    'a.b',
+    '`x.y`',
+    '"s"',
+    '"""r"""',
+    '1',
+    '-2.5',
+    'true',
+    'null',
+    'length',
+    'startsWith~',
+    'cidrMatch',
+    '+',
+    '*',
+    '/',
+    '%',
+    '|',
+    'head',
+    'sequence',
+    '[',
+    ']',
+    'descendant',
+    'of',
+    '~',
   ];
   it('either parses or throws an EqlError, never anything else', () => {
-    const text = fc.oneof(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }).map((parts) => parts.join(' ')), fc.string({ maxLength: 40 }));
+    const text = fc.oneof(
+      fc.array(fc.constantFrom(...pieces), { maxLength: 14 }).map((parts) => parts.join(' ')),
+      fc.string({ maxLength: 40 }),
+    );
     fc.assert(
       fc.property(text, (query) => {
         try {

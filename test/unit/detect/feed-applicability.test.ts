@@ -14,7 +14,9 @@ describe('which feeds a rule runs on', () => {
 
   it('matches the patterns detection rules use', () => {
     const all = VENDORS.map((vendor) => vendor.id);
-    expect(feedsOf(['endgame-*', 'logs-crowdstrike.fdr*', 'logs-endpoint.events.process*', 'logs-sentinel_one_cloud_funnel.*'], VENDORS)).toEqual(all);
+    expect(
+      feedsOf(['endgame-*', 'logs-crowdstrike.fdr*', 'logs-endpoint.events.process*', 'logs-sentinel_one_cloud_funnel.*'], VENDORS),
+    ).toEqual(all);
     expect(feedsOf(['logs-endpoint.events.*'], VENDORS)).toEqual(['elastic-defend']);
     expect(feedsOf(['logs-*'], VENDORS)).toEqual(['elastic-defend', 'crowdstrike-fdr', 'sentinelone-cloud-funnel']);
     expect(feedsOf(['auditbeat-*', 'logs-auditd_manager.auditd-*'], VENDORS)).toEqual([]);

@@ -76,7 +76,12 @@ describe('loadRules', () => {
     });
     const loaded = await loadRules(directory);
     expect(loaded.rules.map((compiled) => compiled.rule.id)).toEqual([RULE_ID]);
-    const summary = loaded.verdicts.map((verdict) => [verdict.file.slice(directory.length + 1), verdict.status, verdict.reasonCode, verdict.name]);
+    const summary = loaded.verdicts.map((verdict) => [
+      verdict.file.slice(directory.length + 1),
+      verdict.status,
+      verdict.reasonCode,
+      verdict.name,
+    ]);
     expect(summary).toEqual([
       ['1-good.toml', 'loaded', undefined, 'Potential Database Dumping Activity'],
       ['2-sequence.toml', 'unsupported', 'eql_multi_event', 'Seq'],
@@ -101,8 +106,14 @@ describe('loadRules', () => {
   it('walks a tree recursively, skips TOML files that hold no rule and takes versions from version.lock.json', async () => {
     const directory = ruleDirectory({
       'rules/linux/a.toml': RULE_TEXT.replace(/^version = .*$/m, ''),
-      'rules/_deprecated/old.toml': ruleWith('Old', 'id-old', 'process where true').replace('maturity = "production"', 'maturity = "deprecated"'),
-      'rules_building_block/b.toml': ruleWith('Block', 'id-b', 'process where true').replace('type = "eql"', 'type = "eql"\nbuilding_block_type = "default"'),
+      'rules/_deprecated/old.toml': ruleWith('Old', 'id-old', 'process where true').replace(
+        'maturity = "production"',
+        'maturity = "deprecated"',
+      ),
+      'rules_building_block/b.toml': ruleWith('Block', 'id-b', 'process where true').replace(
+        'type = "eql"',
+        'type = "eql"\nbuilding_block_type = "default"',
+      ),
       'pyproject.toml': '[project]\nname = "checkout"\n',
       'hunting/linux/h.toml': '[hunt]\nname = "a hunt"\n',
       '.github/x.toml': '[rule\n',

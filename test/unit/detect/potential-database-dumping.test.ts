@@ -13,7 +13,10 @@ beforeAll(async () => {
 });
 
 /** An Elastic Defend Linux exec of `name`; an override replaces its whole section. */
-function defendExec(name: string, overrides: { event?: EcsEvent['event']; host?: EcsEvent['host']; process?: EcsEvent['process'] } = {}): EcsEvent {
+function defendExec(
+  name: string,
+  overrides: { event?: EcsEvent['event']; host?: EcsEvent['host']; process?: EcsEvent['process'] } = {},
+): EcsEvent {
   return {
     '@timestamp': '2026-03-20T10:00:00.5022851Z',
     event: overrides.event ?? { category: ['process'], type: ['start'], action: 'exec', kind: 'event' },
@@ -42,7 +45,10 @@ describe('Potential Database Dumping Activity', () => {
   it.each([
     ['a fork (carries the parent image)', defendExec('pg_dump', { event: { category: ['process'], type: ['start'], action: 'fork' } })],
     ['an end event', defendExec('pg_dump', { event: { category: ['process'], type: ['end'], action: 'end' } })],
-    ['SyntheticProcessRollup2', defendExec('pg_dump', { event: { category: ['process'], type: ['start'], action: 'SyntheticProcessRollup2' } })],
+    [
+      'SyntheticProcessRollup2',
+      defendExec('pg_dump', { event: { category: ['process'], type: ['start'], action: 'SyntheticProcessRollup2' } }),
+    ],
     ['already_running (type info)', defendExec('pg_dump', { event: { category: ['process'], type: ['info'], action: 'already_running' } })],
     ['upper-case process name', defendExec('PG_DUMP')],
     ['a similar name', defendExec('pg_dump.sh')],

@@ -56,10 +56,13 @@ describe('rule files as detection-rules ships them', () => {
     expect(rule(readRuleFile(upstreamRule(), 'r.toml'))).toMatchObject({ version: 1, versionSource: 'default', maturity: 'production' });
   });
 
-  it('takes the version from version.lock.json when the file has none, the file\'s own when it has one', () => {
+  it("takes the version from version.lock.json when the file has none, the file's own when it has one", () => {
     const lockedVersions = new Map([['11111111-2222-3333-4444-555555555555', 214]]);
     expect(rule(readRuleFile(upstreamRule(), 'r.toml', { lockedVersions }))).toMatchObject({ version: 214, versionSource: 'lock' });
-    expect(rule(readRuleFile(upstreamRule('version = 3'), 'r.toml', { lockedVersions }))).toMatchObject({ version: 3, versionSource: 'rule' });
+    expect(rule(readRuleFile(upstreamRule('version = 3'), 'r.toml', { lockedVersions }))).toMatchObject({
+      version: 3,
+      versionSource: 'rule',
+    });
   });
 
   it('reads past informational settings and tables', () => {
@@ -95,11 +98,13 @@ query = "SELECT * FROM processes"
   });
 
   it('honours exceptions and alert suppression (issue 13): read into the rule, not refused', () => {
-    const exceptions = 'exceptions_list = [{ id = "endpoint_list", list_id = "endpoint_list", namespace_type = "agnostic", type = "endpoint" }]';
+    const exceptions =
+      'exceptions_list = [{ id = "endpoint_list", list_id = "endpoint_list", namespace_type = "agnostic", type = "endpoint" }]';
     expect(rule(readRuleFile(upstreamRule(exceptions), 'r.toml')).exceptionsList).toEqual([
       { id: 'endpoint_list', listId: 'endpoint_list', namespaceType: 'agnostic', type: 'endpoint' },
     ]);
-    const suppression = '\n[rule.alert_suppression]\ngroup_by = ["host.id"]\nmissing_fields_strategy = "suppress"\n[rule.alert_suppression.duration]\nunit = "h"\nvalue = 1\n';
+    const suppression =
+      '\n[rule.alert_suppression]\ngroup_by = ["host.id"]\nmissing_fields_strategy = "suppress"\n[rule.alert_suppression.duration]\nunit = "h"\nvalue = 1\n';
     expect(rule(readRuleFile(upstreamRule('', suppression), 'r.toml')).alertSuppression).toEqual({
       groupBy: ['host.id'],
       duration: { value: 1, unit: 'h' },
@@ -109,13 +114,25 @@ query = "SELECT * FROM processes"
 
   it('parses exceptions and suppression into typed fields (for the rule model issue 13 builds on)', () => {
     const table = {
-      rule_id: 'x', name: 'n', description: 'd', author: ['a'], severity: 'low', risk_score: 1, query: 'any where true', language: 'eql', type: 'eql',
+      rule_id: 'x',
+      name: 'n',
+      description: 'd',
+      author: ['a'],
+      severity: 'low',
+      risk_score: 1,
+      query: 'any where true',
+      language: 'eql',
+      type: 'eql',
       exceptions_list: [{ id: 'i', list_id: 'l', namespace_type: 'single', type: 'detection' }],
       alert_suppression: { group_by: ['host.id'], duration: { unit: 'm', value: 5 } },
     };
     const parsed = eqlRuleSchema.parse(table);
     expect(parsed.exceptions_list).toEqual([{ id: 'i', listId: 'l', namespaceType: 'single', type: 'detection' }]);
-    expect(parsed.alert_suppression).toEqual({ groupBy: ['host.id'], duration: { unit: 'm', value: 5 }, missingFieldsStrategy: 'suppress' });
+    expect(parsed.alert_suppression).toEqual({
+      groupBy: ['host.id'],
+      duration: { unit: 'm', value: 5 },
+      missingFieldsStrategy: 'suppress',
+    });
     expect(eqlRuleSchema.safeParse({ ...table, alert_suppression: { group_by: 'host.id' } }).success).toBe(false);
   });
 
@@ -131,7 +148,11 @@ query = "SELECT * FROM processes"
   it('refuses other rule types by that reason alone', () => {
     const query = upstreamRule().replace('language = "eql"', 'language = "kuery"').replace('type = "eql"', 'type = "query"');
     expect(refusal(readRuleFile(query, 'r.toml'))).toEqual([
-      ['RULE_UNSUPPORTED', 'rule_type', 'rule.type: type "query" / language "kuery" is not supported; only EQL rules (type and language "eql") are'],
+      [
+        'RULE_UNSUPPORTED',
+        'rule_type',
+        'rule.type: type "query" / language "kuery" is not supported; only EQL rules (type and language "eql") are',
+      ],
     ]);
   });
 
@@ -143,6 +164,8 @@ query = "SELECT * FROM processes"
   it('tells a TOML file that holds no rule from a broken rule file', () => {
     expect(readRuleFile('[project]\nname = "x"\n', 'pyproject.toml')).toEqual({ kind: 'not-a-rule' });
     expect(readRuleFile('[hunt]\nname = "x"\n', 'hunt.toml')).toEqual({ kind: 'not-a-rule' });
-    expect(refusal(readRuleFile('[metadata]\nmaturity = "production"\n', 'r.toml'))).toEqual([['RULE_INVALID', 'invalid_file', 'the [rule] table is missing']]);
+    expect(refusal(readRuleFile('[metadata]\nmaturity = "production"\n', 'r.toml'))).toEqual([
+      ['RULE_INVALID', 'invalid_file', 'the [rule] table is missing'],
+    ]);
   });
 });

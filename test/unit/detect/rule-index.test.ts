@@ -28,19 +28,69 @@ const QUERIES = [
 
 const RULES: CompiledRule[] = QUERIES.flatMap((query, i) =>
   // Each query twice, so several rules share each bucket (the index orders by load).
-  [0, 1].map((copy) => compileRule({ id: `r${i}-${copy}`, name: `r${i}-${copy}`, query, eventCategoryOverride: undefined, sourceFile: 'x' } as DetectionRule)),
+  [0, 1].map((copy) =>
+    compileRule({ id: `r${i}-${copy}`, name: `r${i}-${copy}`, query, eventCategoryOverride: undefined, sourceFile: 'x' } as DetectionRule),
+  ),
 );
 
 const value = fc.constantFrom(
-  'a', 'A', 'b', 'c', 'D', 'd', 'e', 'a.exe', 'A.EXE', 'xa', 'linux', 'windows', 'macos', 'start', 'info', 'exec', 'fork', '0', 0, 'x'.repeat(1025), '-c', '-C', 'x',
-  'ab', 'abc', 'AB', 'Ab', 'xay', 'Xzy', 'ΑΣ', 'ΑΣΒ', 'ας', '/tmp/a', '/TMP/A', '/tmp/A', '/dev/shm/zx', '/dev/shm/', 'a'.repeat(1025),
+  'a',
+  'A',
+  'b',
+  'c',
+  'D',
+  'd',
+  'e',
+  'a.exe',
+  'A.EXE',
+  'xa',
+  'linux',
+  'windows',
+  'macos',
+  'start',
+  'info',
+  'exec',
+  'fork',
+  '0',
+  0,
+  'x'.repeat(1025),
+  '-c',
+  '-C',
+  'x',
+  'ab',
+  'abc',
+  'AB',
+  'Ab',
+  'xay',
+  'Xzy',
+  'ΑΣ',
+  'ΑΣΒ',
+  'ας',
+  '/tmp/a',
+  '/TMP/A',
+  '/tmp/A',
+  '/dev/shm/zx',
+  '/dev/shm/',
+  'a'.repeat(1025),
 );
 const oneOrMany = fc.oneof(value, fc.array(value, { maxLength: 3 }));
 const event = fc.record(
   {
-    event: fc.record({ category: fc.oneof(fc.constantFrom('process', 'file'), fc.constant(['process', 'file'])), type: oneOrMany, action: oneOrMany }, { requiredKeys: [] }),
+    event: fc.record(
+      { category: fc.oneof(fc.constantFrom('process', 'file'), fc.constant(['process', 'file'])), type: oneOrMany, action: oneOrMany },
+      { requiredKeys: [] },
+    ),
     host: fc.record({ os: fc.record({ type: oneOrMany }, { requiredKeys: [] }) }, { requiredKeys: [] }),
-    process: fc.record({ name: oneOrMany, args: oneOrMany, executable: oneOrMany, command_line: value, parent: fc.record({ name: value }, { requiredKeys: [] }) }, { requiredKeys: [] }),
+    process: fc.record(
+      {
+        name: oneOrMany,
+        args: oneOrMany,
+        executable: oneOrMany,
+        command_line: value,
+        parent: fc.record({ name: value }, { requiredKeys: [] }),
+      },
+      { requiredKeys: [] },
+    ),
     file: fc.record({ name: value }, { requiredKeys: [] }),
     user: fc.record({ id: value }, { requiredKeys: [] }),
   },
@@ -62,7 +112,13 @@ describe('RuleIndex', () => {
   it('finds what a linear scan finds when process.name is split on, not a context field (many values)', () => {
     // Past MAX_CONTEXT_VALUES names the index splits rules on process.name, values and prefixes.
     const fillers = Array.from({ length: 70 }, (_, i) =>
-      compileRule({ id: `f${i}`, name: `f${i}`, query: `process where host.os.type == "linux" and process.name == "n${i}"`, eventCategoryOverride: undefined, sourceFile: 'x' } as DetectionRule),
+      compileRule({
+        id: `f${i}`,
+        name: `f${i}`,
+        query: `process where host.os.type == "linux" and process.name == "n${i}"`,
+        eventCategoryOverride: undefined,
+        sourceFile: 'x',
+      } as DetectionRule),
     );
     const rules = [...RULES, ...fillers];
     const index = new RuleIndex(rules);
@@ -79,10 +135,17 @@ describe('RuleIndex', () => {
       for (const args of [undefined, 'x', ['-C', 'x'], 'A1', 'b']) {
         for (const parent of [undefined, 'a']) {
           for (const executable of [undefined, '/tmp/a', '/TMP/AB']) {
-            const e = { event: { category: 'process', type: 'start', action: 'exec' }, host: { os: { type: 'linux' } }, process: { name, args, executable, parent: { name: parent } } };
+            const e = {
+              event: { category: 'process', type: 'start', action: 'exec' },
+              host: { os: { type: 'linux' } },
+              process: { name, args, executable, parent: { name: parent } },
+            };
             const linear = rules.filter((rule) => rule.matches(e)).map((rule) => rule.rule.id);
             if (linear.length > 0) matchedSome++;
-            expect((index.matching(e) ?? []).map((rule) => rule.rule.id), JSON.stringify(e)).toEqual(linear);
+            expect(
+              (index.matching(e) ?? []).map((rule) => rule.rule.id),
+              JSON.stringify(e),
+            ).toEqual(linear);
           }
         }
       }
@@ -105,9 +168,13 @@ describe('RuleIndex', () => {
 
   it('reads the literal text before the first wildcard as a prefix, after lowercasing the whole pattern', () => {
     const prefixes = (query: string) =>
-      requirementsOf(parseEql(query), 'event.category').filter((r) => r.prefixes).map((r) => [r.field, [...r.values].sort(), r.caseInsensitive]);
+      requirementsOf(parseEql(query), 'event.category')
+        .filter((r) => r.prefixes)
+        .map((r) => [r.field, [...r.values].sort(), r.caseInsensitive]);
     expect(prefixes('any where process.name : ("AB*", "c?d", "e")')).toEqual([['process.name', ['ab', 'c', 'e'], true]]);
-    expect(prefixes('any where process.executable like ("/tmp/*", "/Dev/*") or process.executable like "/x*"')).toEqual([['process.executable', ['/Dev/', '/tmp/', '/x'], false]]);
+    expect(prefixes('any where process.executable like ("/tmp/*", "/Dev/*") or process.executable like "/x*"')).toEqual([
+      ['process.executable', ['/Dev/', '/tmp/', '/x'], false],
+    ]);
     expect(prefixes('any where process.name : ("*a", "b*")')).toEqual([]);
   });
 

@@ -3,11 +3,25 @@ import { compileItem, wildcardQueryToRegExp } from '../../../src/exceptions/comp
 import type { ExceptionEntry, ExceptionItem, OsType } from '../../../src/exceptions/exception-list.js';
 
 function holds(entries: ExceptionEntry[], event: object, osTypes: OsType[] = []): boolean {
-  const item: ExceptionItem = { itemId: 'i', listId: 'l', name: 'i', namespaceType: 'single', osTypes, expiresAtMs: undefined, entries, source: 'f:1' };
+  const item: ExceptionItem = {
+    itemId: 'i',
+    listId: 'l',
+    name: 'i',
+    namespaceType: 'single',
+    osTypes,
+    expiresAtMs: undefined,
+    entries,
+    source: 'f:1',
+  };
   return compileItem(item)(event);
 }
 
-const match = (field: string, value: string, operator: 'included' | 'excluded' = 'included'): ExceptionEntry => ({ type: 'match', field, operator, value });
+const match = (field: string, value: string, operator: 'included' | 'excluded' = 'included'): ExceptionEntry => ({
+  type: 'match',
+  field,
+  operator,
+  value,
+});
 
 describe('exception entries, as Kibana builds their query', () => {
   it('match: the whole value, case-sensitive, any array element', () => {
@@ -36,7 +50,12 @@ describe('exception entries, as Kibana builds their query', () => {
   });
 
   it('wildcard: * and ? over the whole value, case-sensitive, backslash escapes', () => {
-    const wildcard = (value: string, operator: 'included' | 'excluded' = 'included'): ExceptionEntry => ({ type: 'wildcard', field: 'process.command_line', operator, value });
+    const wildcard = (value: string, operator: 'included' | 'excluded' = 'included'): ExceptionEntry => ({
+      type: 'wildcard',
+      field: 'process.command_line',
+      operator,
+      value,
+    });
     const event = { process: { command_line: 'mysqldump --single-transaction shop > /backup/shop.sql' } };
     expect(holds([wildcard('mysqldump * > /backup/*.sql')], event)).toBe(true);
     expect(holds([wildcard('MYSQLDUMP *')], event)).toBe(false);
@@ -66,7 +85,9 @@ describe('exception entries, as Kibana builds their query', () => {
     };
     const signatures = (...list: object[]) => ({ process: { Ext: { code_signature: list } } });
     expect(holds([nested], signatures({ subject_name: 'Backup Corp', trusted: true }))).toBe(true);
-    expect(holds([nested], signatures({ subject_name: 'Backup Corp', trusted: false }, { subject_name: 'Other', trusted: true }))).toBe(false);
+    expect(holds([nested], signatures({ subject_name: 'Backup Corp', trusted: false }, { subject_name: 'Other', trusted: true }))).toBe(
+      false,
+    );
     expect(holds([nested], { process: { Ext: { code_signature: { subject_name: 'Backup Corp', trusted: true } } } })).toBe(true);
     expect(holds([nested], {})).toBe(false);
   });

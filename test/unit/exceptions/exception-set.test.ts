@@ -3,12 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildExceptionSet, ExceptionLoadError, loadExceptionDirectory, unresolvedReferences } from '../../../src/exceptions/exception-set.js';
+import {
+  buildExceptionSet,
+  ExceptionLoadError,
+  loadExceptionDirectory,
+  unresolvedReferences,
+} from '../../../src/exceptions/exception-set.js';
 
 const SHIPPED = fileURLToPath(new URL('../../../exceptions/', import.meta.url));
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 
-const list = (listId: string, extra: object = {}) => ({ list_id: listId, name: listId, namespace_type: 'single', type: 'detection', ...extra });
+const list = (listId: string, extra: object = {}) => ({
+  list_id: listId,
+  name: listId,
+  namespace_type: 'single',
+  type: 'detection',
+  ...extra,
+});
 const item = (itemId: string, entries: unknown[], extra: object = {}) => ({
   item_id: itemId,
   list_id: 'backups',
@@ -30,7 +41,8 @@ function problemsOf(files: { path: string; text: string }[]): string[] {
   try {
     buildExceptionSet(files);
   } catch (error) {
-    if (error instanceof ExceptionLoadError) return error.problems.map((problem) => `${problem.code} ${problem.file}:${problem.line} ${problem.message}`);
+    if (error instanceof ExceptionLoadError)
+      return error.problems.map((problem) => `${problem.code} ${problem.file}:${problem.line} ${problem.message}`);
     throw error;
   }
   throw new Error('expected loading to fail');
@@ -68,21 +80,29 @@ describe('exception lists from Kibana exports', () => {
     const problems = problemsOf([
       {
         path: 'bad.ndjson',
-        text: ndjson(
-          list('backups'),
-          item('no-operator', [{ field: 'process.name', type: 'match', value: 'x' }]),
-          item('bad-os', [{ field: 'a', operator: 'included', type: 'exists' }], { os_types: ['Linux'] }),
-          item('value-list', [{ field: 'user.name', operator: 'included', type: 'list', list: { id: 'users', type: 'keyword' } }]),
-          item('orphan', [{ field: 'a', operator: 'included', type: 'exists' }], { list_id: 'nowhere' }),
-          item('expiry', [{ field: 'a', operator: 'included', type: 'exists' }], { expire_time: 'tomorrow' }),
-        ) + '{not json\n' + ndjson(item('ok', [{ field: 'a', operator: 'included', type: 'exists' }]), item('ok', [{ field: 'b', operator: 'included', type: 'exists' }])),
+        text:
+          ndjson(
+            list('backups'),
+            item('no-operator', [{ field: 'process.name', type: 'match', value: 'x' }]),
+            item('bad-os', [{ field: 'a', operator: 'included', type: 'exists' }], { os_types: ['Linux'] }),
+            item('value-list', [{ field: 'user.name', operator: 'included', type: 'list', list: { id: 'users', type: 'keyword' } }]),
+            item('orphan', [{ field: 'a', operator: 'included', type: 'exists' }], { list_id: 'nowhere' }),
+            item('expiry', [{ field: 'a', operator: 'included', type: 'exists' }], { expire_time: 'tomorrow' }),
+          ) +
+          '{not json\n' +
+          ndjson(
+            item('ok', [{ field: 'a', operator: 'included', type: 'exists' }]),
+            item('ok', [{ field: 'b', operator: 'included', type: 'exists' }]),
+          ),
       },
       { path: 'dup.ndjson', text: ndjson(list('backups')) },
     ]);
     expect(problems).toEqual([
       expect.stringMatching(/^EXCEPTION_INVALID bad.ndjson:2 exception item "no-operator" entries\[0\]: operator/),
       expect.stringMatching(/^EXCEPTION_INVALID bad.ndjson:3 exception item "bad-os" os_types/),
-      expect.stringMatching(/^EXCEPTION_UNSUPPORTED bad.ndjson:4 exception item "value-list" entries\[0\] \(user.name\): entry type "list"/),
+      expect.stringMatching(
+        /^EXCEPTION_UNSUPPORTED bad.ndjson:4 exception item "value-list" entries\[0\] \(user.name\): entry type "list"/,
+      ),
       expect.stringMatching(/^EXCEPTION_INVALID bad.ndjson:6 exception item "expiry" expire_time/),
       expect.stringMatching(/^EXCEPTION_INVALID bad.ndjson:7 not JSON/),
       expect.stringMatching(/^EXCEPTION_INVALID dup.ndjson:1 exception list "backups" is also defined at bad.ndjson:1/),
@@ -102,14 +122,23 @@ describe('exception lists from Kibana exports', () => {
   it('resolves references by list_id and reports missing lists and namespace mismatches', () => {
     const set = setOf();
     expect(unresolvedReferences(set, [{ listId: 'backups', namespaceType: 'single' }])).toEqual([]);
-    expect(unresolvedReferences(set, [{ listId: 'backups', namespaceType: 'agnostic' }, { listId: 'other', namespaceType: 'single' }])).toEqual([
+    expect(
+      unresolvedReferences(set, [
+        { listId: 'backups', namespaceType: 'agnostic' },
+        { listId: 'other', namespaceType: 'single' },
+      ]),
+    ).toEqual([
       expect.stringContaining('namespace_type "single", the rule says "agnostic"'),
       expect.stringContaining('list "other" is not in EXCEPTIONS_DIR'),
     ]);
   });
 
   it('stops excepting once expire_time has passed', () => {
-    const set = setOf(item('temporary', [{ field: 'user.name', operator: 'included', type: 'match', value: 'dba' }], { expire_time: '2026-11-28T12:00:00.000Z' }));
+    const set = setOf(
+      item('temporary', [{ field: 'user.name', operator: 'included', type: 'match', value: 'dba' }], {
+        expire_time: '2026-11-28T12:00:00.000Z',
+      }),
+    );
     const matcher = set.matcherFor([{ listId: 'backups', namespaceType: 'single' }])!;
     const event = { user: { name: 'dba' } };
     expect(matcher(event, NOW - 1)?.itemId).toBe('temporary');

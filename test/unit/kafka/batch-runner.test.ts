@@ -9,11 +9,24 @@ import { FakePauseTarget, ManualTimers, fakePayload } from './fake-consumer.js';
 function setup() {
   const timers = new ManualTimers();
   const target = new FakePauseTarget();
-  const pauses = new InputPauses(target, ['t'], () => undefined, timers, () => timers.now);
+  const pauses = new InputPauses(
+    target,
+    ['t'],
+    () => undefined,
+    timers,
+    () => timers.now,
+  );
   const progress = new PartitionProgress(() => timers.now);
-  progress.assign([{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }]);
+  progress.assign([
+    { topic: 't', partition: 0 },
+    { topic: 't', partition: 1 },
+  ]);
   const state = { generation: 1 };
-  const seen = { failed: [] as Array<{ partition: number; attempt: number; retryInMs: number }>, abandoned: [] as number[], completed: [] as number[] };
+  const seen = {
+    failed: [] as Array<{ partition: number; attempt: number; retryInMs: number }>,
+    abandoned: [] as number[],
+    completed: [] as number[],
+  };
   const runner = new BatchRunner({
     pauses,
     progress,
@@ -64,7 +77,7 @@ describe('BatchRunner', () => {
     expect(progress.stalled(5_000)).toEqual(['t/0']);
   });
 
-  it('skips a batch fetched before its partition\'s backoff began, without calling the handler', async () => {
+  it("skips a batch fetched before its partition's backoff began, without calling the handler", async () => {
     const { runner } = setup();
     await runner.run(fakePayload('t', 0, 0, 3), fail);
     let called = false;
@@ -101,7 +114,7 @@ describe('BatchRunner', () => {
     expect(seen.failed).toEqual([]);
   });
 
-  it('a batch that finishes after a rebalance resolves nothing: the partition may be another member\'s now', async () => {
+  it("a batch that finishes after a rebalance resolves nothing: the partition may be another member's now", async () => {
     const { runner, state, seen } = setup();
     const payload = fakePayload('t', 1, 0, 3);
     await runner.run(payload, async () => {

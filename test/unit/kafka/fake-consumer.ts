@@ -77,7 +77,14 @@ export interface FakePayload extends BatchPayload {
 }
 
 function messages(from: number, count: number): KafkaMessage[] {
-  return Array.from({ length: count }, (_, i) => ({ key: null, value: Buffer.from('x'), timestamp: '0', attributes: 0, offset: String(from + i), headers: {} }));
+  return Array.from({ length: count }, (_, i) => ({
+    key: null,
+    value: Buffer.from('x'),
+    timestamp: '0',
+    attributes: 0,
+    offset: String(from + i),
+    headers: {},
+  }));
 }
 
 export function fakePayload(topic: string, partition: number, from: number, count: number, highWatermark = from + count): FakePayload {
@@ -98,7 +105,8 @@ export function fakePayload(topic: string, partition: number, from: number, coun
     resolveOffset: (offset) => void payload.resolved.push(offset),
     heartbeat: async () => {
       payload.heartbeats++;
-      if (payload.heartbeatFails) throw Object.assign(new Error('The group is rebalancing, so a rejoin is needed'), { type: 'REBALANCE_IN_PROGRESS' });
+      if (payload.heartbeatFails)
+        throw Object.assign(new Error('The group is rebalancing, so a rejoin is needed'), { type: 'REBALANCE_IN_PROGRESS' });
     },
     isRunning: () => payload.running,
     isStale: () => false,

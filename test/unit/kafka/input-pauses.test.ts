@@ -6,7 +6,13 @@ function setup() {
   const target = new FakePauseTarget();
   const timers = new ManualTimers();
   let changes = 0;
-  const pauses = new InputPauses(target, ['a', 'b'], () => changes++, timers, () => timers.now);
+  const pauses = new InputPauses(
+    target,
+    ['a', 'b'],
+    () => changes++,
+    timers,
+    () => timers.now,
+  );
   return { target, timers, pauses, changes: () => changes };
 }
 
@@ -25,7 +31,7 @@ describe('InputPauses', () => {
     expect(target.isPaused('a', 0) || target.isPaused('b', 7)).toBe(false);
   });
 
-  it('a lease released twice does not release another holder\'s', () => {
+  it("a lease released twice does not release another holder's", () => {
     const { pauses } = setup();
     const first = pauses.holdForSink();
     pauses.holdForSink();
@@ -39,7 +45,12 @@ describe('InputPauses', () => {
     pauses.backOff('a', 1, 4_000);
     expect(target.isPaused('a', 1)).toBe(true);
     expect(target.isPaused('a', 0)).toBe(false);
-    expect(pauses.pausedCount([{ topic: 'a', partition: 0 }, { topic: 'a', partition: 1 }])).toBe(1);
+    expect(
+      pauses.pausedCount([
+        { topic: 'a', partition: 0 },
+        { topic: 'a', partition: 1 },
+      ]),
+    ).toBe(1);
     timers.advance(3_999);
     expect(target.isPaused('a', 1)).toBe(true);
     timers.advance(1);
@@ -47,7 +58,7 @@ describe('InputPauses', () => {
     expect(pauses.isBackingOff('a', 1)).toBe(false);
   });
 
-  it('keeps a backoff through a sink pause (kafkajs\' topic-wide resume would clear it) and the sink pause through a backoff ending', () => {
+  it("keeps a backoff through a sink pause (kafkajs' topic-wide resume would clear it) and the sink pause through a backoff ending", () => {
     const { target, timers, pauses } = setup();
     pauses.backOff('a', 1, 10_000);
     const lease = pauses.holdForSink();
@@ -58,7 +69,12 @@ describe('InputPauses', () => {
     const again = pauses.holdForSink();
     timers.advance(10_000);
     expect(target.isPaused('a', 1)).toBe(true);
-    expect(pauses.pausedCount([{ topic: 'a', partition: 0 }, { topic: 'b', partition: 0 }])).toBe(2);
+    expect(
+      pauses.pausedCount([
+        { topic: 'a', partition: 0 },
+        { topic: 'b', partition: 0 },
+      ]),
+    ).toBe(2);
     again.release();
     expect(target.isPaused('a', 1)).toBe(false);
   });

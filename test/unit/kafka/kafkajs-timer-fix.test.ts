@@ -13,7 +13,9 @@ interface QueueLike {
 
 /** Runs kafkajs' scheduler on an idle, never-throttled queue and collects the process warnings it causes. */
 async function warningsOfIdleQueue(): Promise<{ warnings: string[]; checked: boolean }> {
-  const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as { prototype: { scheduleCheckPendingRequests(this: QueueLike): void } };
+  const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as {
+    prototype: { scheduleCheckPendingRequests(this: QueueLike): void };
+  };
   const warnings: string[] = [];
   const listener = (warning: Error): void => void warnings.push(warning.name);
   process.on('warning', listener);

@@ -8,7 +8,12 @@ import { createMetrics } from '../../../src/telemetry/metrics.js';
 /** The two admin calls the monitor makes, answered from memory. */
 function fakeAdmin(committed: Record<number, string>, marks: Array<{ partition: number; low: string; high: string }>) {
   return {
-    fetchOffsets: async () => [{ topic: 't', partitions: Object.entries(committed).map(([partition, offset]) => ({ partition: Number(partition), offset, metadata: null })) }],
+    fetchOffsets: async () => [
+      {
+        topic: 't',
+        partitions: Object.entries(committed).map(([partition, offset]) => ({ partition: Number(partition), offset, metadata: null })),
+      },
+    ],
     fetchTopicOffsets: async () => marks.map((m) => ({ ...m, offset: m.high })),
   };
 }
@@ -22,7 +27,9 @@ describe('LagMonitor', () => {
       { partition: 0, low: '0', high: '100' },
       { partition: 1, low: '10', high: '25' },
     ]);
-    const monitor = new LagMonitor(admin as never, 'g', ['t'], createEvents(metrics, createLogger('silent')), (topic, partition, lag) => seen.push([topic, partition, lag]));
+    const monitor = new LagMonitor(admin as never, 'g', ['t'], createEvents(metrics, createLogger('silent')), (topic, partition, lag) =>
+      seen.push([topic, partition, lag]),
+    );
     await monitor.poll();
     expect(seen).toEqual([
       ['t', 0, 60],
@@ -40,7 +47,9 @@ describe('LagMonitor', () => {
     const metrics = createMetrics(registry, { version: 'test' });
     const seen: number[] = [];
     const admin = { fetchOffsets: async () => Promise.reject(new Error('broker down')), fetchTopicOffsets: async () => [] };
-    const monitor = new LagMonitor(admin as never, 'g', ['t'], createEvents(metrics, createLogger('silent')), (_t, _p, lag) => seen.push(lag));
+    const monitor = new LagMonitor(admin as never, 'g', ['t'], createEvents(metrics, createLogger('silent')), (_t, _p, lag) =>
+      seen.push(lag),
+    );
     await expect(monitor.poll()).resolves.toBeUndefined();
     expect(seen).toEqual([]);
     const errors = (await registry.getMetricsAsJSON()).find((m) => m.name === 'edr_detector_errors_total');

@@ -9,7 +9,10 @@ function clock() {
 describe('PartitionProgress', () => {
   it('reports a partition with waiting records that has not moved for longer than the bound', () => {
     const { state, progress } = clock();
-    progress.assign([{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }]);
+    progress.assign([
+      { topic: 't', partition: 0 },
+      { topic: 't', partition: 1 },
+    ]);
     progress.progressed('t', 0, 50);
     progress.progressed('t', 1, 0);
     state.now = 10_000;
@@ -70,7 +73,10 @@ describe('PartitionProgress', () => {
 
   it('forgets partitions that a rebalance took away and ignores news about them', () => {
     const { state, progress } = clock();
-    progress.assign([{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }]);
+    progress.assign([
+      { topic: 't', partition: 0 },
+      { topic: 't', partition: 1 },
+    ]);
     progress.assign([{ topic: 't', partition: 1 }]);
     progress.observedLag('t', 0, 99);
     state.now = 60_000;
@@ -83,7 +89,10 @@ describe('PartitionProgress', () => {
     progress.assign([{ topic: 'a.b', partition: 0 }]);
     progress.fetched('a.b', 0, 5);
     state.now = 4_000;
-    progress.assign([{ topic: 'a.b', partition: 0 }, { topic: 'a.b', partition: 1 }]);
+    progress.assign([
+      { topic: 'a.b', partition: 0 },
+      { topic: 'a.b', partition: 1 },
+    ]);
     state.now = 6_000;
     expect(progress.stalled(5_000)).toEqual(['a.b/0']);
   });

@@ -7,7 +7,14 @@ describe('checkTopicsExist', () => {
 
   it('passes when every topic is there', async () => {
     await expect(
-      checkTopicsExist(admin, [{ topic: 'edr.elastic-defend', variable: 'TOPIC_ELASTIC_DEFEND', role: 'feed' }, { topic: 'edr.dead-letter', variable: 'DLQ_TOPIC', role: 'dead-letter' }], 'b:9092'),
+      checkTopicsExist(
+        admin,
+        [
+          { topic: 'edr.elastic-defend', variable: 'TOPIC_ELASTIC_DEFEND', role: 'feed' },
+          { topic: 'edr.dead-letter', variable: 'DLQ_TOPIC', role: 'dead-letter' },
+        ],
+        'b:9092',
+      ),
     ).resolves.toBeUndefined();
   });
 
@@ -25,7 +32,7 @@ describe('checkTopicsExist', () => {
     expect(message).toContain('b:9092');
     expect(message).toContain('feed topic "edr.endgame" (TOPIC_ENDGAME)');
     expect(message).toContain('dead-letter topic "edr.dead-letter" (DLQ_TOPIC)');
-    expect(message).toContain('set a feed\'s variable empty');
+    expect(message).toContain("set a feed's variable empty");
     expect(message).not.toContain('\n');
   });
 });

@@ -36,8 +36,18 @@ function setup(rulesOf: (loaded: LoadedRules) => FeedRuntime['rules']) {
   const runtime: FeedRuntime = { vendor, topic: TOPIC, decoder, rules: rulesOf(rules) };
   const registry = new Registry();
   const timers = new ManualTimers();
-  const pauses = new InputPauses(new FakePauseTarget(), [TOPIC], () => undefined, timers, () => timers.now);
-  const session: SessionControls = { heartbeat: async () => undefined, holdInputForSink: () => pauses.holdForSink(), revoked: new AbortController().signal };
+  const pauses = new InputPauses(
+    new FakePauseTarget(),
+    [TOPIC],
+    () => undefined,
+    timers,
+    () => timers.now,
+  );
+  const session: SessionControls = {
+    heartbeat: async () => undefined,
+    holdInputForSink: () => pauses.holdForSink(),
+    revoked: new AbortController().signal,
+  };
   const written: SinkAlert[] = [];
   const dlq = { up: true, letters: [] as DeadLetter[] };
   const handler = createBatchHandler({
@@ -59,15 +69,30 @@ function setup(rulesOf: (loaded: LoadedRules) => FeedRuntime['rules']) {
   });
   const value = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
     const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === `edr_detector_${name}`);
-    return (metric?.values ?? []).filter((v) => Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l)).reduce((sum, v) => sum + v.value, 0);
+    return (metric?.values ?? [])
+      .filter((v) => Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l))
+      .reduce((sum, v) => sum + v.value, 0);
   };
-  const batch = (values: Buffer[]) => ({ topic: TOPIC, partition: 0, messages: values.map((v, i): KafkaMessage => ({ key: null, value: v, offset: String(i), timestamp: '1767225600000', attributes: 0, headers: {} })) });
+  const batch = (values: Buffer[]) => ({
+    topic: TOPIC,
+    partition: 0,
+    messages: values.map((v, i): KafkaMessage => ({
+      key: null,
+      value: v,
+      offset: String(i),
+      timestamp: '1767225600000',
+      attributes: 0,
+      headers: {},
+    })),
+  });
   return { handler, session, written, dlq, value, batch };
 }
 
 describe('createBatchHandler with exceptions and suppression', () => {
   it('counts matches an exception silenced only once the batch is safe, and writes no alert for them', async () => {
-    const { handler, session, written, dlq, value, batch } = setup((loaded) => loaded.rules.map((rule) => ({ ...rule, exceptions: () => ({ itemId: 'item-1' }) as ExceptionItem })));
+    const { handler, session, written, dlq, value, batch } = setup((loaded) =>
+      loaded.rules.map((rule) => ({ ...rule, exceptions: () => ({ itemId: 'item-1' }) as ExceptionItem })),
+    );
     const bad = Buffer.from([9, 9, 9]);
     dlq.up = false;
     await expect(handler(batch([alerting, bad]), session)).rejects.toMatchObject({ code: 'DLQ_UNAVAILABLE' });

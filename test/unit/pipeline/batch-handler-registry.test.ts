@@ -21,7 +21,13 @@ import { FakePauseTarget, ManualTimers } from '../kafka/fake-consumer.js';
 import { fromNative } from '../../../scripts/native/from-native.js';
 
 const timers = new ManualTimers();
-const pauses = new InputPauses(new FakePauseTarget(), ['edr.test'], () => undefined, timers, () => timers.now);
+const pauses = new InputPauses(
+  new FakePauseTarget(),
+  ['edr.test'],
+  () => undefined,
+  timers,
+  () => timers.now,
+);
 const session: SessionControls = {
   heartbeat: async () => undefined,
   holdInputForSink: () => pauses.holdForSink(),
@@ -54,12 +60,21 @@ describe('createBatchHandler with a registry outage', () => {
       abortSignal: new AbortController().signal,
     });
     const quiet = loadFixtures(vendor.id).filter((fixture) => !fixture.alert);
-    const messages = quiet.map(
-      (fixture, i): KafkaMessage => ({ key: null, value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format: 'raw' }), offset: String(i), timestamp: '0', attributes: 0, headers: {} }),
-    );
-    const consumed = async () => (await registry.getSingleMetric('edr_detector_records_consumed_total')?.get())?.values.reduce((n, v) => n + v.value, 0) ?? 0;
+    const messages = quiet.map((fixture, i): KafkaMessage => ({
+      key: null,
+      value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format: 'raw' }),
+      offset: String(i),
+      timestamp: '0',
+      attributes: 0,
+      headers: {},
+    }));
+    const consumed = async () =>
+      (await registry.getSingleMetric('edr_detector_records_consumed_total')?.get())?.values.reduce((n, v) => n + v.value, 0) ?? 0;
 
-    await expect(handler({ topic, partition: 0, messages }, session)).rejects.toMatchObject({ code: 'DECODE_REGISTRY_UNAVAILABLE', retriable: true });
+    await expect(handler({ topic, partition: 0, messages }, session)).rejects.toMatchObject({
+      code: 'DECODE_REGISTRY_UNAVAILABLE',
+      retriable: true,
+    });
     await expect(handler({ topic, partition: 0, messages }, session)).rejects.toMatchObject({ retriable: true });
     expect(await consumed()).toBe(0);
     expect(letters).toEqual([]);

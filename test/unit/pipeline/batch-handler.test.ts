@@ -70,7 +70,14 @@ beforeAll(async () => {
 });
 
 function payloadOf(values: Array<Buffer | null>, from = 0): FakePayload {
-  const messages = values.map((value, i) => ({ key: null, value, timestamp: '1767225600000', attributes: 0, offset: String(from + i), headers: {} }));
+  const messages = values.map((value, i) => ({
+    key: null,
+    value,
+    timestamp: '1767225600000',
+    attributes: 0,
+    offset: String(from + i),
+    headers: {},
+  }));
   const payload: FakePayload = {
     batch: {
       topic: TOPIC,
@@ -103,7 +110,13 @@ function setup() {
   const timers = new ManualTimers();
   const events = createEvents(metrics, logger, { now: () => timers.now });
   const target = new FakePauseTarget();
-  const pauses = new InputPauses(target, [TOPIC], () => undefined, timers, () => timers.now);
+  const pauses = new InputPauses(
+    target,
+    [TOPIC],
+    () => undefined,
+    timers,
+    () => timers.now,
+  );
   const progress = new PartitionProgress(() => timers.now);
   progress.assign([{ topic: TOPIC, partition: 0 }]);
   const state = { generation: 1 };
@@ -120,10 +133,18 @@ function setup() {
   });
   const writer = new FakeAlertWriter();
   const deadLetters = new FakeDeadLetters();
-  const handler = createBatchHandler({ runtimesByTopic: new Map([[TOPIC, runtime]]), writer, deadLetters, events, abortSignal: new AbortController().signal });
+  const handler = createBatchHandler({
+    runtimesByTopic: new Map([[TOPIC, runtime]]),
+    writer,
+    deadLetters,
+    events,
+    abortSignal: new AbortController().signal,
+  });
   const value = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
     const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === `edr_detector_${name}`);
-    return (metric?.values ?? []).filter((v) => Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l)).reduce((sum, v) => sum + v.value, 0);
+    return (metric?.values ?? [])
+      .filter((v) => Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l))
+      .reduce((sum, v) => sum + v.value, 0);
   };
   return { timers, target, pauses, progress, state, runner, writer, deadLetters, handler, value, lines };
 }

@@ -23,7 +23,14 @@ const CONFIG: DetectionConfig = {
 };
 
 function messages(...records: { value: Buffer }[]): KafkaMessage[] {
-  return records.map((record, i) => ({ key: null, value: record.value, timestamp: '1767225600000', attributes: 0, offset: String(100 + i), headers: {} }));
+  return records.map((record, i) => ({
+    key: null,
+    value: record.value,
+    timestamp: '1767225600000',
+    attributes: 0,
+    offset: String(100 + i),
+    headers: {},
+  }));
 }
 
 function runtimeOf(set: DetectionSet): FeedRuntime {
@@ -41,7 +48,10 @@ describe('evaluateBatch with exceptions and suppression', () => {
   });
 
   it('writes no alert for the excepted backup job, counts it, and alerts on the rest', () => {
-    const batch = messages(defendRecord({ id: 'a', user: 'backup', parent: 'backup-shop.sh' }), defendRecord({ id: 'b', user: 'mallory', parent: 'backup-shop.sh' }));
+    const batch = messages(
+      defendRecord({ id: 'a', user: 'backup', parent: 'backup-shop.sh' }),
+      defendRecord({ id: 'b', user: 'mallory', parent: 'backup-shop.sh' }),
+    );
     const result = evaluateBatch(plain, 0, batch, new Date('2026-11-28T12:00:00Z'));
     expect(result.alerts.map((alert) => (alert.document['event'] as { id: string }).id)).toEqual(['b']);
     const ruleId = plain.rules[0]!.rule.id;
@@ -52,7 +62,11 @@ describe('evaluateBatch with exceptions and suppression', () => {
 
   it('gives suppressed matches one group per host and window, with their positions', () => {
     const time = '2026-11-28T10:00:05Z';
-    const batch = messages(defendRecord({ id: 'x', host: 'db-1', time }), defendRecord({ id: 'y', host: 'db-1', time }), defendRecord({ id: 'z', host: 'db-2', time }));
+    const batch = messages(
+      defendRecord({ id: 'x', host: 'db-1', time }),
+      defendRecord({ id: 'y', host: 'db-1', time }),
+      defendRecord({ id: 'z', host: 'db-2', time }),
+    );
     const result = evaluateBatch(suppressing, 2, batch, new Date('2026-11-28T12:00:00Z'));
     const groups = result.alerts.map((alert) => alert.suppression!.group.id);
     expect(groups[0]).toBe(groups[1]);

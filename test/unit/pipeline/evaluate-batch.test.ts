@@ -32,7 +32,9 @@ describe.each(['confluent', 'raw'] as const)('evaluateBatch (%s)', (format) => {
   it.each(VENDORS.map((vendor) => [vendor.id]))('%s: one alert per alerting fixture, carrying its position', (vendorId) => {
     const runtime = runtimes.get(vendorId)!;
     const fixtures = loadFixtures(vendorId);
-    const messages = fixtures.map((fixture, i) => message(i, encodeRecord(runtime.vendor, fromNative(runtime.vendor, fixture.native), { format })));
+    const messages = fixtures.map((fixture, i) =>
+      message(i, encodeRecord(runtime.vendor, fromNative(runtime.vendor, fixture.native), { format })),
+    );
     const result = evaluateBatch(runtime, 1, messages, new Date('2026-01-01T00:00:00Z'));
     expect(result.deadLetters).toEqual([]);
     const alertingOffsets = fixtures.flatMap((fixture, i) => (fixture.alert ? [String(i)] : []));
@@ -75,11 +77,13 @@ describe.each(['confluent', 'raw'] as const)('evaluateBatch (%s)', (format) => {
     const value = encodeRecord(runtime.vendor, fromNative(runtime.vendor, alerting.native), { format });
     const result = evaluateBatch(runtime, 0, [message(4, value)], new Date());
     expect(result.alerts).toEqual([]);
-    expect(result.deadLetters.map((letter) => [letter.source.offset, letter.error.code, letter.error.stage])).toEqual([['4', 'ALERT_BUILD_FAILED', 'alert']]);
+    expect(result.deadLetters.map((letter) => [letter.source.offset, letter.error.code, letter.error.stage])).toEqual([
+      ['4', 'ALERT_BUILD_FAILED', 'alert'],
+    ]);
     expect(result.deadLetters[0]?.error.message).toContain('identity bug');
   });
 
-  it('writes none of a record\'s alerts when one of them cannot be built: the dead letter stands for the whole record', () => {
+  it("writes none of a record's alerts when one of them cannot be built: the dead letter stands for the whole record", () => {
     const base = runtimes.get(VENDORS[0]!.id)!;
     const first = base.rules[0]!;
     const broken = new Proxy(first.rule, {
@@ -137,7 +141,7 @@ describe('evaluateBatch with many rules', () => {
     .replace('name = "Potential Database Dumping Activity"', 'name = "Never Matches"')
     .replace(/query = '''[\s\S]*?'''/, `query = '''\nprocess where process.name == "no-such-tool"\n'''`);
 
-  it('writes one alert per matching rule, each with its own rule\'s metadata and id', () => {
+  it("writes one alert per matching rule, each with its own rule's metadata and id", () => {
     const loaded = loadRuleSet([
       { path: 'dump.toml', text: BUNDLED },
       { path: 'block.toml', text: BLOCK },
@@ -148,12 +152,30 @@ describe('evaluateBatch with many rules', () => {
     const decoder = createFeedDecoders([vendor], { format: 'raw', fieldsRead: loaded.fieldsRead }).get(vendor.id)!;
     const runtime: FeedRuntime = { vendor, topic: 't', decoder, rules: loaded.rules };
     const alerting = loadFixtures(vendor.id).find((fixture) => fixture.alert)!;
-    const result = evaluateBatch(runtime, 0, [message(5, encodeRecord(vendor, fromNative(vendor, alerting.native), { format: 'raw' }))], new Date());
-    expect(result.alerts.map((alert) => alert.ruleId)).toEqual(['47fdd8e9-2f53-4648-afbf-0c6dd52f3ce5', '00000000-0000-4000-8000-000000000001']);
+    const result = evaluateBatch(
+      runtime,
+      0,
+      [message(5, encodeRecord(vendor, fromNative(vendor, alerting.native), { format: 'raw' }))],
+      new Date(),
+    );
+    expect(result.alerts.map((alert) => alert.ruleId)).toEqual([
+      '47fdd8e9-2f53-4648-afbf-0c6dd52f3ce5',
+      '00000000-0000-4000-8000-000000000001',
+    ]);
     expect(new Set(result.alerts.map((alert) => alert.id)).size).toBe(2);
     const [dump, block] = result.alerts.map((alert) => alert.document as Record<string, any>);
-    expect([dump!.event.severity, dump!.event.risk_score, dump!.threat[0].tactic.id, dump!.edr.alert.building_block_type]).toEqual([21, 21, 'TA0010', undefined]);
-    expect([block!.event.severity, block!.event.risk_score, block!.threat[0].tactic.id, block!.edr.alert.building_block_type]).toEqual([73, 73, 'TA0009', 'default']);
+    expect([dump!.event.severity, dump!.event.risk_score, dump!.threat[0].tactic.id, dump!.edr.alert.building_block_type]).toEqual([
+      21,
+      21,
+      'TA0010',
+      undefined,
+    ]);
+    expect([block!.event.severity, block!.event.risk_score, block!.threat[0].tactic.id, block!.edr.alert.building_block_type]).toEqual([
+      73,
+      73,
+      'TA0009',
+      'default',
+    ]);
     expect(block!.tags).toContain('Rule Type: BBR');
     expect(dump!.tags).not.toContain('Rule Type: BBR');
     // The rule's name in `message` (External Alerts names the alert after it), the sentence in event.reason.

@@ -23,7 +23,11 @@ function runtimeOf(vendor: VendorFeed): FeedRuntime {
 }
 
 function valuesOf(vendor: VendorFeed): { file: string; value: Buffer; alert: boolean }[] {
-  return loadFixtures(vendor.id).map((fixture) => ({ file: fixture.file, value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format: 'confluent' }), alert: fixture.alert }));
+  return loadFixtures(vendor.id).map((fixture) => ({
+    file: fixture.file,
+    value: encodeRecord(vendor, fromNative(vendor, fixture.native), { format: 'confluent' }),
+    alert: fixture.alert,
+  }));
 }
 
 describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id, vendor) => {
@@ -49,7 +53,16 @@ describe('records the fast path cannot map alone', () => {
     const fast = vendor.toEcsFields!(rules.fieldsRead)!;
     let declined = 0;
     // A fast path that declines every record: each value must go the long way and still match right.
-    const declining: VendorFeed = { ...vendor, toEcsFields: () => ({ reads: fast.reads, map: () => { declined++; return undefined; } }) };
+    const declining: VendorFeed = {
+      ...vendor,
+      toEcsFields: () => ({
+        reads: fast.reads,
+        map: () => {
+          declined++;
+          return undefined;
+        },
+      }),
+    };
     const match = valueMatcher(runtimeOf(declining));
     const values = valuesOf(vendor);
     for (let pass = 0; pass < 2; pass++) {
@@ -64,12 +77,26 @@ describe('mapping failures', () => {
   const value = valuesOf(vendor)[0]!.value;
 
   it('reports a throwing toEcs as MAP_FAILED', () => {
-    const broken: VendorFeed = { ...vendor, toEcsFields: undefined, toEcs: () => { throw new Error('boom'); } };
+    const broken: VendorFeed = {
+      ...vendor,
+      toEcsFields: undefined,
+      toEcs: () => {
+        throw new Error('boom');
+      },
+    };
     expect(() => valueMatcher(runtimeOf(broken))(value)).toThrow(expect.objectContaining({ code: 'MAP_FAILED' }));
   });
 
   it('reports a throwing fast path as MAP_FAILED', () => {
-    const broken: VendorFeed = { ...vendor, toEcsFields: () => ({ reads: [], map: () => { throw new Error('boom'); } }) };
+    const broken: VendorFeed = {
+      ...vendor,
+      toEcsFields: () => ({
+        reads: [],
+        map: () => {
+          throw new Error('boom');
+        },
+      }),
+    };
     let caught: unknown;
     try {
       valueMatcher(runtimeOf(broken))(value);

@@ -68,7 +68,11 @@ describe('buildFeedRuntimes', () => {
       expect(runtimes.byTopic.get('edr.endgame')?.rules).toHaveLength(1);
       expect(runtimes.byTopic.get('edr.elastic-defend')?.rules).toEqual([]);
       expect(runtimes.idle).toEqual([]);
-      const none = buildFeedRuntimes(feeds.filter((feed) => feed.vendor.id !== 'endgame'), detection, { format: 'confluent' });
+      const none = buildFeedRuntimes(
+        feeds.filter((feed) => feed.vendor.id !== 'endgame'),
+        detection,
+        { format: 'confluent' },
+      );
       expect(none.idle.map(({ rule }) => rule.name)).toEqual(['Potential Database Dumping Activity']);
     } finally {
       writeFileSync(path, original);

@@ -63,14 +63,21 @@ describe('loadDetectionSet', () => {
 
   it('applies the deployment default suppression to rules without their own', async () => {
     const set = await loadDetectionSet(config({ SUPPRESSION_GROUP_BY: ['host.name', 'process.name'], SUPPRESSION_DURATION_MS: 60_000 }));
-    expect(set.rules[0]!.suppression).toEqual({ groupBy: ['host.name', 'process.name'], durationMs: 60_000, missingFieldsStrategy: 'suppress' });
+    expect(set.rules[0]!.suppression).toEqual({
+      groupBy: ['host.name', 'process.name'],
+      durationMs: 60_000,
+      missingFieldsStrategy: 'suppress',
+    });
   });
 
-  it('uses the rule file\'s own [rule.alert_suppression], and the fingerprint follows the change', async () => {
+  it("uses the rule file's own [rule.alert_suppression], and the fingerprint follows the change", async () => {
     const rules = copyOf(RULES);
     const before = (await loadDetectionSet(config({ RULES_DIR: rules }))).fingerprint;
     const text = readFileSync(join(rules, RULE_FILE), 'utf8');
-    writeFileSync(join(rules, RULE_FILE), `${text}\n[rule.alert_suppression]\ngroup_by = ["host.id"]\nmissing_fields_strategy = "doNotSuppress"\n[rule.alert_suppression.duration]\nunit = "m"\nvalue = 10\n`);
+    writeFileSync(
+      join(rules, RULE_FILE),
+      `${text}\n[rule.alert_suppression]\ngroup_by = ["host.id"]\nmissing_fields_strategy = "doNotSuppress"\n[rule.alert_suppression.duration]\nunit = "m"\nvalue = 10\n`,
+    );
     const set = await loadDetectionSet(config({ RULES_DIR: rules, SUPPRESSION_GROUP_BY: ['host.name'] }));
     expect(set.rules[0]!.suppression).toEqual({ groupBy: ['host.id'], durationMs: 600_000, missingFieldsStrategy: 'doNotSuppress' });
     expect(set.fingerprint).not.toBe(before);

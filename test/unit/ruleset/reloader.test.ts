@@ -37,7 +37,10 @@ describe('Reloader', () => {
     await reloader.reload('SIGHUP');
     await reloader.reload('SIGHUP');
     await reloader.reload('files changed');
-    expect(applied).toEqual([['v2', 'SIGHUP'], ['v3', 'files changed']]);
+    expect(applied).toEqual([
+      ['v2', 'SIGHUP'],
+      ['v3', 'files changed'],
+    ]);
     expect(refused).toEqual([['broken.ndjson:3: not JSON', 'SIGHUP']]);
   });
 

@@ -13,7 +13,10 @@ describe('suppressionGroup', () => {
     const nextWindow = suppressionGroup('r', { host: { name: 'db-7' }, process: { name: 'pg_dump' } }, T + 30_000, BY_HOST)!;
     const otherHost = suppressionGroup('r', { host: { name: 'db-8' }, process: { name: 'pg_dump' } }, T, BY_HOST)!;
     const otherRule = suppressionGroup('s', { host: { name: 'db-7' }, process: { name: 'pg_dump' } }, T, BY_HOST)!;
-    expect(a.terms).toEqual([{ field: 'host.name', value: 'db-7' }, { field: 'process.name', value: 'pg_dump' }]);
+    expect(a.terms).toEqual([
+      { field: 'host.name', value: 'db-7' },
+      { field: 'process.name', value: 'pg_dump' },
+    ]);
     expect(new Date(a.windowStartMs).toISOString()).toBe('2026-11-28T10:00:00.000Z');
     expect(b.id).toBe(a.id);
     expect(new Set([a.id, nextWindow.id, otherHost.id, otherRule.id]).size).toBe(4);
@@ -31,7 +34,9 @@ describe('suppressionGroup', () => {
     const missing = suppressionGroup('r', { process: { name: 'pg_dump' } }, T, BY_HOST)!;
     expect(missing.terms[0]).toEqual({ field: 'host.name', value: null });
     expect(suppressionGroup('r', { process: { name: 'pg_dump' } }, T + 1, BY_HOST)!.id).toBe(missing.id);
-    expect(suppressionGroup('r', { process: { name: 'pg_dump' } }, T, { ...BY_HOST, missingFieldsStrategy: 'doNotSuppress' })).toBeUndefined();
+    expect(
+      suppressionGroup('r', { process: { name: 'pg_dump' } }, T, { ...BY_HOST, missingFieldsStrategy: 'doNotSuppress' }),
+    ).toBeUndefined();
   });
 });
 
@@ -64,12 +69,20 @@ describe('addContributions', () => {
 describe('resolveSuppression', () => {
   it('prefers the rule, falls back to the deployment default, lists every problem', () => {
     expect(resolveSuppression(undefined, BY_HOST).settings).toBe(BY_HOST);
-    expect(resolveSuppression({ groupBy: ['host.name'], duration: { value: 2, unit: 'h' }, missingFieldsStrategy: 'doNotSuppress' }, BY_HOST).settings).toEqual({
+    expect(
+      resolveSuppression({ groupBy: ['host.name'], duration: { value: 2, unit: 'h' }, missingFieldsStrategy: 'doNotSuppress' }, BY_HOST)
+        .settings,
+    ).toEqual({
       groupBy: ['host.name'],
       durationMs: 7_200_000,
       missingFieldsStrategy: 'doNotSuppress',
     });
-    expect(resolveSuppression({ groupBy: ['host.name'], duration: undefined, missingFieldsStrategy: 'suppress' }, undefined).settings?.durationMs).toBe(300_000);
-    expect(resolveSuppression({ groupBy: ['a', 'b', 'c', 'd'], duration: undefined, missingFieldsStrategy: 'never' }, undefined).problems).toHaveLength(2);
+    expect(
+      resolveSuppression({ groupBy: ['host.name'], duration: undefined, missingFieldsStrategy: 'suppress' }, undefined).settings
+        ?.durationMs,
+    ).toBe(300_000);
+    expect(
+      resolveSuppression({ groupBy: ['a', 'b', 'c', 'd'], duration: undefined, missingFieldsStrategy: 'never' }, undefined).problems,
+    ).toHaveLength(2);
   });
 });

@@ -27,8 +27,14 @@ describe('rule metrics', () => {
     const { registry, events } = setup();
     events.rulesReady({
       loaded: 3,
-      activeByVendor: new Map([['elastic-defend', 2], ['endgame', 0]]),
-      refusedByReason: new Map([['rule_type', 5], ['setting', 0]]),
+      activeByVendor: new Map([
+        ['elastic-defend', 2],
+        ['endgame', 0],
+      ]),
+      refusedByReason: new Map([
+        ['rule_type', 5],
+        ['setting', 0],
+      ]),
       idle: [{ id: 'x', name: 'Windows only' }],
     });
     const text = await registry.metrics();
@@ -49,10 +55,18 @@ describe('errors_total', () => {
     events.recordRejected(position, new DetectorError('DECODE_BAD_MAGIC', 'bad magic byte'));
     events.batchFailed('t', 0, new DetectorError('DLQ_UNAVAILABLE', 'no ack'), 1, 1_000);
     events.batchFailed('t', 0, new Error('a bug'), 2, 2_000);
-    events.alertWritten({ alert: { id: 'a', vendor: 'endgame' }, outcome: 'failed', status: 400, reason: 'mapping' }, { vendor: 'endgame', eventTimeMs: undefined, kafkaTimeMs: undefined }, 0);
+    events.alertWritten(
+      { alert: { id: 'a', vendor: 'endgame' }, outcome: 'failed', status: 400, reason: 'mapping' },
+      { vendor: 'endgame', eventTimeMs: undefined, kafkaTimeMs: undefined },
+      0,
+    );
     for (let i = 0; i < 3; i++) events.kafkaClientError('Connection', 'Connection error: ECONNREFUSED', { broker: 'b:9092' });
 
-    const counted = (await registry.getSingleMetric('edr_detector_errors_total')!.get()).values.map(({ labels, value }) => [labels.error_code, labels.stage, value]);
+    const counted = (await registry.getSingleMetric('edr_detector_errors_total')!.get()).values.map(({ labels, value }) => [
+      labels.error_code,
+      labels.stage,
+      value,
+    ]);
     expect(counted).toEqual([
       ['DECODE_BAD_MAGIC', 'decode', 1],
       ['DLQ_UNAVAILABLE', 'dead-letter', 1],

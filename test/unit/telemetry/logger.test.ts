@@ -13,12 +13,18 @@ describe('createLogger', () => {
   it('keeps the cause chain of a DetectorError, kafkajs originalError included', () => {
     const socket = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
     const kafkajs = Object.assign(new Error('Connection error'), { name: 'KafkaJSConnectionError', originalError: socket });
-    const line = logged((logger) => logger.error({ error: new DetectorError('KAFKA_UNAVAILABLE', 'cannot connect to Kafka', { cause: kafkajs }) }, 'start-up failed'));
+    const line = logged((logger) =>
+      logger.error({ error: new DetectorError('KAFKA_UNAVAILABLE', 'cannot connect to Kafka', { cause: kafkajs }) }, 'start-up failed'),
+    );
     expect(line['error']).toMatchObject({
       type: 'DetectorError',
       code: 'KAFKA_UNAVAILABLE',
       stage: 'kafka',
-      cause: { type: 'KafkaJSConnectionError', message: 'Connection error', cause: { message: 'connect ECONNREFUSED 127.0.0.1:1', code: 'ECONNREFUSED' } },
+      cause: {
+        type: 'KafkaJSConnectionError',
+        message: 'Connection error',
+        cause: { message: 'connect ECONNREFUSED 127.0.0.1:1', code: 'ECONNREFUSED' },
+      },
     });
   });
 
@@ -26,7 +32,12 @@ describe('createLogger', () => {
     const looping = new Error('a');
     (looping as { cause?: unknown }).cause = looping;
     let depth = 0;
-    for (let error = logged((logger) => logger.error({ error: looping }, 'x'))['error'] as { cause?: unknown } | undefined; error; error = error.cause as typeof error) depth++;
+    for (
+      let error = logged((logger) => logger.error({ error: looping }, 'x'))['error'] as { cause?: unknown } | undefined;
+      error;
+      error = error.cause as typeof error
+    )
+      depth++;
     expect(depth).toBe(6);
   });
 });

@@ -79,7 +79,11 @@ describe('crowdstrike-fdr categorization', () => {
 
   it('categorizes names ending in Written as file events', () => {
     expect(map({ event_simpleName: 'ZipFileWritten' }).event?.category).toEqual(['file']);
-    expect(map({ event_simpleName: 'SomeNewFileWritten' }).event).toEqual({ category: ['file'], action: 'SomeNewFileWritten', ...CONSTANTS });
+    expect(map({ event_simpleName: 'SomeNewFileWritten' }).event).toEqual({
+      category: ['file'],
+      action: 'SomeNewFileWritten',
+      ...CONSTANTS,
+    });
   });
 
   it("knows every name of Elastic's table, process events beyond the lifecycle ones included", () => {
@@ -88,7 +92,12 @@ describe('crowdstrike-fdr categorization', () => {
       const { category, type: eventType, kind, outcome } = map({ event_simpleName }).event ?? {};
       return { category, type: eventType, kind, outcome };
     };
-    const event = (category: string[], eventType: string[], kind: string, outcome?: string): unknown => ({ category, type: eventType, kind, outcome });
+    const event = (category: string[], eventType: string[], kind: string, outcome?: string): unknown => ({
+      category,
+      type: eventType,
+      kind,
+      outcome,
+    });
     expect(classOf('ServiceStarted')).toEqual(event(['process'], ['start'], 'event', 'success'));
     expect(classOf('HostedServiceStopped')).toEqual(event(['process'], ['end'], 'event', 'success'));
     expect(classOf('KernelServiceStarted')).toEqual(event(['process'], ['start'], 'event'));
@@ -165,7 +174,11 @@ describe('crowdstrike-fdr process fields', () => {
   });
 
   it('splits the command line only when the OS is known, and counts arguments after dropping empty ones', () => {
-    expect(processOf({ CommandLine: 'pg_dump "" -Fc' })).toEqual({ command_line: 'pg_dump "" -Fc', args: ['pg_dump', '-Fc'], args_count: 2 });
+    expect(processOf({ CommandLine: 'pg_dump "" -Fc' })).toEqual({
+      command_line: 'pg_dump "" -Fc',
+      args: ['pg_dump', '-Fc'],
+      args_count: 2,
+    });
     expect(map({ event_platform: 'Win', CommandLine: 'a b' }).process?.args).toEqual(['a', 'b']);
     expect(map({ CommandLine: 'a b' }).process).toEqual({ command_line: 'a b' });
     expect(processOf({ CommandLine: '   ' })).toEqual({ command_line: '   ', args_count: 0 });
@@ -180,7 +193,8 @@ describe('crowdstrike-fdr process fields', () => {
     expect(processOf({ RawProcessId: '48213' })?.pid).toBe(48213);
     expect(processOf({ RawProcessId: '+7' })?.pid).toBe(7);
     expect(processOf({ RawProcessId: '18446744073709551615' })?.pid).toBe(-1);
-    for (const bad of ['-1', 'abc', '', '9223372036854775808', '18446744073709551616']) expect(processOf({ RawProcessId: bad })?.pid, bad).toBeUndefined();
+    for (const bad of ['-1', 'abc', '', '9223372036854775808', '18446744073709551616'])
+      expect(processOf({ RawProcessId: bad })?.pid, bad).toBeUndefined();
   });
 
   it('keeps non-zero hashes, only on events whose name mentions Process or Service', () => {
@@ -206,21 +220,29 @@ describe('crowdstrike-fdr process fields', () => {
 
   it('sets process.pgid from ProcessGroupId (exact past 2^53), and the group leader on Linux process events', () => {
     expect(processOf({ ProcessGroupId: '48213' })).toEqual({ pgid: 48213, group_leader: { entity_id: '48213' } });
-    expect(processOf({ ProcessGroupId: '7001610480104066706' })).toEqual({ pgid: '7001610480104066706', group_leader: { entity_id: '7001610480104066706' } });
+    expect(processOf({ ProcessGroupId: '7001610480104066706' })).toEqual({
+      pgid: '7001610480104066706',
+      group_leader: { entity_id: '7001610480104066706' },
+    });
     expect(valueAtPath(processOf({ ProcessGroupId: '0x1F' }), 'group_leader')).toEqual({ entity_id: '31' });
     expect(map({ event_simpleName: 'ProcessRollup2', event_platform: 'Mac', ProcessGroupId: '7' }).process).toEqual({ pgid: 7 });
     expect(map({ event_simpleName: 'DnsRequest', event_platform: 'Lin', ProcessGroupId: '7' }).process).toEqual({ pgid: 7 });
   });
 
   it('sets process.thread.id from ContextThreadId and falls back to ContextProcessId for process.entity_id', () => {
-    expect(processOf({ ContextThreadId: '0', TargetProcessId: 't1', ContextProcessId: 'c1' })).toEqual({ thread: { id: 0 }, entity_id: 't1' });
+    expect(processOf({ ContextThreadId: '0', TargetProcessId: 't1', ContextProcessId: 'c1' })).toEqual({
+      thread: { id: 0 },
+      entity_id: 't1',
+    });
     expect(processOf({ ContextProcessId: 'c1' })?.entity_id).toBe('c1');
     expect(processOf({ TargetProcessId: '', ContextProcessId: 'c1' })?.entity_id).toBeUndefined();
   });
 
   it('sets process.exit_code from ExitCode and process.title from ServiceDisplayName', () => {
     expect(map({ event_simpleName: 'TerminateProcess', event_platform: 'Lin', ExitCode: '137' }).process).toEqual({ exit_code: 137 });
-    expect(map({ event_simpleName: 'ServiceStarted', event_platform: 'Win', ServiceDisplayName: 'PostgreSQL Server' }).process).toEqual({ title: 'PostgreSQL Server' });
+    expect(map({ event_simpleName: 'ServiceStarted', event_platform: 'Win', ServiceDisplayName: 'PostgreSQL Server' }).process).toEqual({
+      title: 'PostgreSQL Server',
+    });
   });
 
   it('computes process.uptime as Elastic does, in 32-bit float seconds divided by 1000', () => {
@@ -245,7 +267,10 @@ describe('crowdstrike-fdr process fields', () => {
 describe('crowdstrike-fdr observer, host and user', () => {
   it('splits aip on whitespace and drops it entirely when any part is not an IP', () => {
     expect(map({ aip: ' 10.0.0.1  2001:db8::1 ' }).observer).toEqual(undefined);
-    expect(map({ aip: '10.0.0.1  2001:db8::1 ' }).observer).toEqual({ ip: ['10.0.0.1', '2001:db8::1'], address: ['10.0.0.1', '2001:db8::1'] });
+    expect(map({ aip: '10.0.0.1  2001:db8::1 ' }).observer).toEqual({
+      ip: ['10.0.0.1', '2001:db8::1'],
+      address: ['10.0.0.1', '2001:db8::1'],
+    });
     expect(map({ aip: '10.0.0.1 unknown' }).observer).toBeUndefined();
   });
 
@@ -261,7 +286,8 @@ describe('crowdstrike-fdr observer, host and user', () => {
 });
 
 describe('crowdstrike-fdr pipeline failures', () => {
-  const failed = (fields: Record<string, string>): EcsEvent => map({ ...LINUX_START, ImageFileName: '/usr/bin/pg_dump', UID: '26', ...fields });
+  const failed = (fields: Record<string, string>): EcsEvent =>
+    map({ ...LINUX_START, ImageFileName: '/usr/bin/pg_dump', UID: '26', ...fields });
 
   it('marks the document and stops where Elastic throws: unparsable process times, process group or a rename collision', () => {
     const failures: Record<string, string>[] = [
@@ -306,7 +332,8 @@ describe('crowdstrike-fdr pipeline failures', () => {
 
 describe('crowdstrike-fdr identity', () => {
   it('is id|aid|cid when the event has an id, missing parts left empty', () => {
-    const identity = (fields: Record<string, string>): string | undefined => crowdstrikeFdr.eventIdentity(throughAvro(fromNative(crowdstrikeFdr, fields)));
+    const identity = (fields: Record<string, string>): string | undefined =>
+      crowdstrikeFdr.eventIdentity(throughAvro(fromNative(crowdstrikeFdr, fields)));
     expect(identity({ id: 'e1', aid: 'a1', cid: 'c1' })).toBe('e1|a1|c1');
     expect(identity({ id: 'e1', cid: 'c1' })).toBe('e1||c1');
     expect(identity({ aid: 'a1', cid: 'c1' })).toBeUndefined();
@@ -329,10 +356,43 @@ describe('crowdstrike-fdr fromNative', () => {
 });
 
 const STRINGS = [
-  'ProcessRollup2', 'SyntheticProcessRollup2', 'TerminateProcess', 'ProcessRollup2Stats', 'ZipFileWritten', 'DnsRequest', 'Lin', 'Win', 'Mac', 'iOS', 'lin',
-  '/', '/usr/bin/pg_dump', '/usr/bin/', '\\Device\\x\\pg_dump.exe', 'pg_dump', 'mongodump', '/usr/bin/mysqldump --opt', '"" a', 'a "b c"',
-  '', '-', 'none', '0', '26', '0000', '1715679062.176', '1715679062183', '1715680800', '2024-05-14T10:00:00Z', 'NaN', '0x10', 'abc',
-  '10.0.0.1', '10.0.0.1 2001:db8::1', '18446744073709551615', 'S-1-5-18',
+  'ProcessRollup2',
+  'SyntheticProcessRollup2',
+  'TerminateProcess',
+  'ProcessRollup2Stats',
+  'ZipFileWritten',
+  'DnsRequest',
+  'Lin',
+  'Win',
+  'Mac',
+  'iOS',
+  'lin',
+  '/',
+  '/usr/bin/pg_dump',
+  '/usr/bin/',
+  '\\Device\\x\\pg_dump.exe',
+  'pg_dump',
+  'mongodump',
+  '/usr/bin/mysqldump --opt',
+  '"" a',
+  'a "b c"',
+  '',
+  '-',
+  'none',
+  '0',
+  '26',
+  '0000',
+  '1715679062.176',
+  '1715679062183',
+  '1715680800',
+  '2024-05-14T10:00:00Z',
+  'NaN',
+  '0x10',
+  'abc',
+  '10.0.0.1',
+  '10.0.0.1 2001:db8::1',
+  '18446744073709551615',
+  'S-1-5-18',
 ];
 const arbitraryRecord = recordArbitrary(schema, { strings: STRINGS, longs: [] });
 
@@ -367,10 +427,20 @@ describe('crowdstrike-fdr lineage of the rule fields', () => {
   it('names exactly the fields the rule reads', () => {
     // A ContextTimeStamp that does not convert aborts the pipeline before any of them is set.
     expect(crowdstrikeFdr.lineage['host.os.type']).toEqual(['event_platform', 'ContextTimeStamp']);
-    for (const field of ['event.type', 'event.category']) expect(crowdstrikeFdr.lineage[field]).toEqual(['event_simpleName', 'ContextTimeStamp']);
+    for (const field of ['event.type', 'event.category'])
+      expect(crowdstrikeFdr.lineage[field]).toEqual(['event_simpleName', 'ContextTimeStamp']);
     // Action and name can be "-" or "none", which only survive when the pipeline aborted, so
     // they also depend on the fields that can abort it.
-    const aborting = ['ContextThreadId', 'ContextTimeStamp', 'ExitCode', 'ProcessEndTime', 'ProcessGroupId', 'ProcessStartTime', 'UID', 'UserSid'];
+    const aborting = [
+      'ContextThreadId',
+      'ContextTimeStamp',
+      'ExitCode',
+      'ProcessEndTime',
+      'ProcessGroupId',
+      'ProcessStartTime',
+      'UID',
+      'UserSid',
+    ];
     expect([...(crowdstrikeFdr.lineage['event.action'] ?? [])].sort()).toEqual([...aborting, 'event_simpleName'].sort());
     // The name also depends on the event's category: a library or driver load has none.
     expect([...(crowdstrikeFdr.lineage['process.name'] ?? [])].sort()).toEqual(

@@ -25,16 +25,37 @@ describe('the ECS fields each feed sets on Linux process events', () => {
   });
 
   it("keeps Elastic Defend's Linux exec fields the other feeds lack", () => {
-    const defendOnly = ['process.parent.executable', 'process.parent.args', 'process.working_directory', 'process.entry_leader.entry_meta.type'];
+    const defendOnly = [
+      'process.parent.executable',
+      'process.parent.args',
+      'process.working_directory',
+      'process.entry_leader.entry_meta.type',
+    ];
     expect(fieldsNotSet(defendOnly, elasticDefend)).toEqual([]);
-    expect(fieldsNotSet(['process.session_leader.executable', 'process.Ext.ancestry', 'process.tty.char_device.major', 'user.Ext.real.id'], elasticDefend)).toEqual([]);
+    expect(
+      fieldsNotSet(
+        ['process.session_leader.executable', 'process.Ext.ancestry', 'process.tty.char_device.major', 'user.Ext.real.id'],
+        elasticDefend,
+      ),
+    ).toEqual([]);
     expect(fieldsNotSet(defendOnly, crowdstrikeFdr)).toEqual([...defendOnly].sort());
-    expect(fieldsNotSet(defendOnly, endgame)).toEqual(['process.entry_leader.entry_meta.type', 'process.parent.args', 'process.working_directory']);
+    expect(fieldsNotSet(defendOnly, endgame)).toEqual([
+      'process.entry_leader.entry_meta.type',
+      'process.parent.args',
+      'process.working_directory',
+    ]);
     expect(fieldsNotSet(defendOnly, sentinelOneCloudFunnel)).toEqual(['process.entry_leader.entry_meta.type', 'process.working_directory']);
   });
 
   it('names the process fields CrowdStrike does set, parent name and ids included', () => {
-    const fields = ['process.parent.name', 'process.parent.entity_id', 'process.pgid', 'process.group_leader.entity_id', 'process.args', 'user.id'];
+    const fields = [
+      'process.parent.name',
+      'process.parent.entity_id',
+      'process.pgid',
+      'process.group_leader.entity_id',
+      'process.args',
+      'user.id',
+    ];
     expect(fieldsNotSet(fields, crowdstrikeFdr)).toEqual([]);
   });
 });

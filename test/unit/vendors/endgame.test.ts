@@ -93,9 +93,7 @@ describe('endgame toEcs', () => {
 
   it('never throws on extreme numbers and omits @timestamp it cannot represent', () => {
     for (const timestamp of [0, -1, -(2 ** 62), 2 ** 62, 2 ** 63 - 1024]) {
-      const record = throughAvro(
-        fromNative(endgame, { timestamp, pid: -(2 ** 62), ppid: 2 ** 62, serial_event_id: -5, opcode: -2 }),
-      );
+      const record = throughAvro(fromNative(endgame, { timestamp, pid: -(2 ** 62), ppid: 2 ** 62, serial_event_id: -5, opcode: -2 }));
       const ecs = endgame.toEcs(record);
       if (ecs['@timestamp'] !== undefined) expect(ecs['@timestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(ecs.process?.pid).toBe(-(2 ** 62));

@@ -84,8 +84,10 @@ describe('sentinelone-cloud-funnel event type and action', () => {
 
 describe('sentinelone-cloud-funnel host', () => {
   it('sets host.os.type only for the exact OS list, and host.os.platform always', () => {
-    for (const os of ['linux', 'windows', 'macos', 'ios', 'android']) expect(map({ 'endpoint.os': os }).host?.os).toEqual({ platform: os, type: os });
-    for (const os of ['Linux', 'LINUX', 'darwin', 'toString', ' linux']) expect(map({ 'endpoint.os': os }).host?.os, os).toEqual({ platform: os });
+    for (const os of ['linux', 'windows', 'macos', 'ios', 'android'])
+      expect(map({ 'endpoint.os': os }).host?.os).toEqual({ platform: os, type: os });
+    for (const os of ['Linux', 'LINUX', 'darwin', 'toString', ' linux'])
+      expect(map({ 'endpoint.os': os }).host?.os, os).toEqual({ platform: os });
   });
 
   it('sets host.hostname and never host.name; host.id is the agent uuid', () => {
@@ -107,16 +109,31 @@ describe('sentinelone-cloud-funnel process roles', () => {
     expect(process).toEqual({
       name: 'pg_dump',
       pid: 11,
-      parent: { name: 'bash', pid: 10, command_line: 'bash -c x', args: ['bash', '-c', 'x'], args_count: 3, code_signature: { exists: false } },
+      parent: {
+        name: 'bash',
+        pid: 10,
+        command_line: 'bash -c x',
+        args: ['bash', '-c', 'x'],
+        args_count: 3,
+        code_signature: { exists: false },
+      },
     });
   });
 
   it("files the target's code signature under process.parent, as Elastic's process pipeline does", () => {
-    const signature = (fields: Record<string, string>): unknown => valueAtPath(map({ ...CREATION, ...fields }), 'process.parent.code_signature');
+    const signature = (fields: Record<string, string>): unknown =>
+      valueAtPath(map({ ...CREATION, ...fields }), 'process.parent.code_signature');
     const signed = { 'tgt.process.signedStatus': 'signed', 'tgt.process.publisher': 'PGDG' };
-    expect(signature({ ...signed, 'tgt.process.verifiedStatus': 'verified' })).toEqual({ subject_name: 'PGDG', exists: true, trusted: true });
+    expect(signature({ ...signed, 'tgt.process.verifiedStatus': 'verified' })).toEqual({
+      subject_name: 'PGDG',
+      exists: true,
+      trusted: true,
+    });
     expect(signature(signed)).toEqual({ subject_name: 'PGDG', exists: true, trusted: false });
-    expect(signature({ 'tgt.process.signedStatus': 'unsigned', 'tgt.process.verifiedStatus': 'verified' })).toEqual({ exists: false, trusted: true });
+    expect(signature({ 'tgt.process.signedStatus': 'unsigned', 'tgt.process.verifiedStatus': 'verified' })).toEqual({
+      exists: false,
+      trusted: true,
+    });
     expect(signature({ 'tgt.process.signedStatus': 'Signed' })).toEqual({ exists: false });
     expect(valueAtPath(map({ ...CREATION, ...signed }), 'process.code_signature')).toBeUndefined();
     expect(valueAtPath(map({ 'event.category': 'file', ...signed }), 'process.parent.code_signature')).toBeUndefined();
@@ -124,11 +141,20 @@ describe('sentinelone-cloud-funnel process roles', () => {
 
   it('elsewhere, makes the creator process.* and its parent process.parent.*', () => {
     const process = map({ 'event.category': 'file', ...source, 'tgt.process.name': 'pg_dump' }).process;
-    expect(process).toEqual({ name: 'bash', pid: 10, command_line: 'bash -c x', args: ['bash', '-c', 'x'], args_count: 3, parent: { name: 'sshd', pid: 5 } });
+    expect(process).toEqual({
+      name: 'bash',
+      pid: 10,
+      command_line: 'bash -c x',
+      args: ['bash', '-c', 'x'],
+      args_count: 3,
+      parent: { name: 'sshd', pid: 5 },
+    });
   });
 
   it('takes process.name as delivered, not from the path', () => {
-    expect(map({ ...CREATION, 'tgt.process.name': 'postgres', 'tgt.process.image.path': '/usr/bin/pg_dump' }).process?.name).toBe('postgres');
+    expect(map({ ...CREATION, 'tgt.process.name': 'postgres', 'tgt.process.image.path': '/usr/bin/pg_dump' }).process?.name).toBe(
+      'postgres',
+    );
     expect(map({ ...CREATION, 'tgt.process.image.path': '/usr/bin/pg_dump' }).process?.name).toBeUndefined();
   });
 
@@ -177,7 +203,11 @@ describe('sentinelone-cloud-funnel command lines', () => {
   };
 
   it('keeps a leading space in the command line; the splitting ignores it', () => {
-    expect(processOf({ 'tgt.process.cmdline': ' pg_dump x' })).toEqual({ command_line: ' pg_dump x', args: ['pg_dump', 'x'], args_count: 2 });
+    expect(processOf({ 'tgt.process.cmdline': ' pg_dump x' })).toEqual({
+      command_line: ' pg_dump x',
+      args: ['pg_dump', 'x'],
+      args_count: 2,
+    });
   });
 
   it('strips one pair of surrounding quotes from target and grandparent command lines, not from the creator', () => {
@@ -227,7 +257,8 @@ describe('sentinelone-cloud-funnel escaping', () => {
 
 describe('sentinelone-cloud-funnel identity and fromNative', () => {
   it('uses event.id as the identity, undefined when absent or empty', () => {
-    const identity = (native: Record<string, unknown>): string | undefined => sentinelOneCloudFunnel.eventIdentity(throughAvro(fromNative(sentinelOneCloudFunnel, native)));
+    const identity = (native: Record<string, unknown>): string | undefined =>
+      sentinelOneCloudFunnel.eventIdentity(throughAvro(fromNative(sentinelOneCloudFunnel, native)));
     expect(identity({ 'event.id': '01HX_1' })).toBe('01HX_1');
     expect(identity({ 'event.id': '' })).toBeUndefined();
     expect(identity({})).toBeUndefined();
@@ -255,9 +286,36 @@ describe('sentinelone-cloud-funnel identity and fromNative', () => {
 });
 
 const STRINGS = [
-  'process', 'PROCESS', 'cross_process', 'command_script', 'file', 'PROCESSCREATION', 'PROCESSTERMINATION', 'Process Exit', 'Process Termination',
-  'linux', 'Linux', 'windows', 'macos', 'pg_dump', 'mongodump', '/usr/bin/pg_dump', 'CORP\\dba', 'root', '\\x', 'x\\', 'C:\\\\Tools',
-  '"', '""', '"a b"', '"a', ' a "" b', '', '-', 'none', '2024-05-14',
+  'process',
+  'PROCESS',
+  'cross_process',
+  'command_script',
+  'file',
+  'PROCESSCREATION',
+  'PROCESSTERMINATION',
+  'Process Exit',
+  'Process Termination',
+  'linux',
+  'Linux',
+  'windows',
+  'macos',
+  'pg_dump',
+  'mongodump',
+  '/usr/bin/pg_dump',
+  'CORP\\dba',
+  'root',
+  '\\x',
+  'x\\',
+  'C:\\\\Tools',
+  '"',
+  '""',
+  '"a b"',
+  '"a',
+  ' a "" b',
+  '',
+  '-',
+  'none',
+  '2024-05-14',
 ];
 const LONGS = [1715679062183, 1664811149470, 48213, 113, 0, 2024];
 const arbitraryRecord = recordArbitrary(schema, { strings: STRINGS, longs: LONGS });
@@ -291,7 +349,8 @@ describe('sentinelone-cloud-funnel lineage of the rule fields', () => {
     const lineage = sentinelOneCloudFunnel.lineage;
     expect(lineage['host.os.type']).toEqual(['endpoint.os']);
     expect(lineage['event.category']).toEqual(['event.category']);
-    for (const field of ['event.type', 'event.action']) expect([...(lineage[field] ?? [])].sort()).toEqual(['event.category', 'event.type', 'meta.event.name']);
+    for (const field of ['event.type', 'event.action'])
+      expect([...(lineage[field] ?? [])].sort()).toEqual(['event.category', 'event.type', 'meta.event.name']);
     expect([...(lineage['process.name'] ?? [])].sort()).toEqual(['event.category', 'src.process.name', 'tgt.process.name']);
   });
 });

@@ -18,10 +18,42 @@ import { fromNative } from '../../../scripts/native/from-native.js';
 const RANDOM_RECORDS = 400;
 /** Values the mappings branch on, so random records take the interesting paths often. */
 const BRANCH_VALUES = [
-  '', '-', 'none', '/', '\\', 'linux', 'Linux', 'Lin', 'Win', 'Mac', 'windows', 'exec', 'exec_event', 'fork_event', 'start',
-  'ProcessRollup2', 'SyntheticProcessRollup2', 'EndOfProcess', 'FileWritten', 'process', 'process_event', 'Process Creation',
-  'Command Script', 'Cross Process', 'Process Command', 'PROCESSCREATION', 'ProcessExit', 'pg_dump', '/usr/bin/pg_dump', '\\\\srv\\\\pg_dump',
-  '"/usr/bin/mysqldump" -u root', '1.5', 'abc', '0x1F', '12', 'S-1-5-18',
+  '',
+  '-',
+  'none',
+  '/',
+  '\\',
+  'linux',
+  'Linux',
+  'Lin',
+  'Win',
+  'Mac',
+  'windows',
+  'exec',
+  'exec_event',
+  'fork_event',
+  'start',
+  'ProcessRollup2',
+  'SyntheticProcessRollup2',
+  'EndOfProcess',
+  'FileWritten',
+  'process',
+  'process_event',
+  'Process Creation',
+  'Command Script',
+  'Cross Process',
+  'Process Command',
+  'PROCESSCREATION',
+  'ProcessExit',
+  'pg_dump',
+  '/usr/bin/pg_dump',
+  '\\\\srv\\\\pg_dump',
+  '"/usr/bin/mysqldump" -u root',
+  '1.5',
+  'abc',
+  '0x1F',
+  '12',
+  'S-1-5-18',
 ];
 
 const rules = await loadRules(packagePath('rules'));
@@ -73,7 +105,8 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
   it('maps at least the fields the bundled rules read; a field toEcs never sets is absent, or refused', () => {
     expect(fields).toEqual(expect.arrayContaining([...rules.fieldsRead]));
     // With its lineage the fast path knows toEcs never sets it (the agreement tests then hold it to toEcs).
-    if (fields.includes('no.such.field')) expect(fast!.reads).toEqual(vendor.toEcsFields!(fields.filter((field) => field !== 'no.such.field'))!.reads);
+    if (fields.includes('no.such.field'))
+      expect(fast!.reads).toEqual(vendor.toEcsFields!(fields.filter((field) => field !== 'no.such.field'))!.reads);
     else expect(vendor.toEcsFields?.([...rules.fieldsRead, 'no.such.field'])).toBeUndefined();
   });
 
@@ -83,8 +116,16 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
     const guard = fast!.guard!;
     const guardOnly = guard.fields.filter((name) => !fast!.reads.includes(name));
     const string = branchStrings(vendor);
-    const guardValue = fc.oneof(fc.constant(null), string, fc.constantFrom('1700000000.123', '1700000000', '12', '0x1F', 'none', '', '-', 'abc', '1.5e3'));
-    const pairs = fc.tuple(fc.constantFrom(...fixtures), fc.array(fc.tuple(fc.constantFrom(...guardOnly), guardValue), { maxLength: 4 }), fc.array(fc.tuple(fc.constantFrom(...guardOnly), guardValue), { minLength: 1, maxLength: 4 }));
+    const guardValue = fc.oneof(
+      fc.constant(null),
+      string,
+      fc.constantFrom('1700000000.123', '1700000000', '12', '0x1F', 'none', '', '-', 'abc', '1.5e3'),
+    );
+    const pairs = fc.tuple(
+      fc.constantFrom(...fixtures),
+      fc.array(fc.tuple(fc.constantFrom(...guardOnly), guardValue), { maxLength: 4 }),
+      fc.array(fc.tuple(fc.constantFrom(...guardOnly), guardValue), { minLength: 1, maxLength: 4 }),
+    );
     let compared = 0;
     fc.assert(
       fc.property(pairs, ([fixture, first, second]) => {
@@ -92,7 +133,9 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
         for (const [name, value] of first) one[name] = value;
         const other = structuredClone(one);
         for (const [name, value] of second) other[name] = value;
-        const [a, b] = [one, other].map((record) => narrow.decodeSync(vendor, encodeRecord(vendor, record, { format: 'confluent' })) as AvroRecord);
+        const [a, b] = [one, other].map(
+          (record) => narrow.decodeSync(vendor, encodeRecord(vendor, record, { format: 'confluent' })) as AvroRecord,
+        );
         if (guard.classify(a!) !== guard.classify(b!)) return;
         compared++;
         expect(fast!.map(b!)).toEqual(fast!.map(a!));
@@ -122,7 +165,10 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
 
   it(`agrees with toEcs on ${RANDOM_RECORDS} random schema-valid records`, () => {
     fc.assert(
-      fc.property(arbitraryFor(bundledType(vendor), { string: branchStrings(vendor), maxItems: 3 }), (record) => void expectAgreement(record as AvroRecord, 'random')),
+      fc.property(
+        arbitraryFor(bundledType(vendor), { string: branchStrings(vendor), maxItems: 3 }),
+        (record) => void expectAgreement(record as AvroRecord, 'random'),
+      ),
       { numRuns: RANDOM_RECORDS },
     );
   });
@@ -134,7 +180,10 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (_id,
     const string = branchStrings(vendor);
     const lineage = new Set(lineagePaths(vendor, fields));
     // Mostly the fields the fast path reads, sometimes any other.
-    const leaves = leafFields(type, []).map((leaf) => ({ weight: lineage.has(leaf.path.join('.')) ? 20 : 1, arbitrary: arbitraryFor(leaf.type, { string, maxItems: 3 }).map((value) => ({ path: leaf.path, value })) }));
+    const leaves = leafFields(type, []).map((leaf) => ({
+      weight: lineage.has(leaf.path.join('.')) ? 20 : 1,
+      arbitrary: arbitraryFor(leaf.type, { string, maxItems: 3 }).map((value) => ({ path: leaf.path, value })),
+    }));
     const edit = fc.oneof(...leaves);
     const records = fc.tuple(fc.constantFrom(...fixtures), fc.array(edit, { minLength: 1, maxLength: 3 })).map(([fixture, edits]) => {
       const record = structuredClone(fromNative(vendor, fixture.native));
@@ -160,7 +209,8 @@ function branchStrings(vendor: VendorFeed): fc.Arbitrary<string> {
 
 /** Every field below the records (through nullable records), with its path and type. */
 function leafFields(type: avro.Type, path: string[]): { path: string[]; type: avro.Type }[] {
-  if (type.typeName === 'record') return (type as avro.types.RecordType).fields.flatMap((field) => leafFields(field.type, [...path, field.name]));
+  if (type.typeName === 'record')
+    return (type as avro.types.RecordType).fields.flatMap((field) => leafFields(field.type, [...path, field.name]));
   if (type.typeName.startsWith('union')) {
     const record = (type as avro.types.UnwrappedUnionType).types.find((branch) => branch.typeName === 'record');
     if (record) return [{ path, type }, ...leafFields(record, path)];

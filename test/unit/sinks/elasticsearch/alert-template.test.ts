@@ -4,7 +4,10 @@ import { alertDataStreamTemplate, dataStreamFields } from '../../../../src/sinks
 
 describe('alertDataStreamTemplate', () => {
   it('is a data stream template for exactly the configured name, above the built-in logs template', () => {
-    const template = alertDataStreamTemplate('logs-edr_dbdump_detector.alert-default', { wildcardSupported: true, retention: '365d' }) as Record<string, any>;
+    const template = alertDataStreamTemplate('logs-edr_dbdump_detector.alert-default', {
+      wildcardSupported: true,
+      retention: '365d',
+    }) as Record<string, any>;
     expect(template.index_patterns).toEqual(['logs-edr_dbdump_detector.alert-default']);
     expect(template.data_stream).toEqual({});
     expect(template.priority).toBeGreaterThan(100);
@@ -20,7 +23,8 @@ describe('alertDataStreamTemplate', () => {
   });
 
   it('maps the fields External Alerts reads with ECS types', () => {
-    const properties = (alertDataStreamTemplate('logs-x-y', { wildcardSupported: true, retention: undefined }) as Record<string, any>).template.mappings.properties;
+    const properties = (alertDataStreamTemplate('logs-x-y', { wildcardSupported: true, retention: undefined }) as Record<string, any>)
+      .template.mappings.properties;
     expect(properties.message.type).toBe('text');
     expect(properties.event.properties.kind.type).toBe('keyword');
     expect(properties.event.properties.module.type).toBe('keyword');
@@ -34,7 +38,11 @@ describe('alertDataStreamTemplate', () => {
 
 describe('dataStreamFields', () => {
   it('splits <type>-<dataset>-<namespace>', () => {
-    expect(dataStreamFields('logs-edr_dbdump_detector.alert-default')).toEqual({ type: 'logs', dataset: 'edr_dbdump_detector.alert', namespace: 'default' });
+    expect(dataStreamFields('logs-edr_dbdump_detector.alert-default')).toEqual({
+      type: 'logs',
+      dataset: 'edr_dbdump_detector.alert',
+      namespace: 'default',
+    });
     expect(dataStreamFields('logs-a-b-prod')).toEqual({ type: 'logs', dataset: 'a-b', namespace: 'prod' });
     expect(dataStreamFields('logs-alerts')).toEqual({ type: 'logs', dataset: 'alerts', namespace: 'default' });
   });

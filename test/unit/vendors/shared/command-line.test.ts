@@ -35,7 +35,11 @@ describe('splitWindowsCommandLine', () => {
   });
 
   it('keeps backslashes that are not followed by a quote, trailing ones included', () => {
-    expect(split('C:\\Windows\\System32\\cmd.exe /c \\\\server\\share')).toEqual(['C:\\Windows\\System32\\cmd.exe', '/c', '\\\\server\\share']);
+    expect(split('C:\\Windows\\System32\\cmd.exe /c \\\\server\\share')).toEqual([
+      'C:\\Windows\\System32\\cmd.exe',
+      '/c',
+      '\\\\server\\share',
+    ]);
     expect(split('dir C:\\temp\\ ')).toEqual(['dir', 'C:\\temp\\']);
     expect(split('end\\\\')).toEqual(['end\\\\']);
   });

@@ -39,7 +39,8 @@ describe('Java number grammars', () => {
   });
 
   it('rejects what Double.parseDouble rejects', () => {
-    for (const bad of ['', ' ', 'none', '-', '1,5', '1e', '0x10', '1_000', 'inf', '1.2.3']) expect(parseJavaDouble(bad), bad).toBeUndefined();
+    for (const bad of ['', ' ', 'none', '-', '1,5', '1e', '0x10', '1_000', 'inf', '1.2.3'])
+      expect(parseJavaDouble(bad), bad).toBeUndefined();
   });
 
   it('parses what Long.parseLong parses, within 64 bits', () => {
