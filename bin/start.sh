@@ -4,7 +4,7 @@
 # later overrides the same flag here, and a MALLOC_MMAP_THRESHOLD_ already set is kept.
 #   --max-old-space-size=320   the V8 heap stays well inside the pod's 512 MiB limit, so garbage collection,
 #                              not the OOM killer, answers memory pressure
-#   --max-semi-space-size=8    a young generation of 8 MiB: V8 otherwise grows it to 32+ MiB when memory looks plentiful
+#   --max-semi-space-size=8    a young generation of 8 MiB: V8 otherwise grows it further when memory looks plentiful
 #   MALLOC_MMAP_THRESHOLD_     glibc hands buffers of 128 KiB and more (kafkajs fetches) back to the system when freed
 set -eu
 export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-131072}"
