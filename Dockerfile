@@ -53,8 +53,10 @@ COPY package.json ./
 COPY schemas ./schemas
 COPY rules ./rules
 COPY exceptions ./exceptions
+# The launcher that sets the memory settings (heap cap, young generation, malloc threshold) for every start.
+COPY bin ./bin
 # The base image's `node` user (uid 1000); Kubernetes runAsNonRoot needs the numeric form to verify it.
 USER 1000:1000
 EXPOSE 9464
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/src/main.js"]
+CMD ["sh", "bin/start.sh"]

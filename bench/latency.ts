@@ -144,7 +144,7 @@ export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Pro
           p99Seconds: round(bucketQuantile(buckets, 0.99), 4),
         },
         memory: { peakRssBytes: peakRss, maxSampledRssBytes: maxRss, cpuSeconds: round(final?.cpuSeconds ?? Number.NaN, 1) },
-        targets: { p99Seconds: 0.3, peakRssBytes: 256 * 1024 * 1024, metP99: p99 < 0.3, metRss: peakRss < 256 * 1024 * 1024 },
+        targets: { p99Seconds: 0.25, peakRssBytes: 256 * 1024 * 1024, metP99: p99 < 0.25, metRss: peakRss < 256 * 1024 * 1024 },
       };
     } finally {
       clearInterval(sampler);

@@ -54,6 +54,7 @@ const packageJson = JSON.parse(readRepoFile('package.json')) as {
   version: string;
   license: string;
   dependencies: Record<string, string>;
+  scripts: Record<string, string>;
 };
 const packageLock = JSON.parse(readRepoFile('package-lock.json')) as {
   packages: Record<string, { version?: string; dev?: boolean }>;
@@ -98,7 +99,7 @@ describe('Dockerfile', () => {
     expect(of(runtime, 'RUN')).toEqual([]);
     const copies = of(runtime, 'COPY').map((args) => args.split(' '));
     const destinations = copies.map((parts) => parts.at(-1));
-    expect(destinations).toEqual(['/usr/bin/tini', './node_modules', './dist/src', './', './schemas', './rules', './exceptions']);
+    expect(destinations).toEqual(['/usr/bin/tini', './node_modules', './dist/src', './', './schemas', './rules', './exceptions', './bin']);
     expect(copies.find((parts) => parts.at(-1) === './node_modules')?.[0]).toBe('--from=deps');
     expect(copies.find((parts) => parts.at(-1) === './dist/src')).toEqual(['--from=build', '/app/dist/src', './dist/src']);
     expect(copies.find((parts) => parts.at(-1) === './')).toEqual(['package.json', './']);
@@ -108,7 +109,9 @@ describe('Dockerfile', () => {
     const user = of(runtime, 'USER').at(-1) ?? 'root';
     expect(user).toMatch(/^[1-9]\d*(:[1-9]\d*)?$/);
     expect(of(runtime, 'ENTRYPOINT')).toEqual(['["/usr/bin/tini", "--"]']);
-    expect(of(runtime, 'CMD')).toEqual(['["node", "dist/src/main.js"]']);
+    expect(of(runtime, 'CMD')).toEqual(['["sh", "bin/start.sh"]']);
+    // npm start runs the same launcher, so the image and a local start use the same memory settings
+    expect(packageJson.scripts.start).toBe('sh bin/start.sh');
     expect(of(runtime, 'EXPOSE')).toEqual(['9464']);
     expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends tini=/);
   });
@@ -205,9 +208,10 @@ describe('what the image needs from src/', () => {
     }
     rmSync(buildOutput, { recursive: true });
     rmSync(tsconfig);
+    // Started the way the image's CMD starts it: the launcher finds `node` on PATH, as in the image.
     const output = await runUntil(
-      process.execPath,
-      ['dist/src/main.js'],
+      'sh',
+      ['bin/start.sh'],
       app,
       // Nothing listens on port 1: the service gets past config and rules, then fails to reach Kafka.
       {
@@ -216,6 +220,7 @@ describe('what the image needs from src/', () => {
         METRICS_HOST: '127.0.0.1',
         METRICS_PORT: String(await freePort()),
         LOG_LEVEL: 'info',
+        PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
       },
       /"starting"/,
       30_000,
