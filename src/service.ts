@@ -1,13 +1,12 @@
 // The running service as named start-up steps, each owning what it opens; one disposal path closes them in reverse.
+import { elasticsearchSettings, kafkaSettings } from './config/client-settings.js';
 import type { Config } from './config/load.js';
 import { connectKafka } from './kafka/connect.js';
-import type { KafkaSettings } from './kafka/client.js';
 import type { RequiredTopic } from './kafka/topic-check.js';
 import type { DetectionSet } from './ruleset/detection-set.js';
 import { startConsuming } from './service/consuming.js';
 import { startDetection } from './service/detection.js';
 import { startOperations, type Operations } from './service/operations.js';
-import type { ElasticsearchSettings } from './sinks/elasticsearch/client.js';
 import { connectElasticsearch } from './sinks/elasticsearch/connect.js';
 import type { Logger } from './telemetry/logger.js';
 
@@ -66,29 +65,6 @@ export async function startService(
     await opened.disposeAsync().catch((closing: unknown) => logger.warn({ error: closing }, 'closing after a failed start failed'));
     throw error;
   }
-}
-
-function elasticsearchSettings(config: Config): ElasticsearchSettings {
-  return {
-    url: config.ELASTICSEARCH_URL,
-    apiKey: config.ELASTICSEARCH_API_KEY,
-    username: config.ELASTICSEARCH_USERNAME,
-    password: config.ELASTICSEARCH_PASSWORD,
-    ca: config.elasticsearchCa,
-    requestTimeoutMs: config.ELASTICSEARCH_REQUEST_TIMEOUT_MS,
-  };
-}
-
-function kafkaSettings(config: Config): KafkaSettings {
-  return {
-    clientId: config.KAFKA_CLIENT_ID,
-    brokers: config.KAFKA_BROKERS,
-    ssl: config.KAFKA_SSL,
-    ca: config.kafkaCa,
-    saslMechanism: config.KAFKA_SASL_MECHANISM,
-    saslUsername: config.KAFKA_SASL_USERNAME,
-    saslPassword: config.KAFKA_SASL_PASSWORD,
-  };
 }
 
 /** Every topic the service reads or writes, with the variable that names it (checked at start-up). */

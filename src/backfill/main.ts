@@ -1,5 +1,6 @@
 // `npm run backfill`: the loaded rules over a past window of the feed topics, alerts into the alerts data stream.
 import { pino } from 'pino';
+import { elasticsearchSettings, kafkaSettings } from '../config/client-settings.js';
 import { ConfigError, loadConfig, type Config } from '../config/load.js';
 import { isDetectorError } from '../errors.js';
 import { createKafka } from '../kafka/client.js';
@@ -67,26 +68,8 @@ async function main(): Promise<void> {
   const { args, config, detection } = await setUp();
   // Progress goes to stdout for people; the structured log (warnings and worse) to stderr.
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, pino.destination(2));
-  const elasticsearch = createElasticsearchClient({
-    url: config.ELASTICSEARCH_URL,
-    apiKey: config.ELASTICSEARCH_API_KEY,
-    username: config.ELASTICSEARCH_USERNAME,
-    password: config.ELASTICSEARCH_PASSWORD,
-    ca: config.elasticsearchCa,
-    requestTimeoutMs: config.ELASTICSEARCH_REQUEST_TIMEOUT_MS,
-  });
-  const kafka = createKafka(
-    {
-      clientId: `${config.KAFKA_CLIENT_ID}-backfill`,
-      brokers: config.KAFKA_BROKERS,
-      ssl: config.KAFKA_SSL,
-      ca: config.kafkaCa,
-      saslMechanism: config.KAFKA_SASL_MECHANISM,
-      saslUsername: config.KAFKA_SASL_USERNAME,
-      saslPassword: config.KAFKA_SASL_PASSWORD,
-    },
-    logger,
-  );
+  const elasticsearch = createElasticsearchClient(elasticsearchSettings(config));
+  const kafka = createKafka({ ...kafkaSettings(config), clientId: `${config.KAFKA_CLIENT_ID}-backfill` }, logger);
 
   const alertStream = { dataStream: config.ALERTS_DATA_STREAM, retention: config.ALERTS_RETENTION };
   await installAlertTemplateWhenReachable(elasticsearch, alertStream, config.ELASTICSEARCH_STARTUP_TIMEOUT_MS, (error, attempt) =>
