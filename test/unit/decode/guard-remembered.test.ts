@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { fromNative } from '../../../scripts/native/from-native.js';
+import { ABORTING_FIELDS } from '../../../src/vendors/crowdstrike-fdr/pipeline-aborts.js';
 import { crowdstrikeFdr } from '../../../src/vendors/crowdstrike-fdr.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import type { AvroRecord, PlainText } from '../../../src/vendors/types.js';
@@ -22,16 +23,7 @@ const FIELDS = [
   'user.name',
   'user.id',
 ];
-const GUARDS = [
-  'ContextTimeStamp',
-  'ExitCode',
-  'ProcessStartTime',
-  'ProcessEndTime',
-  'ProcessGroupId',
-  'ContextThreadId',
-  'UID',
-  'UserSid',
-];
+const GUARDS = ABORTING_FIELDS;
 /** Guard values that convert, that abort, and the ones in between ("none", "", "-"). */
 const GUARD_VALUES = [
   null,
