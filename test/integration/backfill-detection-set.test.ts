@@ -1,27 +1,13 @@
 // The backfill against the real servers runs the live service's detection set: excepted records give no alert, suppressed ones count once.
-import { spawn } from 'node:child_process';
 import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packagePath } from '../../src/package-root.js';
+import { runBackfill } from './harness/backfill-run.js';
 import { editableRulesDir } from '../../scripts/demo-soc.js';
 import { groupLag } from './harness/alert-census.js';
 import { defendRecord, DEFEND_VENDOR_ID, type DefendVariant } from './harness/defend-records.js';
 import { eventually, sleep, startDetector } from './harness/detector.js';
 import { alertDocuments, createTestFeeds, type TestFeeds } from './harness/feeds.js';
-
-function backfill(env: Record<string, string>, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [packagePath('dist', 'src', 'backfill', 'main.js'), ...args], {
-    cwd: packagePath(),
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
 
 /** The summary's alert line, e.g. "0 new, 5 already written, 0 refused by Elasticsearch, 4 counted into a suppressed alert, 2 excepted". */
 function alertLine(stdout: string): string {
@@ -98,7 +84,7 @@ describe('npm run backfill with exceptions and suppression', () => {
   });
 
   it('over the live window: nothing new, nothing counted twice, the backup job excepted again', async () => {
-    const run = await backfill(env, ['--from', new Date(hour - 60_000).toISOString(), '--to', new Date(startB).toISOString()]);
+    const run = await runBackfill(env, ['--from', new Date(hour - 60_000).toISOString(), '--to', new Date(startB).toISOString()]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(
       /detection set [0-9a-f]{16}: 1 exception list\(s\), 1 rule\(s\) suppressing, 0 rule\(s\) matching no enabled feed/,
@@ -110,7 +96,7 @@ describe('npm run backfill with exceptions and suppression', () => {
   }, 60_000);
 
   it('over the unseen window: the new runs are counted into the live alert, the backup runs excepted', async () => {
-    const run = await backfill(env, ['--from', new Date(startB).toISOString()]);
+    const run = await runBackfill(env, ['--from', new Date(startB).toISOString()]);
     expect(run.code, run.stderr).toBe(0);
     expect(alertLine(run.stdout)).toBe(
       '0 new, 0 already written, 0 refused by Elasticsearch, 4 counted into a suppressed alert, 2 excepted',

@@ -1,30 +1,10 @@
 // The backfill command against the real Kafka and Elasticsearch: a window the live service did, and one it did not.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packagePath } from '../../src/package-root.js';
+import { runBackfill } from './harness/backfill-run.js';
 import { alertCensus, committedOffsets, groupLag, readBack } from './harness/alert-census.js';
 import { alertDocuments, createTestFeeds, type TestFeeds } from './harness/feeds.js';
 import { eventually, sleep, startDetector } from './harness/detector.js';
 import { TelemetryStream } from './harness/telemetry-stream.js';
-
-interface BackfillOutput {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function backfill(env: Record<string, string>, args: string[]): Promise<BackfillOutput> {
-  const child = spawn(process.execPath, [packagePath('dist', 'src', 'backfill', 'main.js'), ...args], {
-    cwd: packagePath(),
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
 
 /** "alerts: 12 new, 3 already written, 0 refused by Elasticsearch" from the summary. */
 function alertCounts(output: string): { created: number; duplicate: number; refused: number } {
@@ -72,7 +52,7 @@ describe('npm run backfill', () => {
 
   it('writes no new alert over the window the live service already processed', async () => {
     expect(liveAlerts).toBeGreaterThan(0);
-    const run = await backfill(feeds.env, [
+    const run = await runBackfill(feeds.env, [
       '--from',
       new Date(startA - 1_000).toISOString(),
       '--to',
@@ -89,7 +69,7 @@ describe('npm run backfill', () => {
   }, 60_000);
 
   it('writes exactly the expected alerts over a window nobody processed, and never touches the live group', async () => {
-    const run = await backfill(feeds.env, ['--from', new Date(startB).toISOString()]);
+    const run = await runBackfill(feeds.env, ['--from', new Date(startB).toISOString()]);
     console.info(run.stdout);
     expect(run.code, run.stderr).toBe(0);
     const records = await readBack(feeds.kafka, topics);
@@ -105,14 +85,14 @@ describe('npm run backfill', () => {
   }, 60_000);
 
   it('over both windows again, finds every alert already written', async () => {
-    const run = await backfill(feeds.env, ['--from', 'now-1h']);
+    const run = await runBackfill(feeds.env, ['--from', 'now-1h']);
     expect(run.code, run.stderr).toBe(0);
     const total = (await alertDocuments(feeds)).length;
     expect(alertCounts(run.stdout)).toEqual({ created: 0, duplicate: total, refused: 0 });
   }, 60_000);
 
   it('stops at start-up, listing every bad argument, with exit 2', async () => {
-    const run = await backfill(feeds.env, ['--to', 'yesterday', '--bogus']);
+    const run = await runBackfill(feeds.env, ['--to', 'yesterday', '--bogus']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/unknown argument --bogus/);
     expect(run.stderr).toMatch(/--to yesterday: not a time/);

@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../../src/package-root.js';
-import { metricValue, startDetector } from './harness/detector.js';
+import { detectorEnv, metricValue, startDetector } from './harness/detector.js';
 import { createTestFeeds } from './harness/feeds.js';
-import { TEST_STACK } from './harness/stack.js';
 
 const BUNDLED = readFileSync(packagePath('rules', 'potential_database_dumping_activity.toml'), 'utf8');
 const SEQUENCE = BUNDLED.replace('47fdd8e9-2f53-4648-afbf-0c6dd52f3ce5', '00000000-0000-4000-8000-00000000000a')
@@ -30,13 +29,7 @@ function tree(name: string, files: Record<string, string>): string {
 function runToExit(env: Record<string, string>): { status: number | null; output: string } {
   const result = spawnSync(process.execPath, [packagePath('dist', 'src', 'main.js')], {
     cwd: packagePath(),
-    env: {
-      PATH: process.env.PATH ?? '',
-      KAFKA_BROKERS: TEST_STACK.kafkaBroker,
-      ELASTICSEARCH_URL: TEST_STACK.elasticsearchUrl,
-      METRICS_PORT: '0',
-      ...env,
-    },
+    env: { ...detectorEnv(), ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });

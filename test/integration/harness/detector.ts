@@ -23,14 +23,21 @@ export interface StartOptions {
   readyTimeoutMs?: number;
 }
 
+/** What every detector a test starts gets: the test stack's addresses and an ephemeral metrics port. */
+export function detectorEnv(): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    KAFKA_BROKERS: TEST_STACK.kafkaBroker,
+    ELASTICSEARCH_URL: TEST_STACK.elasticsearchUrl,
+    METRICS_PORT: '0',
+  };
+}
+
 export async function startDetector(env: Record<string, string> = {}, options: Omit<StartOptions, 'env'> = {}): Promise<RunningDetector> {
   const child = spawn(process.execPath, [packagePath('dist', 'src', 'main.js')], {
     cwd: packagePath(),
     env: {
-      PATH: process.env.PATH ?? '',
-      KAFKA_BROKERS: TEST_STACK.kafkaBroker,
-      ELASTICSEARCH_URL: TEST_STACK.elasticsearchUrl,
-      METRICS_PORT: '0',
+      ...detectorEnv(),
       METRICS_HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       ...env,
