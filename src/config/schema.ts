@@ -51,6 +51,12 @@ export const environmentSchema = z.object({
   ELASTICSEARCH_REQUEST_TIMEOUT_MS: positiveMs.default(10_000),
   ELASTICSEARCH_RETRY_MAX_BACKOFF_MS: positiveMs.default(30_000),
   ELASTICSEARCH_STARTUP_TIMEOUT_MS: positiveMs.default(60_000),
+  // One writer for all partitions: a bulk request goes out at this many alerts, or when the oldest has waited this long.
+  ALERT_FLUSH_MAX_ALERTS: z.coerce.number().int().positive().default(1_000),
+  ALERT_FLUSH_INTERVAL_MS: positiveMs.default(50),
+  // How far consumption runs ahead of delivery: alerts and dead letters held, and records not yet committable.
+  DELIVERY_MAX_PENDING_ALERTS: z.coerce.number().int().positive().default(5_000),
+  DELIVERY_MAX_UNACKNOWLEDGED_RECORDS: z.coerce.number().int().positive().default(100_000),
   // Under `logs-` so that Elastic's External Alerts rule (index `logs-*`) reads it; `<type>-<dataset>-<namespace>`.
   ALERTS_DATA_STREAM: z
     .string()

@@ -1,5 +1,7 @@
-// Runs one fetched batch through the handler: offsets resolved only when it is safe and still ours, backoff when it fails.
-import type { BatchHandler, PartitionBatch, SessionControls } from '../pipeline/ports.js';
+// Runs one fetched batch through the handler: the fetch moves on once it is accepted, its offsets become committable once delivered in order.
+import type { BatchHandler, SessionControls } from '../pipeline/ports.js';
+import type { PartitionBatch } from '../pipeline/ports.js';
+import type { DeliveryOrder } from './delivery-order.js';
 import type { InputPauses } from './input-pauses.js';
 import type { PartitionProgress } from './partition-progress.js';
 import type { RetryBackoff } from './retry-backoff.js';
@@ -16,44 +18,45 @@ export interface BatchPayload {
 interface BatchRunnerHooks {
   failed(topic: string, partition: number, error: unknown, attempt: number, retryInMs: number): void;
   abandoned(topic: string, partition: number): void;
+  /** The batch is delivered, `seconds` after it was handed to the handler. */
   completed(topic: string, partition: number, seconds: number): void;
+}
+
+/** One group generation: a rebalance or a crash starts the next and aborts this one's signal. */
+export interface Generation {
+  readonly id: number;
+  readonly signal: AbortSignal;
 }
 
 export interface BatchRunnerDeps {
   pauses: InputPauses;
   progress: PartitionProgress;
   backoff: RetryBackoff;
-  /** Changes on every rebalance: a batch started in an older generation may no longer be ours. */
-  generation: () => number;
+  order: DeliveryOrder;
+  generation: () => Generation;
   hooks: BatchRunnerHooks;
 }
 
-export interface CommitPosition {
-  topic: string;
-  partition: number;
-  offset: string;
-}
-
 export class BatchRunner {
-  /** Next offset to commit per partition, as resolved after acknowledgement (kept for the final commit). */
-  private readonly resolved = new Map<string, CommitPosition>();
+  private readonly deliveries = new Set<Promise<void>>();
 
   constructor(private readonly deps: BatchRunnerDeps) {}
 
-  get resolvedOffsets(): CommitPosition[] {
-    return [...this.resolved.values()];
+  /** Resolves once every accepted batch is delivered or given up (at shutdown, after the last fetch). */
+  async settled(): Promise<void> {
+    while (this.deliveries.size > 0) await Promise.allSettled(this.deliveries);
   }
 
-  /** After a rebalance: offsets of partitions now owned by others must not be committed by us. */
-  retainOnly(owned: ReadonlySet<string>): void {
-    for (const key of this.resolved.keys()) if (!owned.has(key)) this.resolved.delete(key);
-  }
-
-  /** Never throws: kafkajs would treat a throw as a consumer crash. A failed batch is read again later. */
+  /**
+   * Never throws: kafkajs would treat a throw as a consumer crash. A batch the handler refuses is
+   * left unresolved, so kafkajs fetches it again once its partition's backoff ends. An accepted batch
+   * is resolved at once (kafkajs fetches from the resolved offset; autoCommit is off, so resolving
+   * commits nothing) and committed through the delivery order.
+   */
   async run(payload: BatchPayload, handler: BatchHandler): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
-    const { pauses, progress, backoff, hooks } = this.deps;
+    const { pauses, progress, backoff, order, hooks } = this.deps;
     const { topic, partition } = batch;
     const key = `${topic}/${partition}`;
     progress.fetched(topic, partition, Math.max(0, Number(batch.highWatermark) - Number(batch.firstOffset() ?? batch.lastOffset())));
@@ -61,10 +64,11 @@ export class BatchRunner {
     if (pauses.isBackingOff(topic, partition)) return;
 
     const generation = this.deps.generation();
-    const revoked = new AbortController();
+    const lost = new AbortController();
+    const revoked = AbortSignal.any([lost.signal, generation.signal]);
     const stillOwned = (): boolean => {
-      const owned = !revoked.signal.aborted && payload.isRunning() && !payload.isStale() && this.deps.generation() === generation;
-      if (!owned) revoked.abort();
+      const owned = !revoked.aborted && payload.isRunning() && !payload.isStale() && this.deps.generation().id === generation.id;
+      if (!owned) lost.abort();
       return owned;
     };
     const session: SessionControls = {
@@ -73,18 +77,18 @@ export class BatchRunner {
           await payload.heartbeat();
         } catch {
           // Usually "the group is rebalancing": the partition may be someone else's by now.
-          revoked.abort();
+          lost.abort();
           return;
         }
         stillOwned();
       },
-      holdInputForSink: () => pauses.holdForSink(),
-      revoked: revoked.signal,
+      revoked,
     };
 
     const started = performance.now();
+    let delivered: Promise<void>;
     try {
-      await handler({ topic, partition, messages: batch.messages }, session);
+      ({ delivered } = await handler({ topic, partition, messages: batch.messages }, session));
     } catch (error) {
       if (!stillOwned()) {
         hooks.abandoned(topic, partition);
@@ -96,15 +100,29 @@ export class BatchRunner {
       return;
     }
     if (!stillOwned()) {
-      // Safe, but maybe no longer ours: the new owner re-reads it, and the alert ids make that a 409.
+      // Accepted, but maybe no longer ours: its delivery stops, and the new owner reads it again.
+      lost.abort();
+      delivered.catch(() => undefined);
       hooks.abandoned(topic, partition);
       return;
     }
     backoff.succeeded(key);
     const last = batch.lastOffset();
     payload.resolveOffset(last);
-    this.resolved.set(key, { topic, partition, offset: (BigInt(last) + 1n).toString() });
-    progress.progressed(topic, partition, Math.max(0, Number(batch.highWatermark) - Number(last) - 1));
-    hooks.completed(topic, partition, (performance.now() - started) / 1000);
+    const ticket = order.open(topic, partition, last, Math.max(0, Number(batch.highWatermark) - Number(last) - 1));
+    const tracked = (async () => {
+      try {
+        await delivered;
+      } catch {
+        ticket.dropped();
+        // Given up because the group moved on (not because shutdown could wait no longer): say so.
+        if (revoked.aborted) hooks.abandoned(topic, partition);
+        return;
+      }
+      ticket.delivered();
+      hooks.completed(topic, partition, (performance.now() - started) / 1000);
+    })();
+    this.deliveries.add(tracked);
+    void tracked.finally(() => this.deliveries.delete(tracked));
   }
 }

@@ -3,7 +3,8 @@ import type { Consumer, ConsumerConfig, ConsumerRunConfig, EachBatchPayload, Kaf
 import type { Events } from '../telemetry/events.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { BatchHandler } from '../pipeline/ports.js';
-import { BatchRunner } from './batch-runner.js';
+import { BatchRunner, type Generation } from './batch-runner.js';
+import { DeliveryOrder } from './delivery-order.js';
 import { InputPauses, type TopicPartitions } from './input-pauses.js';
 import { PartitionProgress } from './partition-progress.js';
 import { RetryBackoff } from './retry-backoff.js';
@@ -19,9 +20,11 @@ export interface FeedConsumerOptions {
 }
 
 const RETRY_INITIAL_BACKOFF_MS = 1_000;
+/** How often delivered positions are committed (kafkajs' autoCommitInterval, which is off here). */
+const COMMIT_INTERVAL_MS = 1_000;
 const RETRY_MAX_BACKOFF_MS = 30_000;
 
-/** Batches of different partitions processed at once: one waits on Elasticsearch while another decodes. */
+/** Batches of different partitions processed at once: one decodes while another waits for room. */
 const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
 
 /**
@@ -42,10 +45,10 @@ export function kafkaConsumerSettings(options: FeedConsumerOptions): {
       maxWaitTimeInMs: 100,
       retry: { retries: 10 },
     },
-    // Offsets are resolved by hand after acknowledgement; kafkajs commits only what was resolved.
+    // kafkajs fetches from the offset resolved last and would commit it too: it resolves a batch as
+    // soon as it is accepted, and commits (by hand) only what is delivered (delivery-order.ts).
     run: {
-      autoCommit: true,
-      autoCommitInterval: 1_000,
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
     },
@@ -57,11 +60,14 @@ export class FeedConsumer {
   readonly pauses: InputPauses;
   private readonly consumer: Consumer;
   private readonly runner: BatchRunner;
+  private readonly order: DeliveryOrder;
   private joined = false;
   private crashed = false;
   private stopping = false;
-  /** Bumped on every rebalance and crash: batches of an older generation resolve nothing. */
-  private generation = 0;
+  /** Replaced on every rebalance and crash: batches of an older generation commit nothing, and their deliveries stop. */
+  private generation: Generation & { controller: AbortController } = FeedConsumer.generationAfter(0);
+  private committing: Promise<void> | undefined;
+  private commitTimer: NodeJS.Timeout | undefined;
   /** Whether the last change left the feeds paused for the sink: the log says so once per transition. */
   private wasPausedForSink = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -74,10 +80,12 @@ export class FeedConsumer {
   ) {
     this.consumer = kafka.consumer(kafkaConsumerSettings(options).consumer);
     this.pauses = new InputPauses(this.pauseTarget(), options.topics, () => this.pausesChanged());
+    this.order = new DeliveryOrder((topic, partition, waiting) => this.progress.progressed(topic, partition, waiting));
     this.runner = new BatchRunner({
       pauses: this.pauses,
       progress: this.progress,
       backoff: new RetryBackoff({ initialMs: RETRY_INITIAL_BACKOFF_MS, maxMs: options.retryMaxBackoffMs ?? RETRY_MAX_BACKOFF_MS }),
+      order: this.order,
       generation: () => this.generation,
       hooks: {
         failed: (topic, partition, error, attempt, retryInMs) => events.batchFailed(topic, partition, error, attempt, retryInMs),
@@ -108,22 +116,54 @@ export class FeedConsumer {
       ...kafkaConsumerSettings(this.options).run,
       eachBatch: (payload) => this.runBatch(payload, handler),
     });
+    this.commitTimer = setInterval(() => void this.commitDelivered(), COMMIT_INTERVAL_MS);
+    this.commitTimer.unref();
   }
 
   /**
-   * Takes no new batch, waits for the in-flight ones, commits every acknowledged offset, then leaves
-   * the group. (kafkajs itself does not commit on disconnect, and commits resolved offsets only after
-   * a batch, so without this the offsets resolved since would turn a clean stop into redelivered records.)
+   * Takes no new batch, waits for the batches being accepted and then for every accepted one to be
+   * delivered (or given up when shutdown aborts the sinks), commits every delivered position, then
+   * leaves the group. kafkajs' autoCommit is off, so without this the positions delivered since the
+   * last periodic commit would turn a clean stop into records read again.
    */
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.allSettled(this.inFlight);
+    await this.runner.settled();
+    clearInterval(this.commitTimer);
     this.pauses.close();
-    const offsets = this.runner.resolvedOffsets;
+    await this.committing;
+    const offsets = this.order.delivered;
     if (offsets.length > 0 && this.joined) {
-      await this.consumer.commitOffsets(offsets).catch((error: unknown) => this.events.finalCommitFailed(error));
+      await this.consumer.commitOffsets(offsets).catch((error: unknown) => this.events.commitFailed(error, true));
     }
     await this.consumer.disconnect();
+  }
+
+  /** One commit at a time, of the positions that moved since the last one; a failed one is sent again next time. */
+  private commitDelivered(): Promise<void> {
+    if (this.committing !== undefined || this.stopping) return this.committing ?? Promise.resolve();
+    const positions = this.order.takeChanged();
+    if (positions.length === 0) return Promise.resolve();
+    this.committing = this.consumer
+      .commitOffsets(positions)
+      .catch((error: unknown) => {
+        this.order.restore(positions);
+        this.events.commitFailed(error, false);
+      })
+      .finally(() => (this.committing = undefined));
+    return this.committing;
+  }
+
+  private static generationAfter(id: number): Generation & { controller: AbortController } {
+    const controller = new AbortController();
+    return { id: id + 1, signal: controller.signal, controller };
+  }
+
+  /** A rebalance or crash: deliveries of the old generation stop (kafkajs reads those partitions again from their commits). */
+  private nextGeneration(): void {
+    this.generation.controller.abort(new Error('the group generation ended (rebalance or crash)'));
+    this.generation = FeedConsumer.generationAfter(this.generation.id);
   }
 
   private runBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
@@ -161,12 +201,12 @@ export class FeedConsumer {
     const { events } = this.consumer;
     this.consumer.on(events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
-      this.generation++;
+      this.nextGeneration();
       const assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
         partitions.map((partition) => ({ topic, partition })),
       );
       this.progress.assign(assigned);
-      this.runner.retainOnly(new Set(assigned.map(({ topic, partition }) => `${topic}/${partition}`)));
+      this.order.reassigned(new Set(assigned.map(({ topic, partition }) => `${topic}/${partition}`)));
       this.pauses.reapply();
       this.events.consumerJoined(
         { groupId: payload.groupId, memberId: payload.memberId, assignment: payload.memberAssignment },
@@ -175,8 +215,10 @@ export class FeedConsumer {
       );
     });
     this.consumer.on(events.REBALANCING, () => {
+      // Commits of the ending generation are still accepted while the group prepares to rebalance.
+      void this.commitDelivered();
       this.joined = false;
-      this.generation++;
+      this.nextGeneration();
     });
     this.consumer.on(events.COMMIT_OFFSETS, ({ payload }) => {
       const nowSeconds = Date.now() / 1000;
@@ -187,7 +229,7 @@ export class FeedConsumer {
       }
     });
     this.consumer.on(events.CRASH, ({ payload }) => {
-      this.generation++;
+      this.nextGeneration();
       this.events.consumerCrashed(payload.error, payload.restart);
       if (!payload.restart) this.crashed = true;
     });

@@ -1,20 +1,27 @@
-// Runs one partition batch through the pipeline and returns only once its alerts and dead letters are safe.
+// Runs one partition batch through the pipeline: evaluated at once, its alerts and dead letters handed on, delivery reported when they are safe.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelayMs } from '../backoff.js';
 import { DetectorError } from '../errors.js';
 import type { Events } from '../telemetry/events.js';
+import type { AlertQueue } from './alert-queue.js';
+import type { DeliveryBudget } from './delivery-budget.js';
 import { evaluateBatch, type BatchEvaluation, type PendingAlert } from './evaluate-batch.js';
 import type { FeedRuntime } from './feed-runtime.js';
-import type { AlertWriter, BatchHandler, DeadLetter, DeadLetterSink, PauseLease, SessionControls, WriteOutcome } from './ports.js';
+import type { BatchHandler, DeadLetter, DeadLetterSink, PartitionBatch, SessionControls, WriteOutcome } from './ports.js';
 
 export interface BatchHandlerDeps {
   /** Read per batch: a reload swaps what it returns, and a batch runs wholly on one set. */
   runtimesByTopic: Pick<ReadonlyMap<string, FeedRuntime>, 'get'>;
-  writer: AlertWriter;
+  alerts: AlertQueue<PendingAlert>;
   deadLetters: DeadLetterSink;
+  budget: DeliveryBudget;
   events: Events;
-  /** Aborted when shutdown can wait no longer for Elasticsearch. */
+  /** Aborted when shutdown can wait no longer for Elasticsearch or the dead-letter topic. */
   abortSignal: AbortSignal;
+  /** Cap of the retry delay while the dead-letter topic does not acknowledge (from 1 s, doubling). */
+  retryMaxBackoffMs: number;
   now?: () => Date;
-  /** How often the session is kept alive while a dead-letter send is outstanding. */
+  /** How often the session is kept alive while a batch waits for room. */
   keepAliveMs?: number;
 }
 
@@ -35,7 +42,7 @@ function sinkRejection(
   };
 }
 
-/** kafkajs heartbeats only when asked: a slow broker send must not cost the group membership. */
+/** kafkajs heartbeats only when asked: a batch waiting for room must not cost the group membership. */
 async function keepingAlive<T>(session: SessionControls, everyMs: number, work: Promise<T>): Promise<T> {
   const timer = setInterval(() => void session.heartbeat(), everyMs);
   try {
@@ -50,41 +57,13 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
   const keepAliveMs = deps.keepAliveMs ?? 1_000;
   const { events } = deps;
 
-  /** Alerts to Elasticsearch; the feeds stay paused only while this batch waits, whatever ends the wait. */
-  async function writeAlerts(alerts: PendingAlert[], session: SessionControls): Promise<WriteOutcome[]> {
-    events.alertsPending(alerts.length);
-    let lease: PauseLease | undefined;
-    try {
-      return await deps.writer.write(alerts, {
-        signal: AbortSignal.any([deps.abortSignal, session.revoked]),
-        hooks: {
-          onRequest: (outcome, seconds) => events.bulkRequest(outcome, seconds),
-          onBackedUp: (reason, attempt, delayMs) => {
-            events.sinkBackedUp(reason, attempt, delayMs);
-            lease ??= session.holdInputForSink();
-          },
-          onWaiting: () => session.heartbeat(),
-        },
-      });
-    } finally {
-      lease?.release();
-      events.alertsPending(-alerts.length);
-    }
-  }
-
   /**
-   * Counted only now that the batch is safe, so a batch read again (Elasticsearch down, a schema
-   * the registry has not answered for) is counted once and the counters agree with the topic.
+   * Counted only now that the batch is safe, so a batch read again (a rebalance, a schema the
+   * registry has not answered for) is counted once and the counters agree with the topic.
    */
-  function countSafeBatch(
-    vendor: string,
-    topic: string,
-    partition: number,
-    size: number,
-    evaluation: BatchEvaluation,
-    letters: DeadLetter[],
-  ): void {
-    events.recordsConsumed(vendor, topic, size);
+  function countSafeBatch(vendor: string, batch: PartitionBatch, evaluation: BatchEvaluation, letters: DeadLetter[]): void {
+    const { topic, partition } = batch;
+    events.recordsConsumed(vendor, topic, batch.messages.length);
     for (const letter of evaluation.deadLetters)
       events.recordRejected({ vendor, topic, partition, offset: letter.source.offset }, letter.error);
     for (const offset of evaluation.projectionMismatches) events.projectionMismatch({ vendor, topic, partition, offset });
@@ -95,27 +74,46 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
     for (const [code, count] of byCode) events.deadLettered(vendor, code, count);
   }
 
+  /** Letters are retried where they are: the partition's position cannot pass an unwritten letter anyway. */
+  async function publishLetters(batch: PartitionBatch, letters: DeadLetter[], signal: AbortSignal): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      signal.throwIfAborted();
+      try {
+        await deps.deadLetters.publish(letters, now());
+        return;
+      } catch (error) {
+        const delayMs = backoffDelayMs(attempt, 1_000, deps.retryMaxBackoffMs);
+        events.deadLettersRetrying(batch.topic, batch.partition, error, attempt + 1, delayMs);
+        await sleep(delayMs, undefined, { signal });
+      }
+    }
+  }
+
+  async function deliver(vendor: string, batch: PartitionBatch, evaluation: BatchEvaluation, signal: AbortSignal): Promise<void> {
+    const letters = [...evaluation.deadLetters];
+    if (evaluation.alerts.length > 0) {
+      const outcomes = await deps.alerts.write(evaluation.alerts, signal);
+      const ackedAt = Date.now();
+      for (const outcome of outcomes) {
+        events.alertWritten(outcome, outcome.alert, ackedAt);
+        if (outcome.outcome === 'failed') letters.push(sinkRejection(outcome, outcome.alert, batch.topic, batch.partition));
+      }
+    }
+    if (letters.length > 0) await publishLetters(batch, letters, signal);
+    countSafeBatch(vendor, batch, evaluation, letters);
+  }
+
   return async (batch, session) => {
     const runtime = deps.runtimesByTopic.get(batch.topic);
     if (!runtime) throw new Error(`no feed is configured for topic ${batch.topic}`);
-    const vendor = runtime.vendor.id;
 
     await runtime.decoder.prepare(batch.messages.map((message) => message.value));
     const evaluation = evaluateBatch(runtime, batch.partition, batch.messages, now());
-    const letters = [...evaluation.deadLetters];
-
-    if (evaluation.alerts.length > 0) {
-      const outcomes = await writeAlerts(evaluation.alerts, session);
-      const ackedAt = Date.now();
-      const byId = new Map(evaluation.alerts.map((alert) => [alert.id, alert]));
-      for (const outcome of outcomes) {
-        const alert = byId.get(outcome.alert.id) as PendingAlert;
-        events.alertWritten(outcome, alert, ackedAt);
-        if (outcome.outcome === 'failed') letters.push(sinkRejection(outcome, alert, batch.topic, batch.partition));
-      }
-    }
-
-    if (letters.length > 0) await keepingAlive(session, keepAliveMs, deps.deadLetters.publish(letters, now()));
-    countSafeBatch(vendor, batch.topic, batch.partition, batch.messages.length, evaluation, letters);
+    const held = { records: batch.messages.length, items: evaluation.alerts.length + evaluation.deadLetters.length };
+    const signal = AbortSignal.any([deps.abortSignal, session.revoked]);
+    // The one wait on the fetch path: only when Elasticsearch or the dead-letter topic is behind.
+    await keepingAlive(session, keepAliveMs, deps.budget.admit(held, signal));
+    const delivered = deliver(runtime.vendor.id, batch, evaluation, signal).finally(() => deps.budget.release(held));
+    return { delivered };
   };
 }

@@ -41,21 +41,29 @@ export interface PauseLease {
   release(): void;
 }
 
-/** What a batch handler may do with the Kafka session while it waits on slow sinks. */
+/** What a batch handler may do with the Kafka session while the batch waits to be accepted. */
 export interface SessionControls {
   /** Keeps the group session alive. Never throws: a failed heartbeat aborts `revoked` instead. */
   heartbeat(): Promise<void>;
-  /** Pauses every feed topic until the lease is released; hold it in a `finally`. */
-  holdInputForSink(): PauseLease;
-  /** Aborted once the consumer is stopping or a rebalance may have moved the partition: waiting on the sink for this batch is pointless then. */
+  /** Aborted once the consumer is stopping or a rebalance may have moved the partition: delivering this batch is pointless then. */
   revoked: AbortSignal;
 }
 
+/** A batch taken in: the consumer reads on while it is delivered. */
+interface AcceptedBatch {
+  /**
+   * Resolves once every alert and dead letter of the batch is acknowledged; then, and once every
+   * earlier batch of the partition is delivered too, its offsets may be committed. Rejects only when
+   * the batch is given up: its partition revoked, or shutdown could wait no longer.
+   */
+  delivered: Promise<void>;
+}
+
 /**
- * Processes one partition batch. Resolving means every record up to the last one is safe
- * (alerts acknowledged, dead letters acknowledged); throwing means nothing of the batch is.
+ * Processes one partition batch: resolves once it is accepted (evaluated, its alerts and letters
+ * handed on); throwing means nothing of the batch was, and it is read again.
  */
-export type BatchHandler = (batch: PartitionBatch, session: SessionControls) => Promise<void>;
+export type BatchHandler = (batch: PartitionBatch, session: SessionControls) => Promise<AcceptedBatch>;
 
 /** An alert ready to write: a deterministic id, the document, and the group it counts into when its rule suppresses. */
 export interface SinkAlert {
@@ -74,8 +82,6 @@ interface WriteHooks {
   onRequest?(outcome: 'success' | 'retried' | 'error', durationSeconds: number): void;
   /** The sink stopped accepting alerts; the caller pauses its input. */
   onBackedUp?(reason: string, attempt: number, delayMs: number): void;
-  /** Called between retries so the caller can keep its Kafka session alive. */
-  onWaiting?(): Promise<void>;
 }
 
 /** Where alerts go: resolves when every alert is safe, one outcome per alert. */

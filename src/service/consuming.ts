@@ -4,7 +4,10 @@ import type { KafkaClients } from '../kafka/connect.js';
 import { DeadLetterPublisher } from '../kafka/dead-letter.js';
 import { FeedConsumer } from '../kafka/feed-consumer.js';
 import { LagMonitor } from '../kafka/lag-monitor.js';
+import { AlertQueue } from '../pipeline/alert-queue.js';
 import { createBatchHandler } from '../pipeline/batch-handler.js';
+import { DeliveryBudget } from '../pipeline/delivery-budget.js';
+import type { PendingAlert } from '../pipeline/evaluate-batch.js';
 import { AlertSink } from '../sinks/elasticsearch/alert-sink.js';
 import type { ElasticsearchConnection } from '../sinks/elasticsearch/connect.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -12,7 +15,7 @@ import type { Detection } from './detection.js';
 import type { Operations } from './operations.js';
 
 const READINESS_POLL_MS = 5_000;
-/** Share of SHUTDOWN_TIMEOUT_MS the in-flight batch gets before the sink gives up on Elasticsearch. */
+/** Share of SHUTDOWN_TIMEOUT_MS accepted batches get to be delivered before the sinks give up on Elasticsearch and the dead-letter topic. */
 const DRAIN_SHARE = 0.6;
 
 export interface Consuming extends AsyncDisposable {
@@ -54,15 +57,33 @@ export async function startConsuming(
   );
 
   const shutdownAbort = new AbortController();
+  const alerts = new AlertQueue<PendingAlert>(
+    {
+      writer: new AlertSink(elasticsearch.client, {
+        dataStream: config.ALERTS_DATA_STREAM,
+        maxBackoffMs: config.ELASTICSEARCH_RETRY_MAX_BACKOFF_MS,
+      }),
+      holdInput: () => consumer.pauses.holdForSink(),
+      events,
+      abortSignal: shutdownAbort.signal,
+    },
+    {
+      flushMaxAlerts: config.ALERT_FLUSH_MAX_ALERTS,
+      flushIntervalMs: config.ALERT_FLUSH_INTERVAL_MS,
+      maxBackoffMs: config.ELASTICSEARCH_RETRY_MAX_BACKOFF_MS,
+    },
+  );
   const handler = createBatchHandler({
     runtimesByTopic: { get: detection.runtimeFor },
-    writer: new AlertSink(elasticsearch.client, {
-      dataStream: config.ALERTS_DATA_STREAM,
-      maxBackoffMs: config.ELASTICSEARCH_RETRY_MAX_BACKOFF_MS,
-    }),
+    alerts,
     deadLetters: new DeadLetterPublisher(kafka.producer, config.DLQ_TOPIC),
+    budget: new DeliveryBudget(
+      { maxRecords: config.DELIVERY_MAX_UNACKNOWLEDGED_RECORDS, maxItems: config.DELIVERY_MAX_PENDING_ALERTS },
+      (held) => events.deliveryHeld(held.records),
+    ),
     events,
     abortSignal: shutdownAbort.signal,
+    retryMaxBackoffMs: config.BATCH_RETRY_MAX_BACKOFF_MS,
   });
 
   const reachability = setInterval(() => {
@@ -78,12 +99,13 @@ export async function startConsuming(
     state.stopping = true;
     operations.refresh();
     clearInterval(reachability);
-    // Give the in-flight batch most of the bound to finish normally, then give up on Elasticsearch:
-    // the unacknowledged batch stays uncommitted and is read again after the restart.
+    // Give accepted batches most of the bound to be delivered, then give up on Elasticsearch and the
+    // dead-letter topic: what is undelivered stays uncommitted and is read again after the restart.
     const abortTimer = setTimeout(() => shutdownAbort.abort(), Math.floor(config.SHUTDOWN_TIMEOUT_MS * DRAIN_SHARE));
     abortTimer.unref();
     await consumer.stop().catch((error: unknown) => logger.warn({ error }, 'consumer stop failed'));
     clearTimeout(abortTimer);
+    alerts.close();
     await lagMonitor.stop();
   };
   try {

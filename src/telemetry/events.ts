@@ -101,6 +101,19 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
       );
     },
 
+    /** The dead-letter topic did not acknowledge a batch's letters: retried in place, the partition's position waits for them. */
+    deadLettersRetrying(topic: string, partition: number, error: unknown, attempt: number, retryInMs: number): void {
+      const code = codeOf(error);
+      metrics.batchFailures.inc({ topic, error_code: code });
+      countError(code);
+      const permit = limiter.permit(`letters/${topic}/${partition}/${code}`);
+      if (!permit) return;
+      logger.warn(
+        { topic, partition, error, attempt, retryInMs, suppressedSinceLast: permit.suppressed },
+        'dead letters not acknowledged; retrying, and the partition commits nothing past them',
+      );
+    },
+
     /** A rebalance took the partition (or may have) while its batch waited: it stays unresolved for the next owner. */
     batchAbandoned(topic: string, partition: number): void {
       const permit = limiter.permit(`abandoned/${topic}/${partition}`);
@@ -186,6 +199,11 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
 
     alertsPending(delta: number): void {
       metrics.pendingAlerts.inc(delta);
+    },
+
+    /** Records accepted whose batches are not yet delivered: how far consumption runs ahead of the sinks. */
+    deliveryHeld(records: number): void {
+      metrics.unacknowledgedRecords.set(records);
     },
 
     alertWritten(outcome: AlertOutcome, latency: LatencySample, ackedAtMs: number): void {

@@ -33,9 +33,15 @@ export function kafkaEvents(metrics: Metrics, logger: Logger, limiter: LogLimite
       metrics.lastCommit.set({ topic, partition: String(partition) }, atSeconds);
     },
 
-    finalCommitFailed(error: unknown): void {
+    /** A periodic commit is sent again with the next one; a failed final one means those records are read again. */
+    commitFailed(error: unknown, final: boolean): void {
       countError('KAFKA_COMMIT_FAILED');
-      logger.warn({ error }, 'final offset commit failed; the group resumes from the last commit and reads those records again');
+      if (final) {
+        logger.warn({ error }, 'final offset commit failed; the group resumes from the last commit and reads those records again');
+        return;
+      }
+      const permit = limiter.permit('commit-failed');
+      if (permit) logger.warn({ error, suppressedSinceLast: permit.suppressed }, 'offset commit failed; retrying with the next one');
     },
 
     batchCompleted(durationSeconds: number): void {

@@ -104,7 +104,12 @@ export function createMetrics(registry: Registry, build: { version: string }) {
     }),
     pendingAlerts: new Gauge({
       name: `${prefix}pending_alerts`,
-      help: 'Alerts built but not yet acknowledged by Elasticsearch.',
+      help: 'Alerts built but not yet acknowledged by Elasticsearch (queued for the one writer, or in its request).',
+      registers,
+    }),
+    unacknowledgedRecords: new Gauge({
+      name: `${prefix}unacknowledged_records`,
+      help: 'Records accepted whose batches are not yet delivered (alerts and dead letters acknowledged): not committable yet; bounded by DELIVERY_MAX_UNACKNOWLEDGED_RECORDS.',
       registers,
     }),
     elasticsearchReachable: new Gauge({
@@ -184,7 +189,7 @@ export function createMetrics(registry: Registry, build: { version: string }) {
     }),
     batchDuration: new Histogram({
       name: `${prefix}batch_duration_seconds`,
-      help: 'Processing time of one Kafka batch: decode, map, match, alerts acknowledged.',
+      help: 'Time of one Kafka batch from the handler to delivered: decode, map, match, queue, alerts and dead letters acknowledged.',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
       registers,
     }),

@@ -25,8 +25,6 @@ export interface BulkWriterHooks {
   onRequest?(outcome: 'success' | 'retried' | 'error', durationSeconds: number): void;
   /** Elasticsearch stopped accepting alerts; the caller pauses its input. */
   onBackedUp?(reason: string, attempt: number, delayMs: number): void;
-  /** Called between retries so the caller can keep its Kafka session alive. */
-  onWaiting?(): Promise<void>;
 }
 
 export interface BulkWriterOptions {
@@ -182,18 +180,9 @@ export class BulkAlertWriter {
       if (pending.length > 0) {
         const wait = backoffDelayMs(attempt, this.options.initialBackoffMs, this.options.maxBackoffMs);
         hooks.onBackedUp?.(failure, attempt + 1, wait);
-        await this.waitWithHeartbeats(wait, hooks, signal);
+        await this.options.sleep(wait, signal);
       }
     }
     return outcomes;
-  }
-
-  /** Sleeps in slices so the Kafka session stays alive during long outages. */
-  private async waitWithHeartbeats(totalMs: number, hooks: BulkWriterHooks, signal?: AbortSignal): Promise<void> {
-    const slice = 1_000;
-    for (let waited = 0; waited < totalMs && !signal?.aborted; waited += slice) {
-      await this.options.sleep(Math.min(slice, totalMs - waited), signal);
-      await hooks.onWaiting?.();
-    }
   }
 }

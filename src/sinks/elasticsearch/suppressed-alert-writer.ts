@@ -110,12 +110,9 @@ export class SuppressedAlertWriter {
       if (pending.length > 0 && (backOff || round >= FAST_CONFLICT_ROUNDS)) {
         const delay = backoffDelayMs(round, this.options.initialBackoffMs ?? 200, this.options.maxBackoffMs);
         hooks.onBackedUp?.(`${pending.length} suppression group(s) not yet written`, round + 1, delay);
-        // In slices, so the Kafka session's heartbeats go on through a long outage.
+        // In slices, so that shutdown or a revoked batch ends the wait within a second.
         const sleep = this.options.sleep ?? ((ms: number) => wait(ms));
-        for (let waited = 0; waited < delay && !call.signal?.aborted; waited += 1_000) {
-          await sleep(Math.min(1_000, delay - waited));
-          await hooks.onWaiting?.();
-        }
+        for (let waited = 0; waited < delay && !call.signal?.aborted; waited += 1_000) await sleep(Math.min(1_000, delay - waited));
       }
     }
     return outcomes;

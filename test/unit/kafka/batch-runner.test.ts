@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BatchRunner } from '../../../src/kafka/batch-runner.js';
+import { BatchRunner, type Generation } from '../../../src/kafka/batch-runner.js';
+import { DeliveryOrder } from '../../../src/kafka/delivery-order.js';
 import type { BatchHandler } from '../../../src/pipeline/ports.js';
 import { InputPauses } from '../../../src/kafka/input-pauses.js';
 import { PartitionProgress } from '../../../src/kafka/partition-progress.js';
@@ -21,7 +22,8 @@ function setup() {
     { topic: 't', partition: 0 },
     { topic: 't', partition: 1 },
   ]);
-  const state = { generation: 1 };
+  const state: { generation: Generation & { controller: AbortController } } = { generation: generationAfter(0) };
+  const order = new DeliveryOrder((topic, partition, waiting) => progress.progressed(topic, partition, waiting));
   const seen = {
     failed: [] as Array<{ partition: number; attempt: number; retryInMs: number }>,
     abandoned: [] as number[],
@@ -31,6 +33,7 @@ function setup() {
     pauses,
     progress,
     backoff: new RetryBackoff({ initialMs: 1_000, maxMs: 8_000, random: () => 1 }),
+    order,
     generation: () => state.generation,
     hooks: {
       failed: (_topic, partition, _error, attempt, retryInMs) => seen.failed.push({ partition, attempt, retryInMs }),
@@ -38,21 +41,47 @@ function setup() {
       completed: (_topic, partition) => seen.completed.push(partition),
     },
   });
-  return { timers, target, pauses, progress, state, seen, runner };
+  /** A rebalance as the consumer sees it: the generation ends, the order starts over for `owned`. */
+  const rebalance = (owned: string[]) => {
+    state.generation.controller.abort(new Error('rebalance'));
+    state.generation = generationAfter(state.generation.id);
+    order.reassigned(new Set(owned));
+  };
+  return { timers, target, pauses, progress, state, seen, runner, order, rebalance };
 }
 
-const succeed: BatchHandler = async () => undefined;
+function generationAfter(id: number): Generation & { controller: AbortController } {
+  const controller = new AbortController();
+  return { id: id + 1, signal: controller.signal, controller };
+}
+
+/** A handler whose deliveries the test settles by hand, in any order. */
+function manualDeliveries() {
+  const pending: Array<{ partition: number; signal: AbortSignal; deliver: () => void; drop: (e: unknown) => void }> = [];
+  const handler: BatchHandler = async (batch, session) => {
+    const delivered = new Promise<void>((resolve, reject) => {
+      const entry = { partition: batch.partition, signal: session.revoked, deliver: resolve, drop: reject };
+      session.revoked.addEventListener('abort', () => reject(session.revoked.reason), { once: true });
+      pending.push(entry);
+    });
+    return { delivered };
+  };
+  return { handler, pending };
+}
+
+const succeed: BatchHandler = async () => ({ delivered: Promise.resolve() });
 const fail: BatchHandler = async () => {
   throw new Error('dead-letter topic missing');
 };
 
 describe('BatchRunner', () => {
-  it('resolves a safe batch up to its last offset and remembers the next offset for the final commit', async () => {
-    const { runner, progress, timers, seen } = setup();
+  it('resolves an accepted batch at once (the fetch moves on) and makes it committable once delivered', async () => {
+    const { runner, progress, timers, seen, order } = setup();
     const payload = fakePayload('t', 0, 10, 5, 20);
     await runner.run(payload, succeed);
     expect(payload.resolved).toEqual(['14']);
-    expect(runner.resolvedOffsets).toEqual([{ topic: 't', partition: 0, offset: '15' }]);
+    await runner.settled();
+    expect(order.delivered).toEqual([{ topic: 't', partition: 0, offset: '15' }]);
     expect(seen.completed).toEqual([0]);
     timers.now = 1_000_000;
     // 5 records still wait behind the batch and nothing moved for a long time: stalled.
@@ -84,6 +113,7 @@ describe('BatchRunner', () => {
     const late = fakePayload('t', 0, 0, 3);
     await runner.run(late, async () => {
       called = true;
+      return { delivered: Promise.resolve() };
     });
     expect(called).toBe(false);
     expect(late.resolved).toEqual([]);
@@ -107,6 +137,7 @@ describe('BatchRunner', () => {
       await session.heartbeat();
       abortedDuringWait = session.revoked.aborted;
       if (session.revoked.aborted) throw new Error('stopped waiting');
+      return { delivered: Promise.resolve() };
     });
     expect(abortedDuringWait).toBe(true);
     expect(payload.resolved).toEqual([]);
@@ -114,23 +145,54 @@ describe('BatchRunner', () => {
     expect(seen.failed).toEqual([]);
   });
 
-  it("a batch that finishes after a rebalance resolves nothing: the partition may be another member's now", async () => {
-    const { runner, state, seen } = setup();
+  it("a batch accepted after a rebalance began resolves nothing, and its delivery is stopped: the partition may be another member's now", async () => {
+    const { runner, state, seen, order } = setup();
     const payload = fakePayload('t', 1, 0, 3);
-    await runner.run(payload, async () => {
-      state.generation++;
+    let deliverySignal: AbortSignal | undefined;
+    await runner.run(payload, async (_batch, session) => {
+      deliverySignal = session.revoked;
+      state.generation = generationAfter(state.generation.id);
+      return { delivered: new Promise(() => undefined) };
     });
     expect(payload.resolved).toEqual([]);
-    expect(runner.resolvedOffsets).toEqual([]);
+    expect(deliverySignal?.aborted).toBe(true);
+    expect(order.delivered).toEqual([]);
     expect(seen.abandoned).toEqual([1]);
   });
 
-  it('forgets resolved offsets of partitions a rebalance took away', async () => {
-    const { runner } = setup();
-    await runner.run(fakePayload('t', 0, 0, 1), succeed);
-    await runner.run(fakePayload('t', 1, 0, 1), succeed);
-    runner.retainOnly(new Set(['t/1']));
-    expect(runner.resolvedOffsets).toEqual([{ topic: 't', partition: 1, offset: '1' }]);
+  it('fetches on while earlier batches are delivered; positions pass only what is delivered, in order, per partition', async () => {
+    const { runner, order, progress, timers } = setup();
+    const { handler, pending } = manualDeliveries();
+    await runner.run(fakePayload('t', 0, 0, 10, 30), handler);
+    await runner.run(fakePayload('t', 0, 10, 10, 30), handler);
+    await runner.run(fakePayload('t', 1, 0, 5, 5), handler);
+    expect(pending).toHaveLength(3);
+    pending[1]!.deliver();
+    pending[2]!.deliver();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(order.takeChanged()).toEqual([{ topic: 't', partition: 1, offset: '5' }]);
+    timers.now += 60_000;
+    expect(progress.stalled(30_000)).toEqual(['t/0']);
+    pending[0]!.deliver();
+    await runner.settled();
+    expect(order.takeChanged()).toEqual([{ topic: 't', partition: 0, offset: '20' }]);
+    expect(progress.stalled(30_000)).toEqual([]);
+    timers.now += 60_000;
+    expect(progress.stalled(30_000)).toEqual(['t/0']); // 10 more records wait behind offset 19
+  });
+
+  it('a rebalance stops the deliveries of the old generation; they commit nothing, and settled() returns', async () => {
+    const { runner, order, rebalance } = setup();
+    const { handler, pending } = manualDeliveries();
+    await runner.run(fakePayload('t', 0, 0, 10), handler);
+    rebalance(['t/0']);
+    expect(pending[0]!.signal.aborted).toBe(true);
+    await runner.settled();
+    expect(order.delivered).toEqual([]);
+    await runner.run(fakePayload('t', 0, 0, 10), succeed);
+    await runner.settled();
+    expect(order.delivered).toEqual([{ topic: 't', partition: 0, offset: '10' }]);
   });
 
   it('ignores empty batches and batches of a stopped consumer', async () => {
@@ -138,8 +200,12 @@ describe('BatchRunner', () => {
     const stopped = fakePayload('t', 0, 0, 2);
     stopped.running = false;
     let called = 0;
-    await runner.run(stopped, async () => void called++);
-    await runner.run(fakePayload('t', 0, 0, 0), async () => void called++);
+    const counting: BatchHandler = async () => {
+      called++;
+      return { delivered: Promise.resolve() };
+    };
+    await runner.run(stopped, counting);
+    await runner.run(fakePayload('t', 0, 0, 0), counting);
     expect(called).toBe(0);
   });
 });

@@ -1,13 +1,16 @@
-// The batch handler with exceptions and suppression: their counters move once the batch is safe, suppressed alerts go through the writer.
+// The batch handler with exceptions and suppression: their counters move once the batch is delivered, suppressed alerts go through the writer.
 import type { KafkaMessage } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules, type LoadedRules } from '../../../src/detect/load-rules.js';
 import { DetectorError } from '../../../src/errors.js';
 import type { ExceptionItem } from '../../../src/exceptions/exception-list.js';
 import { InputPauses } from '../../../src/kafka/input-pauses.js';
+import { AlertQueue } from '../../../src/pipeline/alert-queue.js';
+import { DeliveryBudget } from '../../../src/pipeline/delivery-budget.js';
+import type { PendingAlert } from '../../../src/pipeline/evaluate-batch.js';
 import { packagePath } from '../../../src/package-root.js';
 import { createBatchHandler } from '../../../src/pipeline/batch-handler.js';
 import type { FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
@@ -45,27 +48,34 @@ function setup(rulesOf: (loaded: LoadedRules) => FeedRuntime['rules']) {
   );
   const session: SessionControls = {
     heartbeat: async () => undefined,
-    holdInputForSink: () => pauses.holdForSink(),
     revoked: new AbortController().signal,
   };
   const written: SinkAlert[] = [];
   const dlq = { up: true, letters: [] as DeadLetter[] };
+  const events = createEvents(createMetrics(registry, { version: 'test' }), createLogger('silent'));
+  const abortSignal = new AbortController().signal;
+  const writer = {
+    write: async (alerts: readonly SinkAlert[]) => {
+      written.push(...alerts);
+      return alerts.map((alert): ItemOutcome => ({ alert, outcome: alert.suppression ? 'suppressed' : 'created' }));
+    },
+  };
   const handler = createBatchHandler({
     runtimesByTopic: new Map([[TOPIC, runtime]]),
-    writer: {
-      write: async (alerts) => {
-        written.push(...alerts);
-        return alerts.map((alert): ItemOutcome => ({ alert, outcome: alert.suppression ? 'suppressed' : 'created' }));
-      },
-    },
+    alerts: new AlertQueue<PendingAlert>(
+      { writer, holdInput: () => pauses.holdForSink(), events, abortSignal },
+      { flushMaxAlerts: 100, flushIntervalMs: 1, maxBackoffMs: 10 },
+    ),
+    budget: new DeliveryBudget({ maxRecords: 1_000, maxItems: 1_000 }),
+    retryMaxBackoffMs: 10,
     deadLetters: {
       publish: async (letters) => {
         if (!dlq.up) throw new DetectorError('DLQ_UNAVAILABLE', 'dead-letter topic did not acknowledge');
         dlq.letters.push(...letters);
       },
     },
-    events: createEvents(createMetrics(registry, { version: 'test' }), createLogger('silent')),
-    abortSignal: new AbortController().signal,
+    events,
+    abortSignal,
   });
   const value = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
     const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === `edr_detector_${name}`);
@@ -95,12 +105,13 @@ describe('createBatchHandler with exceptions and suppression', () => {
     );
     const bad = Buffer.from([9, 9, 9]);
     dlq.up = false;
-    await expect(handler(batch([alerting, bad]), session)).rejects.toMatchObject({ code: 'DLQ_UNAVAILABLE' });
+    const { delivered } = await handler(batch([alerting, bad]), session);
+    await vi.waitFor(async () => expect(await value('batch_failures_total', { error_code: 'DLQ_UNAVAILABLE' })).toBeGreaterThan(1));
     expect(await value('exceptions_applied_total')).toBe(0);
     expect(await value('rule_matches_total')).toBe(0);
 
     dlq.up = true;
-    await handler(batch([alerting, bad]), session);
+    await delivered;
     expect(written).toEqual([]);
     expect(await value('exceptions_applied_total')).toBe(1);
     expect(await value('rule_matches_total')).toBe(1);
@@ -110,7 +121,9 @@ describe('createBatchHandler with exceptions and suppression', () => {
   it('hands suppressed matches to the writer with their group and counts outcome "suppressed"', async () => {
     const suppression = { groupBy: ['process.name'], durationMs: 3_600_000, missingFieldsStrategy: 'suppress' as const };
     const { handler, session, written, value, batch } = setup((loaded) => loaded.rules.map((rule) => ({ ...rule, suppression })));
-    await handler(batch([alerting, alerting]), session);
+    await (
+      await handler(batch([alerting, alerting]), session)
+    ).delivered;
     expect(written).toHaveLength(2);
     expect(new Set(written.map((alert) => alert.suppression?.group.id)).size).toBe(1);
     expect(await value('alerts_written_total', { outcome: 'suppressed' })).toBe(2);

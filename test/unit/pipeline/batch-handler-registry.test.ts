@@ -8,7 +8,10 @@ import { loadRules } from '../../../src/detect/load-rules.js';
 import { DetectorError } from '../../../src/errors.js';
 import { InputPauses } from '../../../src/kafka/input-pauses.js';
 import { packagePath } from '../../../src/package-root.js';
+import { AlertQueue } from '../../../src/pipeline/alert-queue.js';
 import { createBatchHandler } from '../../../src/pipeline/batch-handler.js';
+import { DeliveryBudget } from '../../../src/pipeline/delivery-budget.js';
+import type { PendingAlert } from '../../../src/pipeline/evaluate-batch.js';
 import type { FeedDecoder } from '../../../src/decode/feed-decoder.js';
 import type { FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
 import type { DeadLetter, SessionControls } from '../../../src/pipeline/ports.js';
@@ -30,7 +33,6 @@ const pauses = new InputPauses(
 );
 const session: SessionControls = {
   heartbeat: async () => undefined,
-  holdInputForSink: () => pauses.holdForSink(),
   revoked: new AbortController().signal,
 };
 
@@ -52,12 +54,19 @@ describe('createBatchHandler with a registry outage', () => {
     const registry = new Registry();
     const metrics = createMetrics(registry, { version: 'test' });
     const letters: DeadLetter[] = [];
+    const events = createEvents(metrics, createLogger('silent'));
+    const abortSignal = new AbortController().signal;
     const handler = createBatchHandler({
       runtimesByTopic: new Map([[topic, runtime]]),
-      writer: { write: async () => [] },
+      alerts: new AlertQueue<PendingAlert>(
+        { writer: { write: async () => [] }, holdInput: () => pauses.holdForSink(), events, abortSignal },
+        { flushMaxAlerts: 100, flushIntervalMs: 1, maxBackoffMs: 10 },
+      ),
+      budget: new DeliveryBudget({ maxRecords: 1_000, maxItems: 1_000 }),
+      retryMaxBackoffMs: 10,
       deadLetters: { publish: async (batch: readonly DeadLetter[]) => void letters.push(...batch) },
-      events: createEvents(metrics, createLogger('silent')),
-      abortSignal: new AbortController().signal,
+      events,
+      abortSignal,
     });
     const quiet = loadFixtures(vendor.id).filter((fixture) => !fixture.alert);
     const messages = quiet.map((fixture, i): KafkaMessage => ({
@@ -80,7 +89,9 @@ describe('createBatchHandler with a registry outage', () => {
     expect(letters).toEqual([]);
 
     registryUp = true;
-    await handler({ topic, partition: 0, messages }, session);
+    await (
+      await handler({ topic, partition: 0, messages }, session)
+    ).delivered;
     expect(await consumed()).toBe(messages.length);
     expect(letters).toEqual([]);
   });

@@ -1,16 +1,21 @@
-// The batch handler with the real runner and pause bookkeeping, against in-memory sinks: outages, rebalances, counters.
+// The batch handler with the real runner, alert queue, budget and delivery order, against in-memory sinks: outages, rebalances, counters.
 import { Registry } from 'prom-client';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules } from '../../../src/detect/load-rules.js';
 import { DetectorError } from '../../../src/errors.js';
-import { BatchRunner } from '../../../src/kafka/batch-runner.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BatchRunner, type Generation } from '../../../src/kafka/batch-runner.js';
+import { DeliveryOrder } from '../../../src/kafka/delivery-order.js';
 import { InputPauses } from '../../../src/kafka/input-pauses.js';
 import { PartitionProgress } from '../../../src/kafka/partition-progress.js';
 import { RetryBackoff } from '../../../src/kafka/retry-backoff.js';
 import { packagePath } from '../../../src/package-root.js';
+import { AlertQueue } from '../../../src/pipeline/alert-queue.js';
 import { createBatchHandler } from '../../../src/pipeline/batch-handler.js';
+import { DeliveryBudget } from '../../../src/pipeline/delivery-budget.js';
+import type { PendingAlert } from '../../../src/pipeline/evaluate-batch.js';
 import type { FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
 import type { DeadLetter } from '../../../src/pipeline/ports.js';
 import type { AlertToWrite, BulkWriterHooks, ItemOutcome } from '../../../src/sinks/elasticsearch/bulk-writer.js';
@@ -29,13 +34,15 @@ class FakeAlertWriter {
   up = true;
   readonly stored = new Set<string>();
   waits = 0;
+  requests = 0;
 
   async write(alerts: readonly AlertToWrite[], call: { signal?: AbortSignal; hooks?: BulkWriterHooks } = {}): Promise<ItemOutcome[]> {
+    this.requests++;
     for (let attempt = 1; !this.up; attempt++) {
       if (call.signal?.aborted) throw new DetectorError('SINK_UNAVAILABLE', 'stopped before Elasticsearch acknowledged');
       call.hooks?.onBackedUp?.('connection refused', attempt, 1_000);
       this.waits++;
-      await call.hooks?.onWaiting?.();
+      await sleep(2);
     }
     return alerts.map((alert) => {
       const known = this.stored.has(alert.id);
@@ -102,7 +109,7 @@ function payloadOf(values: Array<Buffer | null>, from = 0): FakePayload {
   return payload;
 }
 
-function setup() {
+function setup(limits = { maxRecords: 10_000, maxItems: 1_000 }) {
   const registry = new Registry();
   const metrics = createMetrics(registry, { version: 'test' });
   const lines: Array<Record<string, unknown>> = [];
@@ -119,11 +126,23 @@ function setup() {
   );
   const progress = new PartitionProgress(() => timers.now);
   progress.assign([{ topic: TOPIC, partition: 0 }]);
-  const state = { generation: 1 };
+  const newGeneration = (id: number): Generation & { controller: AbortController } => {
+    const controller = new AbortController();
+    return { id: id + 1, signal: controller.signal, controller };
+  };
+  const state = { generation: newGeneration(0) };
+  const order = new DeliveryOrder((topic, partition, waiting) => progress.progressed(topic, partition, waiting));
+  /** A rebalance as the consumer sees it: the generation ends, the same partition comes back. */
+  const rebalance = () => {
+    state.generation.controller.abort(new Error('rebalance'));
+    state.generation = newGeneration(state.generation.id);
+    order.reassigned(new Set([`${TOPIC}/0`]));
+  };
   const runner = new BatchRunner({
     pauses,
     progress,
     backoff: new RetryBackoff({ initialMs: 1_000, maxMs: 30_000, random: () => 1 }),
+    order,
     generation: () => state.generation,
     hooks: {
       failed: (topic, partition, error, attempt, retryInMs) => events.batchFailed(topic, partition, error, attempt, retryInMs),
@@ -133,12 +152,21 @@ function setup() {
   });
   const writer = new FakeAlertWriter();
   const deadLetters = new FakeDeadLetters();
+  const shutdown = new AbortController();
+  const alerts = new AlertQueue<PendingAlert>(
+    { writer, holdInput: () => pauses.holdForSink(), events, abortSignal: shutdown.signal },
+    { flushMaxAlerts: 100, flushIntervalMs: 1, maxBackoffMs: 20 },
+  );
+  const budget = new DeliveryBudget(limits, (held) => events.deliveryHeld(held.records));
   const handler = createBatchHandler({
     runtimesByTopic: new Map([[TOPIC, runtime]]),
-    writer,
+    alerts,
     deadLetters,
+    budget,
     events,
-    abortSignal: new AbortController().signal,
+    abortSignal: shutdown.signal,
+    retryMaxBackoffMs: 20,
+    keepAliveMs: 5,
   });
   const value = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
     const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === `edr_detector_${name}`);
@@ -146,34 +174,45 @@ function setup() {
       .filter((v) => Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l))
       .reduce((sum, v) => sum + v.value, 0);
   };
-  return { timers, target, pauses, progress, state, runner, writer, deadLetters, handler, value, lines };
+  return { timers, target, pauses, progress, runner, order, rebalance, writer, deadLetters, shutdown, budget, handler, value, lines };
 }
 
 describe('batch handler under the runner', () => {
-  it('a rebalance during an Elasticsearch outage: the waiting batch gives up, the pause is released, and the next owner drains it once', async () => {
-    const { runner, handler, writer, target, pauses, value, timers, progress } = setup();
-    writer.up = false;
-    const during = payloadOf([ordinary, alerting, ordinary]);
-    // The group starts rebalancing while the batch waits: kafkajs' heartbeat throws from then on.
-    const heartbeat = during.heartbeat;
-    during.heartbeat = () => {
-      during.heartbeatFails = writer.waits >= 3;
-      return heartbeat();
-    };
-    await runner.run(during, handler);
+  it('the fetch does not wait for Elasticsearch: the batch is resolved at once, committable once its alert is acknowledged', async () => {
+    const { runner, handler, writer, order, value } = setup();
+    const payload = payloadOf([ordinary, alerting, ordinary]);
+    await runner.run(payload, handler);
+    expect(payload.resolved).toEqual(['2']);
+    await runner.settled();
+    expect(writer.stored.size).toBe(1);
+    expect(order.delivered).toEqual([{ topic: TOPIC, partition: 0, offset: '3' }]);
+    expect(await value('records_consumed_total')).toBe(3);
+    expect(await value('unacknowledged_records')).toBe(0);
+  });
 
-    expect(during.resolved).toEqual([]);
+  it('a rebalance during an Elasticsearch outage: the delivery gives up, the pause is released, and the next generation drains it once', async () => {
+    const { runner, handler, writer, target, pauses, value, timers, progress, order, rebalance } = setup();
+    writer.up = false;
+    await runner.run(payloadOf([ordinary, alerting, ordinary]), handler);
+    await vi.waitFor(() => expect(writer.waits).toBeGreaterThan(2));
+    expect(pauses.pausedForSink).toBe(true);
+    expect(await value('unacknowledged_records')).toBe(3);
+
+    rebalance();
+    await runner.settled();
+    expect(order.delivered).toEqual([]);
     expect(pauses.pausedForSink).toBe(false);
     expect(target.isPaused(TOPIC, 0)).toBe(false);
     expect(await value('pending_alerts')).toBe(0);
+    expect(await value('unacknowledged_records')).toBe(0);
     expect(await value('records_consumed_total')).toBe(0);
     expect(await value('rule_matches_total')).toBe(0);
 
-    // Elasticsearch answers again; the batch is fetched anew and written once.
+    // Elasticsearch answers again; kafkajs reads the batch again from the commit and it is written once.
     writer.up = true;
-    const again = payloadOf([ordinary, alerting, ordinary]);
-    await runner.run(again, handler);
-    expect(again.resolved).toEqual(['2']);
+    await runner.run(payloadOf([ordinary, alerting, ordinary]), handler);
+    await runner.settled();
+    expect(order.delivered).toEqual([{ topic: TOPIC, partition: 0, offset: '3' }]);
     expect(writer.stored.size).toBe(1);
     expect(await value('records_consumed_total')).toBe(3);
     expect(await value('rule_matches_total')).toBe(1);
@@ -181,47 +220,57 @@ describe('batch handler under the runner', () => {
     expect(progress.stalled(1_000)).toEqual([]);
   });
 
-  it('holds every feed paused only while a batch waits on Elasticsearch, and releases the pause when the wait is cut short', async () => {
-    const { runner, handler, writer, target, pauses, value } = setup();
+  it('holds every feed paused while Elasticsearch refuses, and releases the pause when shutdown gives up', async () => {
+    const { runner, handler, writer, target, pauses, shutdown, order, value } = setup();
     writer.up = false;
-    const payload = payloadOf([alerting]);
-    let pausedWhileWaiting = false;
-    payload.heartbeat = async () => {
-      pausedWhileWaiting ||= target.isPaused(TOPIC, 0) && pauses.pausedForSink;
-      payload.running = writer.waits < 5; // the consumer is stopping
-    };
-    await runner.run(payload, handler);
-    expect(pausedWhileWaiting).toBe(true);
+    await runner.run(payloadOf([alerting]), handler);
+    await vi.waitFor(() => expect(writer.waits).toBeGreaterThan(0));
+    expect(pauses.pausedForSink).toBe(true);
+    expect(target.isPaused(TOPIC, 0)).toBe(true);
+    shutdown.abort();
+    await runner.settled();
     expect(pauses.pausedForSink).toBe(false);
     expect(target.isPaused(TOPIC, 0)).toBe(false);
-    expect(payload.resolved).toEqual([]);
+    expect(order.delivered).toEqual([]);
     expect(await value('records_consumed_total')).toBe(0);
   });
 
-  it('a dead-letter topic that does not acknowledge: nothing resolved or counted, retries back off, one log line per interval', async () => {
-    const { runner, handler, deadLetters, value, lines, timers, target, progress } = setup();
+  it('backpressure: with the budget spent, the next batch waits (heartbeating) until deliveries free it', async () => {
+    const { runner, handler, writer, value } = setup({ maxRecords: 3, maxItems: 1_000 });
+    writer.up = false;
+    await runner.run(payloadOf([ordinary, alerting, ordinary]), handler);
+    const next = payloadOf([ordinary], 3);
+    const accepted = runner.run(next, handler);
+    await vi.waitFor(() => expect(next.heartbeats).toBeGreaterThan(1));
+    expect(next.resolved).toEqual([]);
+    expect(await value('unacknowledged_records')).toBe(3);
+    writer.up = true;
+    await accepted;
+    expect(next.resolved).toEqual(['3']);
+    await runner.settled();
+    expect(await value('records_consumed_total')).toBe(4);
+  });
+
+  it('a dead-letter topic that does not acknowledge: letters retried in place, the partition commits nothing past them and stalls visibly', async () => {
+    const { runner, handler, deadLetters, value, lines, timers, progress, order } = setup();
     deadLetters.up = false;
     const bad = Buffer.from([0, 0, 0, 3, 0xe9, 1, 2, 3]);
-    for (let attempt = 0; attempt < 4; attempt++) {
-      const payload = payloadOf([ordinary, bad, alerting]);
-      await runner.run(payload, handler);
-      expect(payload.resolved).toEqual([]);
-      expect(target.isPaused(TOPIC, 0)).toBe(true);
-      timers.advance(10_000);
-    }
-    expect(await value('batch_failures_total', { error_code: 'DLQ_UNAVAILABLE' })).toBe(4);
-    expect(await value('records_consumed_total')).toBe(0);
+    await runner.run(payloadOf([ordinary, bad, alerting], 0), handler);
+    await runner.run(payloadOf([ordinary], 3), handler);
+    await vi.waitFor(async () => expect(await value('batch_failures_total', { error_code: 'DLQ_UNAVAILABLE' })).toBeGreaterThan(3));
+    expect(order.delivered).toEqual([]);
+    // The later batch is delivered (and counted) but waits for the earlier one to be committed.
+    expect(await value('records_consumed_total')).toBe(1);
     expect(await value('decode_failures_total')).toBe(0);
-    expect(lines.filter((line) => line.message === 'batch not completed; it will be read again')).toHaveLength(2);
-    expect(lines.filter((line) => String(line.message).startsWith('record rejected'))).toHaveLength(0);
+    expect(lines.filter((line) => String(line.message).startsWith('dead letters not acknowledged'))).toHaveLength(1);
+    timers.now += 60_000;
     expect(progress.stalled(30_000)).toEqual(['feed/0']);
 
     deadLetters.up = true;
-    const payload = payloadOf([ordinary, bad, alerting]);
-    await runner.run(payload, handler);
-    expect(payload.resolved).toEqual(['2']);
+    await runner.settled();
+    expect(order.delivered).toEqual([{ topic: TOPIC, partition: 0, offset: '4' }]);
     expect(deadLetters.letters.map((letter) => letter.source.offset)).toEqual(['1']);
-    expect(await value('records_consumed_total')).toBe(3);
+    expect(await value('records_consumed_total')).toBe(4);
     expect(await value('decode_failures_total')).toBe(1);
     expect(await value('dead_letters_total')).toBe(1);
     expect(progress.stalled(30_000)).toEqual([]);
@@ -231,6 +280,7 @@ describe('batch handler under the runner', () => {
     const { runner, handler, value, lines } = setup();
     const bad = Buffer.from([9, 9, 9]);
     await runner.run(payloadOf([bad, bad, bad, bad, bad]), handler);
+    await runner.settled();
     expect(await value('decode_failures_total')).toBe(5);
     expect(lines.filter((line) => String(line.message).startsWith('record rejected'))).toHaveLength(1);
   });
