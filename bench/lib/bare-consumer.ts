@@ -33,6 +33,9 @@ async function main(): Promise<void> {
   await consumer.subscribe({ topics, fromBeginning: true });
   await consumer.run({
     ...settings.run,
+    // Nothing to deliver: each batch is done once resolved, so kafkajs commits at the service's interval.
+    autoCommit: true,
+    autoCommitInterval: settings.commitIntervalMs,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       if (batch.messages.length === 0 || !isRunning() || isStale()) return;
       if (first) {

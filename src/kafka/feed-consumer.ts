@@ -34,8 +34,11 @@ const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
 export function kafkaConsumerSettings(options: FeedConsumerOptions): {
   consumer: ConsumerConfig;
   run: Omit<ConsumerRunConfig, 'eachBatch' | 'eachMessage'>;
+  /** How often the service commits delivered positions (a consumer with nothing to wait for can let kafkajs do it at this interval). */
+  commitIntervalMs: number;
 } {
   return {
+    commitIntervalMs: COMMIT_INTERVAL_MS,
     consumer: {
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
