@@ -133,6 +133,18 @@ export function metricSum(text: string, name: string): number {
   return sum;
 }
 
+/** One sample's value by a label (e.g. nodejs_gc_duration_seconds_sum by kind), summed over the other labels. */
+export function metricByLabel(text: string, name: string, label: string): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)\{([^}]*)\}\s+(\S+)/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const value = new RegExp(`(?:^|,)${label}="([^"]*)"`).exec(match[2]!)?.[1] ?? '';
+    values.set(value, (values.get(value) ?? 0) + Number(match[3]));
+  }
+  return values;
+}
+
 /** Cumulative histogram buckets (upper bound in seconds -> count), summed over label sets. */
 export function histogramBuckets(text: string, name: string): Map<number, number> {
   const buckets = new Map<number, number>();

@@ -53,7 +53,7 @@ export const environmentSchema = z.object({
   ELASTICSEARCH_STARTUP_TIMEOUT_MS: positiveMs.default(60_000),
   // One writer for all partitions: a bulk request goes out at this many alerts, or when the oldest has waited this long.
   ALERT_FLUSH_MAX_ALERTS: z.coerce.number().int().positive().default(1_000),
-  ALERT_FLUSH_INTERVAL_MS: positiveMs.default(50),
+  ALERT_FLUSH_INTERVAL_MS: positiveMs.default(10),
   // How far consumption runs ahead of delivery: alerts and dead letters held, and records not yet committable.
   DELIVERY_MAX_PENDING_ALERTS: z.coerce.number().int().positive().default(5_000),
   DELIVERY_MAX_UNACKNOWLEDGED_RECORDS: z.coerce.number().int().positive().default(100_000),

@@ -1,7 +1,7 @@
 // Runs one fetched batch through the handler: the fetch moves on once it is accepted, its offsets become committable once delivered in order.
 import type { BatchHandler, SessionControls } from '../pipeline/ports.js';
 import type { PartitionBatch } from '../pipeline/ports.js';
-import type { DeliveryOrder } from './delivery-order.js';
+import type { DeliveryOrder, DeliveryTicket } from './delivery-order.js';
 import type { InputPauses } from './input-pauses.js';
 import type { PartitionProgress } from './partition-progress.js';
 import type { RetryBackoff } from './retry-backoff.js';
@@ -110,6 +110,19 @@ export class BatchRunner {
     const last = batch.lastOffset();
     payload.resolveOffset(last);
     const ticket = order.open(topic, partition, last, Math.max(0, Number(batch.highWatermark) - Number(last) - 1));
+    this.track(delivered, ticket, revoked, topic, partition, started);
+  }
+
+  /** Apart from run(), so that the closures waiting on a delivery do not keep the fetched batch alive. */
+  private track(
+    delivered: Promise<void>,
+    ticket: DeliveryTicket,
+    revoked: AbortSignal,
+    topic: string,
+    partition: number,
+    started: number,
+  ): void {
+    const { hooks } = this.deps;
     const tracked = (async () => {
       try {
         await delivered;

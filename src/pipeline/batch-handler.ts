@@ -7,7 +7,7 @@ import type { AlertQueue } from './alert-queue.js';
 import type { DeliveryBudget } from './delivery-budget.js';
 import { evaluateBatch, type BatchEvaluation, type PendingAlert } from './evaluate-batch.js';
 import type { FeedRuntime } from './feed-runtime.js';
-import type { BatchHandler, DeadLetter, DeadLetterSink, PartitionBatch, SessionControls, WriteOutcome } from './ports.js';
+import type { BatchHandler, DeadLetter, DeadLetterSink, SessionControls, WriteOutcome } from './ports.js';
 
 export interface BatchHandlerDeps {
   /** Read per batch: a reload swaps what it returns, and a batch runs wholly on one set. */
@@ -23,6 +23,13 @@ export interface BatchHandlerDeps {
   now?: () => Date;
   /** How often the session is kept alive while a batch waits for room. */
   keepAliveMs?: number;
+}
+
+/** What delivery needs to know of a batch (not its records). */
+interface BatchRef {
+  topic: string;
+  partition: number;
+  records: number;
 }
 
 function sinkRejection(
@@ -61,9 +68,9 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
    * Counted only now that the batch is safe, so a batch read again (a rebalance, a schema the
    * registry has not answered for) is counted once and the counters agree with the topic.
    */
-  function countSafeBatch(vendor: string, batch: PartitionBatch, evaluation: BatchEvaluation, letters: DeadLetter[]): void {
+  function countSafeBatch(vendor: string, batch: BatchRef, evaluation: BatchEvaluation, letters: DeadLetter[]): void {
     const { topic, partition } = batch;
-    events.recordsConsumed(vendor, topic, batch.messages.length);
+    events.recordsConsumed(vendor, topic, batch.records);
     for (const letter of evaluation.deadLetters)
       events.recordRejected({ vendor, topic, partition, offset: letter.source.offset }, letter.error);
     for (const offset of evaluation.projectionMismatches) events.projectionMismatch({ vendor, topic, partition, offset });
@@ -75,7 +82,7 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
   }
 
   /** Letters are retried where they are: the partition's position cannot pass an unwritten letter anyway. */
-  async function publishLetters(batch: PartitionBatch, letters: DeadLetter[], signal: AbortSignal): Promise<void> {
+  async function publishLetters(batch: BatchRef, letters: DeadLetter[], signal: AbortSignal): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       signal.throwIfAborted();
       try {
@@ -89,7 +96,7 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
     }
   }
 
-  async function deliver(vendor: string, batch: PartitionBatch, evaluation: BatchEvaluation, signal: AbortSignal): Promise<void> {
+  async function deliver(vendor: string, batch: BatchRef, evaluation: BatchEvaluation, signal: AbortSignal): Promise<void> {
     const letters = [...evaluation.deadLetters];
     if (evaluation.alerts.length > 0) {
       const outcomes = await deps.alerts.write(evaluation.alerts, signal);
@@ -113,7 +120,9 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
     const signal = AbortSignal.any([deps.abortSignal, session.revoked]);
     // The one wait on the fetch path: only when Elasticsearch or the dead-letter topic is behind.
     await keepingAlive(session, keepAliveMs, deps.budget.admit(held, signal));
-    const delivered = deliver(runtime.vendor.id, batch, evaluation, signal).finally(() => deps.budget.release(held));
+    // Only the batch's name and size travel on: its records are not kept alive while it is delivered.
+    const ref: BatchRef = { topic: batch.topic, partition: batch.partition, records: batch.messages.length };
+    const delivered = deliver(runtime.vendor.id, ref, evaluation, signal).finally(() => deps.budget.release(held));
     return { delivered };
   };
 }
