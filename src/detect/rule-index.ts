@@ -1,7 +1,9 @@
 // Narrows many rules to the few an event could match, by the field values their queries require.
+import type { EventMatcher } from './compile.js';
 import type { CompiledRule } from './compile-rule.js';
 import { KEYWORD_IGNORE_ABOVE } from './ecs-field-types.js';
 import { collectValues } from './field-values.js';
+import { decidedByContext, establishedByValue, eventOf, Residuals } from './residual.js';
 import type { Requirement } from './rule-requirements.js';
 
 export { alternativesOf, requirementsOf } from './rule-requirements.js';
@@ -18,20 +20,26 @@ interface Field {
   readonly path: readonly string[];
 }
 
+/** A rule as a stage evaluates it: only the terms of its query the stage has not established. */
+interface Candidate {
+  readonly rule: CompiledRule;
+  readonly matches: EventMatcher;
+}
+
 /** Rules that require one more field, under each value they accept (case-folded ones under the lowercased value). */
 interface Split {
   readonly field: Field;
-  readonly exact: ReadonlyMap<string, readonly CompiledRule[]>;
-  readonly folded: ReadonlyMap<string, readonly CompiledRule[]>;
+  readonly exact: ReadonlyMap<string, readonly Candidate[]>;
+  readonly folded: ReadonlyMap<string, readonly Candidate[]>;
   /** Rules that require a value starting with some text, under that text; `prefixLengths` lists its lengths. */
-  readonly exactPrefix: ReadonlyMap<string, readonly CompiledRule[]>;
-  readonly foldedPrefix: ReadonlyMap<string, readonly CompiledRule[]>;
+  readonly exactPrefix: ReadonlyMap<string, readonly Candidate[]>;
+  readonly foldedPrefix: ReadonlyMap<string, readonly Candidate[]>;
   readonly prefixLengths: readonly number[];
 }
 
 /** The rules left for one combination of context values: split on further required fields, the rest always run. */
 interface Stage {
-  readonly rest: readonly CompiledRule[];
+  readonly rest: readonly Candidate[];
   readonly splits: readonly Split[];
 }
 
@@ -51,6 +59,7 @@ export class RuleIndex {
   private readonly stages = new Map<string, Stage>();
   private readonly ordinal: ReadonlyMap<CompiledRule, number>;
   private readonly seen = new Set<CompiledRule>();
+  private readonly residuals = new Residuals();
 
   constructor(private readonly rules: readonly CompiledRule[]) {
     this.ordinal = new Map(rules.map((rule, i) => [rule, i]));
@@ -82,7 +91,7 @@ export class RuleIndex {
       this.stages.set(key, stage);
     }
     let matched: CompiledRule[] | undefined;
-    for (const rule of stage.rest) if (rule.matches(event)) (matched ??= []).push(rule);
+    for (const candidate of stage.rest) if (candidate.matches(event)) (matched ??= []).push(candidate.rule);
     // A rule can sit under several values, prefixes or fields: it is evaluated once per event.
     const seen = this.seen;
     seen.clear();
@@ -105,13 +114,26 @@ export class RuleIndex {
   }
 
   private stage(context: readonly (readonly string[])[]): Stage {
-    let rest = this.rules.filter((rule) =>
-      this.contextFields.every((field, i) =>
+    const contextEvent = eventOf(
+      this.contextFields.map((field) => field.path),
+      context,
+    );
+    const contextNames = new Set(this.contextFields.map((field) => field.name));
+    // Per rule, the conjuncts these context values settle: a rule with one refuted cannot match, the settled ones need no evaluation.
+    const established = new Map<CompiledRule, boolean[]>();
+    let rest = this.rules.filter((rule) => {
+      const meetsContext = this.contextFields.every((field, i) =>
         rule.requirements.every(
           (requirement) => requirement.prefixes || requirement.field !== field.name || meets(requirement, context[i]!),
         ),
-      ),
-    );
+      );
+      if (!meetsContext) return false;
+      const decided = decidedByContext(rule.conjuncts, contextNames, contextEvent);
+      if (decided.includes(false)) return false;
+      established.set(rule, decided.map((verdict) => verdict === true));
+      return true;
+    });
+    const candidate = (rule: CompiledRule): Candidate => ({ rule, matches: this.residuals.of(rule, established.get(rule)!) });
     const used = new Set(this.contextFields.map((field) => field.name));
     const builders: SplitBuilder[] = [];
     while (builders.length < MAX_SPLITS) {
@@ -138,8 +160,18 @@ export class RuleIndex {
         const requirement =
           rule.requirements.find((r) => r.field === builder.field.name && !r.prefixes) ??
           rule.requirements.find((r) => r.field === builder.field.name);
-        if (requirement === undefined) remaining.push(rule);
-        else fileUnder(builder, requirement, rule);
+        if (requirement === undefined) {
+          remaining.push(rule);
+          continue;
+        }
+        // Reached only through a value of the event in `requirement.values`: the conjuncts that value settles are settled.
+        if (!requirement.prefixes && !requirement.caseInsensitive) {
+          const settled = established.get(rule)!;
+          rule.conjuncts.forEach((conjunct, i) => {
+            if (!settled[i] && establishedByValue(conjunct, requirement.field, requirement.values)) settled[i] = true;
+          });
+        }
+        fileUnder(builder, requirement, candidate(rule));
       }
       builders.push(builder);
       rest = remaining;
@@ -149,24 +181,25 @@ export class RuleIndex {
     rest = rest.filter((rule) => {
       const alternatives = rule.alternatives ?? [];
       if (alternatives.length === 0 || !alternatives.every((alternative) => byField.has(alternative.field))) return true;
-      for (const alternative of alternatives) fileUnder(byField.get(alternative.field)!, alternative, rule);
+      const filed = candidate(rule);
+      for (const alternative of alternatives) fileUnder(byField.get(alternative.field)!, alternative, filed);
       return false;
     });
     const splits = builders.map(({ lengths, ...split }) => ({ ...split, prefixLengths: [...lengths].sort((a, b) => a - b) }));
-    return { rest, splits };
+    return { rest: rest.map(candidate), splits };
   }
 }
 
 interface SplitBuilder {
   readonly field: Field;
-  readonly exact: Map<string, CompiledRule[]>;
-  readonly folded: Map<string, CompiledRule[]>;
-  readonly exactPrefix: Map<string, CompiledRule[]>;
-  readonly foldedPrefix: Map<string, CompiledRule[]>;
+  readonly exact: Map<string, Candidate[]>;
+  readonly folded: Map<string, Candidate[]>;
+  readonly exactPrefix: Map<string, Candidate[]>;
+  readonly foldedPrefix: Map<string, Candidate[]>;
   readonly lengths: Set<number>;
 }
 
-function fileUnder(builder: SplitBuilder, requirement: Requirement, rule: CompiledRule): void {
+function fileUnder(builder: SplitBuilder, requirement: Requirement, candidate: Candidate): void {
   if (requirement.prefixes) for (const value of requirement.values) builder.lengths.add(value.length);
   const target = requirement.prefixes
     ? requirement.caseInsensitive
@@ -177,23 +210,23 @@ function fileUnder(builder: SplitBuilder, requirement: Requirement, rule: Compil
       : builder.exact;
   for (const value of requirement.values) {
     const list = target.get(value);
-    if (list === undefined) target.set(value, [rule]);
-    else list.push(rule);
+    if (list === undefined) target.set(value, [candidate]);
+    else list.push(candidate);
   }
 }
 
-/** Adds the rules of `rules` the event matches to `matched`, skipping (and then noting) those in `seen`. */
+/** Adds the rules of `candidates` the event matches to `matched`, skipping (and then noting) those in `seen`. */
 function evaluate(
-  rules: readonly CompiledRule[] | undefined,
+  candidates: readonly Candidate[] | undefined,
   event: object,
   seen: Set<CompiledRule>,
   matched: CompiledRule[] | undefined,
 ): CompiledRule[] | undefined {
-  if (rules === undefined) return matched;
-  for (const rule of rules) {
-    if (seen.has(rule)) continue;
-    seen.add(rule);
-    if (rule.matches(event)) (matched ??= []).push(rule);
+  if (candidates === undefined) return matched;
+  for (const candidate of candidates) {
+    if (seen.has(candidate.rule)) continue;
+    seen.add(candidate.rule);
+    if (candidate.matches(event)) (matched ??= []).push(candidate.rule);
   }
   return matched;
 }
