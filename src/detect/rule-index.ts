@@ -1,10 +1,10 @@
 // Narrows many rules to the few an event could match, by the field values their queries require.
-import type { EventMatcher } from './compile.js';
 import type { CompiledRule } from './compile-rule.js';
 import { KEYWORD_IGNORE_ABOVE } from './ecs-field-types.js';
 import { collectValues } from './field-values.js';
 import { decidedByContext, establishedByValue, eventOf, Residuals } from './residual.js';
 import type { Requirement } from './rule-requirements.js';
+import { fileUnder, finishSplit, matchValue, splitBuilder, type Candidate, type Field, type Split, type SplitBuilder } from './rule-split.js';
 
 export { alternativesOf, requirementsOf } from './rule-requirements.js';
 
@@ -15,33 +15,14 @@ const MAX_CONTEXT_VALUES = 64;
 /** Candidate lists remembered per distinct combination of context values; cleared when full. */
 const MAX_KEYS = 4_096;
 
-interface Field {
-  readonly name: string;
-  readonly path: readonly string[];
-}
-
-/** A rule as a stage evaluates it: only the terms of its query the stage has not established. */
-interface Candidate {
-  readonly rule: CompiledRule;
-  readonly matches: EventMatcher;
-}
-
-/** Rules that require one more field, under each value they accept (case-folded ones under the lowercased value). */
-interface Split {
-  readonly field: Field;
-  readonly exact: ReadonlyMap<string, readonly Candidate[]>;
-  readonly folded: ReadonlyMap<string, readonly Candidate[]>;
-  /** Rules that require a value starting with some text, under that text; `prefixLengths` lists its lengths. */
-  readonly exactPrefix: ReadonlyMap<string, readonly Candidate[]>;
-  readonly foldedPrefix: ReadonlyMap<string, readonly Candidate[]>;
-  readonly prefixLengths: readonly number[];
-}
-
 /** The rules left for one combination of context values: split on further required fields, the rest always run. */
 interface Stage {
   readonly rest: readonly Candidate[];
   readonly splits: readonly Split[];
 }
+
+/** Stages by context values, one level per context field (see keyPart). */
+type StageLevel = Map<string, StageLevel | Stage>;
 
 /** Fields a stage splits on at most, each the most required among the rules not yet split. */
 const MAX_SPLITS = 6;
@@ -56,7 +37,10 @@ const MAX_SPLITS = 6;
  */
 export class RuleIndex {
   private readonly contextFields: readonly Field[];
-  private readonly stages = new Map<string, Stage>();
+  private readonly stages: StageLevel = new Map();
+  private stageCount = 0;
+  /** The one stage of an index without context fields. */
+  private fieldless: Stage | undefined;
   private readonly ordinal: ReadonlyMap<CompiledRule, number>;
   private readonly seen = new Set<CompiledRule>();
   private readonly residuals = new Residuals();
@@ -82,35 +66,47 @@ export class RuleIndex {
 
   /** The rules that match the event, in load order. */
   matching(event: object): CompiledRule[] | undefined {
-    const context = this.contextFields.map((field) => indexedKeywords(event, field.path));
-    const key = contextKey(context);
-    let stage = this.stages.get(key);
-    if (stage === undefined) {
-      stage = this.stage(context);
-      if (this.stages.size >= MAX_KEYS) this.stages.clear();
-      this.stages.set(key, stage);
-    }
+    const stage = this.stageOf(event);
     let matched: CompiledRule[] | undefined;
     for (const candidate of stage.rest) if (candidate.matches(event)) (matched ??= []).push(candidate.rule);
     // A rule can sit under several values, prefixes or fields: it is evaluated once per event.
     const seen = this.seen;
     seen.clear();
     for (const split of stage.splits) {
-      for (const value of indexedKeywords(event, split.field.path)) {
-        const lower = value.toLowerCase();
-        matched = evaluate(split.exact.get(value), event, seen, matched);
-        matched = evaluate(split.folded.get(lower), event, seen, matched);
-        for (const length of split.prefixLengths) {
-          if (length > lower.length && length > value.length) break;
-          if (split.exactPrefix.size > 0) matched = evaluate(split.exactPrefix.get(value.slice(0, length)), event, seen, matched);
-          if (split.foldedPrefix.size > 0) matched = evaluate(split.foldedPrefix.get(lower.slice(0, length)), event, seen, matched);
-        }
-      }
+      for (const value of indexedKeywords(event, split.field.path)) matched = matchValue(split, value, event, seen, matched);
     }
     if (matched !== undefined && matched.length > 1 && stage.splits.length > 0) {
       matched.sort((a, b) => this.ordinal.get(a)! - this.ordinal.get(b)!);
     }
     return matched;
+  }
+
+  /** The stage of the event's context values: one look-up per context field, without building a key. */
+  private stageOf(event: object): Stage {
+    const fields = this.contextFields;
+    let level = this.stages;
+    for (let i = 0; i < fields.length; i++) {
+      const next = level.get(keyPart(event, fields[i]!.path));
+      if (next === undefined) break;
+      if (i === fields.length - 1) return next as Stage;
+      level = next as StageLevel;
+    }
+    if (fields.length === 0) return (this.fieldless ??= this.stage([]));
+    const stage = this.stage(fields.map((field) => indexedKeywords(event, field.path)));
+    if (this.stageCount >= MAX_KEYS) {
+      this.stages.clear();
+      this.stageCount = 0;
+    }
+    level = this.stages;
+    for (let i = 0; i < fields.length - 1; i++) {
+      const part = keyPart(event, fields[i]!.path);
+      let next = level.get(part) as StageLevel | undefined;
+      if (next === undefined) level.set(part, (next = new Map()));
+      level = next;
+    }
+    level.set(keyPart(event, fields.at(-1)!.path), stage);
+    this.stageCount++;
+    return stage;
   }
 
   private stage(context: readonly (readonly string[])[]): Stage {
@@ -146,14 +142,7 @@ export class RuleIndex {
       const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
       if (best === undefined || best[1] < 2) break;
       used.add(best[0]);
-      const builder: SplitBuilder = {
-        field: { name: best[0], path: best[0].split('.') },
-        exact: new Map(),
-        folded: new Map(),
-        exactPrefix: new Map(),
-        foldedPrefix: new Map(),
-        lengths: new Set(),
-      };
+      const builder = splitBuilder(best[0]);
       const remaining: CompiledRule[] = [];
       for (const rule of rest) {
         // Several requirements on the field: one is enough to narrow (values rather than prefixes), the rule checks the rest.
@@ -185,59 +174,28 @@ export class RuleIndex {
       for (const alternative of alternatives) fileUnder(byField.get(alternative.field)!, alternative, filed);
       return false;
     });
-    const splits = builders.map(({ lengths, ...split }) => ({ ...split, prefixLengths: [...lengths].sort((a, b) => a - b) }));
-    return { rest: rest.map(candidate), splits };
+    return { rest: rest.map(candidate), splits: builders.map(finishSplit) };
   }
 }
 
-interface SplitBuilder {
-  readonly field: Field;
-  readonly exact: Map<string, Candidate[]>;
-  readonly folded: Map<string, Candidate[]>;
-  readonly exactPrefix: Map<string, Candidate[]>;
-  readonly foldedPrefix: Map<string, Candidate[]>;
-  readonly lengths: Set<number>;
-}
-
-function fileUnder(builder: SplitBuilder, requirement: Requirement, candidate: Candidate): void {
-  if (requirement.prefixes) for (const value of requirement.values) builder.lengths.add(value.length);
-  const target = requirement.prefixes
-    ? requirement.caseInsensitive
-      ? builder.foldedPrefix
-      : builder.exactPrefix
-    : requirement.caseInsensitive
-      ? builder.folded
-      : builder.exact;
-  for (const value of requirement.values) {
-    const list = target.get(value);
-    if (list === undefined) target.set(value, [candidate]);
-    else list.push(candidate);
+/**
+ * One context field's part of a stage's key: its value itself when it holds one plain string (the
+ * common case, read without allocating), otherwise an encoding of its values (each prefixed by its
+ * length) that starts with a character no plain value starting the key may have.
+ */
+function keyPart(event: object, path: readonly string[]): string {
+  let node: unknown = event;
+  for (let d = 0; d < path.length; d++) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node) || !Object.hasOwn(node, path[d]!)) {
+      node = undefined;
+      break;
+    }
+    node = (node as Record<string, unknown>)[path[d]!];
   }
-}
-
-/** Adds the rules of `candidates` the event matches to `matched`, skipping (and then noting) those in `seen`. */
-function evaluate(
-  candidates: readonly Candidate[] | undefined,
-  event: object,
-  seen: Set<CompiledRule>,
-  matched: CompiledRule[] | undefined,
-): CompiledRule[] | undefined {
-  if (candidates === undefined) return matched;
-  for (const candidate of candidates) {
-    if (seen.has(candidate.rule)) continue;
-    seen.add(candidate.rule);
-    if (candidate.matches(event)) (matched ??= []).push(candidate.rule);
-  }
-  return matched;
-}
-
-/** A key that tells apart any two lists of value lists (each value prefixed by its length). */
-function contextKey(context: readonly (readonly string[])[]): string {
-  let key = '';
-  for (const values of context) {
-    key += `${values.length};`;
-    for (const value of values) key += `${value.length}:${value}`;
-  }
+  if (typeof node === 'string' && node.length <= KEYWORD_IGNORE_ABOVE && node.charCodeAt(0) !== 0) return node;
+  const values = indexedKeywords(event, path);
+  let key = `\u0000${values.length};`;
+  for (const value of values) key += `${value.length}:${value}`;
   return key;
 }
 
