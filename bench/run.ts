@@ -52,8 +52,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--profile' && /^[\w-]+(:many)?$/.test(value)) {
       args.profile = true;
       args.profileOf = { stream: value.replace(/:many$/, ''), many: value.endsWith(':many') };
-    }
-    else if (flag === '--rounds' && /^\d+$/.test(value)) args.rounds = Number(value);
+    } else if (flag === '--rounds' && /^\d+$/.test(value)) args.rounds = Number(value);
     else if (flag === '--out' && /^[\w.-]+$/.test(value)) args.out = value;
     else if (flag === '--dump-share' && /^(0|1|0?\.\d+)$/.test(value)) args.dumpShare = Number(value);
     else if (flag === '--many-rules' && /^[1-9]\d*$/.test(value)) args.manyRules = Number(value);

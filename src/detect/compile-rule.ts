@@ -29,7 +29,14 @@ export function compileRule(rule: DetectionRule): CompiledRule {
     const categoryField = rule.eventCategoryOverride ?? 'event.category';
     const query = parseEql(rule.query);
     const { matches, conjuncts, fieldsRead } = compileQuery(query, { categoryField });
-    return { rule, matches, conjuncts, fieldsRead, requirements: requirementsOf(query, categoryField), alternatives: alternativesOf(query) };
+    return {
+      rule,
+      matches,
+      conjuncts,
+      fieldsRead,
+      requirements: requirementsOf(query, categoryField),
+      alternatives: alternativesOf(query),
+    };
   } catch (error) {
     if (!(error instanceof EqlError)) throw error;
     const reason: RefusalReason =

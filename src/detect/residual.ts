@@ -115,7 +115,10 @@ function testsSomeValueOf(expr: Expr, field: string): boolean {
   const nonNull = (item: Expr) => item.kind === 'literal' && item.value !== null;
   switch (expr.kind) {
     case 'compare':
-      return expr.op === '==' && ((isKeywordField(expr.left, only) && nonNull(expr.right)) || (isKeywordField(expr.right, only) && nonNull(expr.left)));
+      return (
+        expr.op === '==' &&
+        ((isKeywordField(expr.left, only) && nonNull(expr.right)) || (isKeywordField(expr.right, only) && nonNull(expr.left)))
+      );
     case 'in':
       return isKeywordField(expr.operand, only) && expr.list.every(nonNull);
     case 'pattern':

@@ -4,7 +4,16 @@ import { KEYWORD_IGNORE_ABOVE } from './ecs-field-types.js';
 import { collectValues } from './field-values.js';
 import { decidedByContext, establishedByValue, eventOf, Residuals } from './residual.js';
 import type { Requirement } from './rule-requirements.js';
-import { fileUnder, finishSplit, matchValue, splitBuilder, type Candidate, type Field, type Split, type SplitBuilder } from './rule-split.js';
+import {
+  fileUnder,
+  finishSplit,
+  matchValue,
+  splitBuilder,
+  type Candidate,
+  type Field,
+  type Split,
+  type SplitBuilder,
+} from './rule-split.js';
 
 export { alternativesOf, requirementsOf } from './rule-requirements.js';
 
@@ -126,7 +135,10 @@ export class RuleIndex {
       if (!meetsContext) return false;
       const decided = decidedByContext(rule.conjuncts, contextNames, contextEvent);
       if (decided.includes(false)) return false;
-      established.set(rule, decided.map((verdict) => verdict === true));
+      established.set(
+        rule,
+        decided.map((verdict) => verdict === true),
+      );
       return true;
     });
     const candidate = (rule: CompiledRule): Candidate => ({ rule, matches: this.residuals.of(rule, established.get(rule)!) });

@@ -42,7 +42,13 @@ export interface SplitBuilder {
 }
 
 export function splitBuilder(field: string): SplitBuilder {
-  return { field: { name: field, path: field.split('.') }, exact: new Map(), folded: new Map(), exactPrefix: new Map(), foldedPrefix: new Map() };
+  return {
+    field: { name: field, path: field.split('.') },
+    exact: new Map(),
+    folded: new Map(),
+    exactPrefix: new Map(),
+    foldedPrefix: new Map(),
+  };
 }
 
 export function fileUnder(builder: SplitBuilder, requirement: Requirement, candidate: Candidate): void {
