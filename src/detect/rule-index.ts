@@ -13,6 +13,7 @@ import {
   type Field,
   type Split,
   type SplitBuilder,
+  Visits,
 } from './rule-split.js';
 
 export { alternativesOf, requirementsOf } from './rule-requirements.js';
@@ -51,11 +52,12 @@ export class RuleIndex {
   /** The one stage of an index without context fields. */
   private fieldless: Stage | undefined;
   private readonly ordinal: ReadonlyMap<CompiledRule, number>;
-  private readonly seen = new Set<CompiledRule>();
+  private readonly visits: Visits;
   private readonly residuals = new Residuals();
 
   constructor(private readonly rules: readonly CompiledRule[]) {
     this.ordinal = new Map(rules.map((rule, i) => [rule, i]));
+    this.visits = new Visits(rules.length);
     const stats = new Map<string, { rules: number; values: Set<string> }>();
     for (const rule of rules) {
       for (const requirement of rule.requirements) {
@@ -79,10 +81,10 @@ export class RuleIndex {
     let matched: CompiledRule[] | undefined;
     for (const candidate of stage.rest) if (candidate.matches(event)) (matched ??= []).push(candidate.rule);
     // A rule can sit under several values, prefixes or fields: it is evaluated once per event.
-    const seen = this.seen;
-    seen.clear();
+    const visits = this.visits;
+    visits.nextEvent();
     for (const split of stage.splits) {
-      for (const value of indexedKeywords(event, split.field.path)) matched = matchValue(split, value, event, seen, matched);
+      for (const value of indexedKeywords(event, split.field.path)) matched = matchValue(split, value, event, visits, matched);
     }
     if (matched !== undefined && matched.length > 1 && stage.splits.length > 0) {
       matched.sort((a, b) => this.ordinal.get(a)! - this.ordinal.get(b)!);
@@ -141,7 +143,11 @@ export class RuleIndex {
       );
       return true;
     });
-    const candidate = (rule: CompiledRule): Candidate => ({ rule, matches: this.residuals.of(rule, established.get(rule)!) });
+    const candidate = (rule: CompiledRule): Candidate => ({
+      rule,
+      position: this.ordinal.get(rule)!,
+      matches: this.residuals.of(rule, established.get(rule)!),
+    });
     const used = new Set(this.contextFields.map((field) => field.name));
     const builders: SplitBuilder[] = [];
     while (builders.length < MAX_SPLITS) {
@@ -191,9 +197,10 @@ export class RuleIndex {
 }
 
 /**
- * One context field's part of a stage's key: its value itself when it holds one plain string (the
- * common case, read without allocating), otherwise an encoding of its values (each prefixed by its
- * length) that starts with a character no plain value starting the key may have.
+ * One context field's part of a stage's key, a function of the field's indexed values: its one value
+ * itself when it holds one plain string, alone or in a one-element array (the common cases, read
+ * without allocating); otherwise an encoding of its values (each prefixed by its length) that starts
+ * with a character no value keyed as itself starts with.
  */
 function keyPart(event: object, path: readonly string[]): string {
   let node: unknown = event;
@@ -204,6 +211,7 @@ function keyPart(event: object, path: readonly string[]): string {
     }
     node = (node as Record<string, unknown>)[path[d]!];
   }
+  if (Array.isArray(node) && node.length === 1) node = node[0];
   if (typeof node === 'string' && node.length <= KEYWORD_IGNORE_ABOVE && node.charCodeAt(0) !== 0) return node;
   const values = indexedKeywords(event, path);
   let key = `\u0000${values.length};`;

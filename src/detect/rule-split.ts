@@ -11,7 +11,33 @@ export interface Field {
 /** A rule as a stage evaluates it: only the terms of its query the stage has not established. */
 export interface Candidate {
   readonly rule: CompiledRule;
+  /** The rule's place in load order. */
+  readonly position: number;
   readonly matches: EventMatcher;
+}
+
+/** The rules evaluated for the current event, by load position: marked with the event's number, so nothing is cleared between events. */
+export class Visits {
+  private readonly marks: Uint32Array;
+  private event = 0;
+
+  constructor(rules: number) {
+    this.marks = new Uint32Array(rules);
+  }
+
+  nextEvent(): void {
+    if (++this.event === 0xffff_ffff) {
+      this.marks.fill(0);
+      this.event = 1;
+    }
+  }
+
+  /** True the first time the current event meets this position. */
+  first(position: number): boolean {
+    if (this.marks[position] === this.event) return false;
+    this.marks[position] = this.event;
+    return true;
+  }
 }
 
 /** Rules filed under the prefixes they require, looked up by each prefix length in turn. */
@@ -92,20 +118,20 @@ function prefixTable(prefixes: ReadonlyMap<string, readonly Candidate[]>): Prefi
   return { byText, lengths };
 }
 
-/** Adds the rules under `value` (one of the event's values of the split's field) that the event matches; `seen` keeps each rule to one evaluation. */
+/** Adds the rules under `value` (one of the event's values of the split's field) that the event matches; `visits` keeps each rule to one evaluation per event. */
 export function matchValue(
   split: Split,
   value: string,
   event: object,
-  seen: Set<CompiledRule>,
+  visits: Visits,
   matched: CompiledRule[] | undefined,
 ): CompiledRule[] | undefined {
-  matched = evaluate(split.exact.get(value), event, seen, matched);
-  matched = byPrefix(split.exactPrefix, value, event, seen, matched);
+  matched = evaluate(split.exact.get(value), event, visits, matched);
+  matched = byPrefix(split.exactPrefix, value, event, visits, matched);
   if (split.folds) {
     const lower = value.toLowerCase();
-    matched = evaluate(split.folded.get(lower), event, seen, matched);
-    matched = byPrefix(split.foldedPrefix, lower, event, seen, matched);
+    matched = evaluate(split.folded.get(lower), event, visits, matched);
+    matched = byPrefix(split.foldedPrefix, lower, event, visits, matched);
   }
   return matched;
 }
@@ -118,30 +144,28 @@ function byPrefix(
   table: PrefixTable,
   text: string,
   event: object,
-  seen: Set<CompiledRule>,
+  visits: Visits,
   matched: CompiledRule[] | undefined,
 ): CompiledRule[] | undefined {
   for (const length of table.lengths) {
     if (length > text.length) break;
     const found = table.byText.get(text.slice(0, length));
     if (found === undefined) break;
-    matched = evaluate(found, event, seen, matched);
+    matched = evaluate(found, event, visits, matched);
   }
   return matched;
 }
 
-/** Adds the rules of `candidates` the event matches to `matched`, skipping (and then noting) those in `seen`. */
+/** Adds the rules of `candidates` the event matches to `matched`, each once per event. */
 function evaluate(
   candidates: readonly Candidate[] | undefined,
   event: object,
-  seen: Set<CompiledRule>,
+  visits: Visits,
   matched: CompiledRule[] | undefined,
 ): CompiledRule[] | undefined {
   if (candidates === undefined) return matched;
   for (const candidate of candidates) {
-    if (seen.has(candidate.rule)) continue;
-    seen.add(candidate.rule);
-    if (candidate.matches(event)) (matched ??= []).push(candidate.rule);
+    if (visits.first(candidate.position) && candidate.matches(event)) (matched ??= []).push(candidate.rule);
   }
   return matched;
 }

@@ -61,8 +61,9 @@ const value = fc.constantFrom(
   '/tmp/ab',
   '/dev/shm/zx',
   'x'.repeat(1025),
-  // The encoding of the list ['linux'] in a stage key: as a plain value it must key another stage.
+  // The encoding of the list ['linux'] in a stage key (were one-element lists not keyed by their value).
   '\u00001;5:linux',
+  '\u00002;1:a1:b',
 );
 const oneOrMany = fc.oneof(value, fc.array(value, { maxLength: 3 }));
 const event = fc.record(
@@ -96,8 +97,8 @@ describe('RuleIndex residuals', () => {
   it('equal a linear scan on every combination of context and split values that meets several rules', () => {
     const index = new RuleIndex(RULES);
     let matchedSome = 0;
-    // ['linux'] keys its stage by an encoding; the plain value that looks like it must not share that stage.
-    for (const os of ['linux', ['windows', 'linux'], ['linux'], '\u00001;5:linux', 'LINUX', undefined])
+    // Two values key their stage by an encoding; the plain value that looks like it must not share that stage.
+    for (const os of ['linux', ['windows', 'linux'], '\u00002;7:windows5:linux', ['linux'], 'LINUX', undefined])
       for (const action of ['exec', ['fork', 'start'], 'end'])
         for (const type of ['start', ['info', 'start'], 'end'])
           for (const name of ['a', 'b', ['zz', 'c'], ['a', 'xb'], 'abc', 'n3', 0, 'e'])
