@@ -1,13 +1,13 @@
 // Narrows many rules to the few an event could match, by the field values their queries require.
 import type { CompiledRule } from './compile-rule.js';
 import { KEYWORD_IGNORE_ABOVE } from './ecs-field-types.js';
-import { collectValues } from './field-values.js';
+import { indexedKeywords, plainLeaf } from './field-values.js';
 import { decidedByContext, establishedByValue, eventOf, Residuals } from './residual.js';
 import type { Requirement } from './rule-requirements.js';
 import {
   fileUnder,
   finishSplit,
-  matchValue,
+  matchField,
   splitBuilder,
   type Candidate,
   type Field,
@@ -83,9 +83,7 @@ export class RuleIndex {
     // A rule can sit under several values, prefixes or fields: it is evaluated once per event.
     const visits = this.visits;
     visits.nextEvent();
-    for (const split of stage.splits) {
-      for (const value of indexedKeywords(event, split.field.path)) matched = matchValue(split, value, event, visits, matched);
-    }
+    for (const split of stage.splits) matched = matchField(split, event, visits, matched);
     if (matched !== undefined && matched.length > 1 && stage.splits.length > 0) {
       matched.sort((a, b) => this.ordinal.get(a)! - this.ordinal.get(b)!);
     }
@@ -203,16 +201,9 @@ export class RuleIndex {
  * with a character no value keyed as itself starts with.
  */
 function keyPart(event: object, path: readonly string[]): string {
-  let node: unknown = event;
-  for (let d = 0; d < path.length; d++) {
-    if (typeof node !== 'object' || node === null || Array.isArray(node) || !Object.hasOwn(node, path[d]!)) {
-      node = undefined;
-      break;
-    }
-    node = (node as Record<string, unknown>)[path[d]!];
-  }
-  if (Array.isArray(node) && node.length === 1) node = node[0];
-  if (typeof node === 'string' && node.length <= KEYWORD_IGNORE_ABOVE && node.charCodeAt(0) !== 0) return node;
+  let leaf = plainLeaf(event, path);
+  if (Array.isArray(leaf) && leaf.length === 1) leaf = leaf[0];
+  if (typeof leaf === 'string' && leaf.length <= KEYWORD_IGNORE_ABOVE && leaf.charCodeAt(0) !== 0) return leaf;
   const values = indexedKeywords(event, path);
   let key = `\u0000${values.length};`;
   for (const value of values) key += `${value.length}:${value}`;
@@ -221,14 +212,4 @@ function keyPart(event: object, path: readonly string[]): string {
 
 function meets(requirement: Requirement, values: readonly string[]): boolean {
   return values.some((value) => requirement.values.has(requirement.caseInsensitive ? value.toLowerCase() : value));
-}
-
-/** A keyword field's values as Elasticsearch indexes them: strings (numbers as text), none past ignore_above. */
-function indexedKeywords(event: object, path: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const value of collectValues(event, path, false)) {
-    const text = typeof value === 'string' ? value : String(value);
-    if (text.length <= KEYWORD_IGNORE_ABOVE) out.push(text);
-  }
-  return out;
 }

@@ -1,6 +1,8 @@
 // One stage of the rule index: rules filed under the values and prefixes they require of one field, looked up by an event's values.
 import type { EventMatcher } from './compile.js';
 import type { CompiledRule } from './compile-rule.js';
+import { KEYWORD_IGNORE_ABOVE } from './ecs-field-types.js';
+import { indexedKeywords, plainLeaf } from './field-values.js';
 import type { Requirement } from './rule-requirements.js';
 
 export interface Field {
@@ -118,8 +120,22 @@ function prefixTable(prefixes: ReadonlyMap<string, readonly Candidate[]>): Prefi
   return { byText, lengths };
 }
 
+/** Adds the rules under the event's values of the split's field that the event matches. */
+export function matchField(split: Split, event: object, visits: Visits, matched: CompiledRule[] | undefined): CompiledRule[] | undefined {
+  const leaf = plainLeaf(event, split.field.path);
+  // The common shapes (one string, an array of strings) read in place; any other through indexedKeywords.
+  if (typeof leaf === 'string') return leaf.length <= KEYWORD_IGNORE_ABOVE ? matchValue(split, leaf, event, visits, matched) : matched;
+  if (Array.isArray(leaf) && leaf.every((item) => typeof item === 'string')) {
+    for (const value of leaf as string[])
+      if (value.length <= KEYWORD_IGNORE_ABOVE) matched = matchValue(split, value, event, visits, matched);
+    return matched;
+  }
+  for (const value of indexedKeywords(event, split.field.path)) matched = matchValue(split, value, event, visits, matched);
+  return matched;
+}
+
 /** Adds the rules under `value` (one of the event's values of the split's field) that the event matches; `visits` keeps each rule to one evaluation per event. */
-export function matchValue(
+function matchValue(
   split: Split,
   value: string,
   event: object,
