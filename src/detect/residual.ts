@@ -3,6 +3,7 @@ import { allOf, type Conjunct, type EventMatcher } from './compile.js';
 import type { CompiledRule } from './compile-rule.js';
 import { fieldType } from './ecs-field-types.js';
 import type { Expr } from './eql-ast.js';
+import type { Candidate } from './rule-split.js';
 
 /**
  * An event holding only these keyword values at these paths (none: the key is left out), the way
@@ -60,23 +61,31 @@ export function establishedByValue(conjunct: Conjunct, field: string, values: It
 
 const ALWAYS: EventMatcher = () => true;
 
-/** Each rule's residual matchers, one per set of established conjuncts (a rule meets few such sets across an index's stages). */
+/**
+ * Each rule as the index's stages evaluate it, one per set of established conjuncts: a rule meets
+ * few such sets, so stages share them instead of holding a copy each.
+ */
 export class Residuals {
-  private readonly byRule = new Map<CompiledRule, Map<string, EventMatcher>>();
+  private readonly byRule = new Map<CompiledRule, Map<string, Candidate>>();
 
-  /** The conjuncts of `rule` not marked established, all required; the rule's own matcher when none is. */
-  of(rule: CompiledRule, established: readonly boolean[]): EventMatcher {
-    if (!established.includes(true)) return rule.matches;
-    if (!established.includes(false)) return ALWAYS;
+  constructor(private readonly positions: ReadonlyMap<CompiledRule, number>) {}
+
+  /** `rule` evaluating the conjuncts not marked established, all required (its own matcher when none is). */
+  of(rule: CompiledRule, established: readonly boolean[]): Candidate {
     const key = established.map(Number).join('');
     let cached = this.byRule.get(rule);
     if (cached === undefined) this.byRule.set(rule, (cached = new Map()));
-    let matcher = cached.get(key);
-    if (matcher === undefined) {
-      matcher = allOf(rule.conjuncts.filter((_, i) => !established[i]).map((conjunct) => conjunct.matches));
-      cached.set(key, matcher);
+    let candidate = cached.get(key);
+    if (candidate === undefined) {
+      const matches = !established.includes(true)
+        ? rule.matches
+        : !established.includes(false)
+          ? ALWAYS
+          : allOf(rule.conjuncts.filter((_, i) => !established[i]).map((conjunct) => conjunct.matches));
+      candidate = { rule, position: this.positions.get(rule)!, matches };
+      cached.set(key, candidate);
     }
-    return matcher;
+    return candidate;
   }
 }
 

@@ -53,11 +53,12 @@ export class RuleIndex {
   private fieldless: Stage | undefined;
   private readonly ordinal: ReadonlyMap<CompiledRule, number>;
   private readonly visits: Visits;
-  private readonly residuals = new Residuals();
+  private readonly residuals: Residuals;
 
   constructor(private readonly rules: readonly CompiledRule[]) {
     this.ordinal = new Map(rules.map((rule, i) => [rule, i]));
     this.visits = new Visits(rules.length);
+    this.residuals = new Residuals(this.ordinal);
     const stats = new Map<string, { rules: number; values: Set<string> }>();
     for (const rule of rules) {
       for (const requirement of rule.requirements) {
@@ -141,11 +142,7 @@ export class RuleIndex {
       );
       return true;
     });
-    const candidate = (rule: CompiledRule): Candidate => ({
-      rule,
-      position: this.ordinal.get(rule)!,
-      matches: this.residuals.of(rule, established.get(rule)!),
-    });
+    const candidate = (rule: CompiledRule): Candidate => this.residuals.of(rule, established.get(rule)!);
     const used = new Set(this.contextFields.map((field) => field.name));
     const builders: SplitBuilder[] = [];
     while (builders.length < MAX_SPLITS) {
