@@ -126,8 +126,7 @@ export function matchField(split: Split, event: object, visits: Visits, matched:
   // The common shapes (one string, an array of strings) read in place; any other through indexedKeywords.
   if (typeof leaf === 'string') return leaf.length <= KEYWORD_IGNORE_ABOVE ? matchValue(split, leaf, event, visits, matched) : matched;
   if (Array.isArray(leaf) && leaf.every((item) => typeof item === 'string')) {
-    for (const value of leaf as string[])
-      if (value.length <= KEYWORD_IGNORE_ABOVE) matched = matchValue(split, value, event, visits, matched);
+    for (const value of leaf) if (value.length <= KEYWORD_IGNORE_ABOVE) matched = matchValue(split, value, event, visits, matched);
     return matched;
   }
   for (const value of indexedKeywords(event, split.field.path)) matched = matchValue(split, value, event, visits, matched);
