@@ -27,8 +27,10 @@ export interface InProcessOptions {
   manyRules: number;
   /** Rules directory of the pipeline column (default: the bundled rules/); each feed runs the rules that apply to it, as the service does. */
   rulesDir?: string;
-  /** Also record a CPU profile of the mixed pipeline (bench/results/profiles/inprocess-mixed.cpuprofile). */
+  /** Also record a CPU profile of the mixed pipeline (dist/bench/profiles/inprocess-<stream>.cpuprofile). */
   profile: boolean;
+  /** What the profile runs: the pipeline (default) or its many-rules column, on the mixed stream (default) or another. */
+  profileOf?: { stream: string; many: boolean };
 }
 
 export const DEFAULT_INPROCESS: InProcessOptions = {
@@ -322,19 +324,15 @@ export async function runInProcess(options: InProcessOptions = DEFAULT_INPROCESS
   };
 
   if (options.profile) {
+    const target = options.profileOf ?? { stream: 'mixed', many: false };
+    const stream = streams.find((candidate) => candidate.name === target.stream);
+    if (stream === undefined) throw new Error(`no stream ${target.stream} to profile (${streams.map((s) => s.name).join(', ')})`);
+    const name = `inprocess-${target.stream}${target.many ? '-many' : ''}.cpuprofile`;
     // Raw profiles stay out of git (dist/ is ignored); the summary goes into the results.
-    const file = packagePath('dist', 'bench', 'profiles', 'inprocess-mixed.cpuprofile');
-    const { profile } = await profileWhile(file, () =>
-      measure(
-        'pipeline',
-        streams.find((stream) => stream.name === 'mixed')!,
-        one,
-        many,
-        3_000,
-      ),
-    );
+    const file = packagePath('dist', 'bench', 'profiles', name);
+    const { profile } = await profileWhile(file, () => measure(target.many ? 'pipelineMany' : 'pipeline', stream, one, many, 3_000));
     report.profile = {
-      file: 'dist/bench/profiles/inprocess-mixed.cpuprofile',
+      file: `dist/bench/profiles/${name}`,
       byArea: selfTimeByArea(profile),
       topSelfTime: topSelfTime(profile, 20),
     };

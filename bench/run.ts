@@ -12,6 +12,8 @@ type Part = (typeof PARTS)[number];
 interface Args {
   parts: Part[];
   profile: boolean;
+  /** `--profile=STREAM` or `--profile=STREAM:many`: the in-process stream (and column) to profile instead of the mixed pipeline. */
+  profileOf: { stream: string; many: boolean } | undefined;
   /** `--rounds=N`: rounds of the chosen parts (each has its own default). */
   rounds: number | undefined;
   /** `--env=NAME=value,...`: extra environment for the service (and the bare consumer), e.g. consumer tuning. */
@@ -26,12 +28,13 @@ interface Args {
   rulesDir: string | undefined;
 }
 
-const USAGE = `usage: node dist/bench/run.js [${PARTS.join('|')}|all]... [--profile] [--rounds=N] [--env=NAME=value,...] [--dump-share=X] [--many-rules=N] [--rules=DIR] [--out=suffix]`;
+const USAGE = `usage: node dist/bench/run.js [${PARTS.join('|')}|all]... [--profile[=STREAM[:many]]] [--rounds=N] [--env=NAME=value,...] [--dump-share=X] [--many-rules=N] [--rules=DIR] [--out=suffix]`;
 
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = {
     parts: [],
     profile: false,
+    profileOf: undefined,
     rounds: undefined,
     serviceEnv: {},
     out: undefined,
@@ -45,8 +48,11 @@ function parseArgs(argv: readonly string[]): Args {
       ? [arg.slice(0, arg.includes('=') ? arg.indexOf('=') : undefined), arg.slice(arg.indexOf('=') + 1)]
       : [undefined, arg];
     if (flag === undefined) names.push(arg);
-    else if (flag === '--profile') args.profile = true;
-    else if (flag === '--rounds' && /^\d+$/.test(value)) args.rounds = Number(value);
+    else if (flag === '--profile' && !arg.includes('=')) args.profile = true;
+    else if (flag === '--profile' && /^[\w-]+(:many)?$/.test(value)) {
+      args.profile = true;
+      args.profileOf = { stream: value.replace(/:many$/, ''), many: value.endsWith(':many') };
+    } else if (flag === '--rounds' && /^\d+$/.test(value)) args.rounds = Number(value);
     else if (flag === '--out' && /^[\w.-]+$/.test(value)) args.out = value;
     else if (flag === '--dump-share' && /^(0|1|0?\.\d+)$/.test(value)) args.dumpShare = Number(value);
     else if (flag === '--many-rules' && /^[1-9]\d*$/.test(value)) args.manyRules = Number(value);
@@ -81,7 +87,7 @@ function writeResult(kind: string, report: object, withStack: boolean, out: stri
 }
 
 async function main(): Promise<void> {
-  const { parts, profile, rounds, serviceEnv, out, dumpShare, manyRules, rulesDir } = parseArgs(process.argv.slice(2));
+  const { parts, profile, profileOf, rounds, serviceEnv, out, dumpShare, manyRules, rulesDir } = parseArgs(process.argv.slice(2));
   const machine = describeMachine(false);
   console.log(
     `${machine.cpu}, ${machine.cores} cores, ${machine.memoryMiB} MiB, Node ${machine.node}, commit ${machine.gitCommit?.slice(0, 10) ?? '?'}${machine.gitDirty ? ' (dirty tree)' : ''}, load ${machine.loadAverage.join(' ')}`,
@@ -92,6 +98,7 @@ async function main(): Promise<void> {
       const report = await runInProcess({
         ...DEFAULT_INPROCESS,
         profile,
+        ...(profileOf === undefined ? {} : { profileOf }),
         rounds: rounds ?? DEFAULT_INPROCESS.rounds,
         manyRules: manyRules ?? DEFAULT_INPROCESS.manyRules,
         ...(rulesDir === undefined ? {} : { rulesDir }),
@@ -99,7 +106,8 @@ async function main(): Promise<void> {
       console.log(`\nin-process decode -> ECS -> match (median of ${report.options.rounds} interleaved rounds, records per CPU-second)`);
       console.table(inProcessTable(report));
       if (report.profile) {
-        console.log(`profile of the mixed pipeline: ${report.profile.file}`);
+        console.log(`profile: ${report.profile.file}, busy time by area and top functions by self time`);
+        console.table(report.profile.byArea.slice(0, 12));
         console.table(report.profile.topSelfTime);
       }
       console.log(`wrote ${writeResult('inprocess', report, false, out)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -124,6 +124,8 @@ export class OutcomeTable<T> {
   private readonly keys: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(SLOTS).fill(undefined);
   // oxlint-disable-next-line unicorn/no-new-array -- preallocated slots, as measured (bench/).
   private readonly outcomes: (T | undefined)[] = new Array<T | undefined>(SLOTS).fill(undefined);
+  /** Bytes of each slot's key in use, 0 for an empty slot: a key keeps its buffer when replaced by one that fits (allocating one per miss cost more than the rules). */
+  private readonly lengths = new Int32Array(SLOTS);
   private slot = 0;
   private keyLength = 0;
 
@@ -150,8 +152,9 @@ export class OutcomeTable<T> {
     const slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
     this.slot = slot;
     this.keyLength = length;
-    const key = this.keys[slot];
-    if (key === undefined || key.length !== length || key[length - 1] !== verdict) return ABSENT;
+    if (this.lengths[slot] !== length) return ABSENT;
+    const key = this.keys[slot]!;
+    if (key[length - 1] !== verdict) return ABSENT;
     let j = 0;
     for (let k = 0; k < count; k += 2) {
       for (let i = spans[k]!, end = spans[k + 1]!; i < end; i++) if (key[j++] !== buf[i]) return ABSENT;
@@ -160,14 +163,21 @@ export class OutcomeTable<T> {
   }
 
   set(buf: Buffer, scan: ProjectionScan, outcome: T, verdict = 0): void {
-    const key = new Uint8Array(this.keyLength);
-    key[this.keyLength - 1] = verdict;
+    const length = this.keyLength;
+    let key = this.keys[this.slot];
+    if (key === undefined || key.length < length) this.keys[this.slot] = key = new Uint8Array(roundedUp(length));
+    key[length - 1] = verdict;
     let j = 0;
     const spans = scan.spans;
     for (let k = 0; k < scan.spanCount; k += 2) {
       for (let i = spans[k]!, end = spans[k + 1]!; i < end; i++) key[j++] = buf[i]!;
     }
-    this.keys[this.slot] = key;
+    this.lengths[this.slot] = length;
     this.outcomes[this.slot] = outcome;
   }
+}
+
+/** A key buffer's size: room for somewhat longer keys, so that a slot rarely reallocates. */
+function roundedUp(length: number): number {
+  return (length + 63) & ~63;
 }

@@ -1,5 +1,5 @@
 // Turns a parsed rule into a ready matcher, refusing EQL constructs we cannot honour.
-import { compileQuery, type EventMatcher } from './compile.js';
+import { compileQuery, type Conjunct, type EventMatcher } from './compile.js';
 import type { DetectionRule } from './detection-rule.js';
 import { EqlError } from './eql-error.js';
 import { parseEql } from './eql-parser.js';
@@ -11,6 +11,8 @@ export interface CompiledRule {
   readonly rule: DetectionRule;
   /** Pure: true when the ECS event is one the rule alerts on (case-insensitive comparisons lowercase the event's value). */
   readonly matches: EventMatcher;
+  /** The terms of the query's top-level `and` chain: `matches` is all of them (the rule index skips those it has established). */
+  readonly conjuncts: readonly Conjunct[];
   /** Dotted ECS paths the rule's query reads. */
   readonly fieldsRead: readonly string[];
   /** Keyword values the query requires (top-level `and` chain), for the rule index. */
@@ -26,8 +28,15 @@ export function compileRule(rule: DetectionRule): CompiledRule {
   try {
     const categoryField = rule.eventCategoryOverride ?? 'event.category';
     const query = parseEql(rule.query);
-    const { matches, fieldsRead } = compileQuery(query, { categoryField });
-    return { rule, matches, fieldsRead, requirements: requirementsOf(query, categoryField), alternatives: alternativesOf(query) };
+    const { matches, conjuncts, fieldsRead } = compileQuery(query, { categoryField });
+    return {
+      rule,
+      matches,
+      conjuncts,
+      fieldsRead,
+      requirements: requirementsOf(query, categoryField),
+      alternatives: alternativesOf(query),
+    };
   } catch (error) {
     if (!(error instanceof EqlError)) throw error;
     const reason: RefusalReason =

@@ -11,8 +11,17 @@ import { wildcardMatcher } from './wildcard.js';
 
 export type EventMatcher = (event: object) => boolean;
 
-export interface CompiledQuery {
+/** One term of the query's top-level `and` chain (the category test first), with its own matcher. */
+export interface Conjunct {
+  readonly expr: Expr;
   readonly matches: EventMatcher;
+}
+
+export interface CompiledQuery {
+  /** All conjuncts, in order. */
+  readonly matches: EventMatcher;
+  /** The terms `matches` requires, so the rule index can evaluate only those it has not already established. */
+  readonly conjuncts: readonly Conjunct[];
   /** Dotted ECS paths the query reads, sorted; the pipeline decodes and maps only what it needs. */
   readonly fieldsRead: readonly string[];
 }
@@ -33,15 +42,35 @@ export function compileEql(text: string, options: CompileOptions = {}): Compiled
  */
 export function compileQuery(query: EqlQuery, options: CompileOptions = {}): CompiledQuery {
   const fields = new Set(fieldsOf(query.condition).keys());
-  let condition = compileExpr(query.condition);
+  const exprs = conjunctsOf(query.condition);
   if (query.category !== undefined) {
     const name = options.categoryField ?? 'event.category';
     fields.add(name);
-    const inCategory = compileEquals({ path: name.split('.'), name, at: { offset: 0, line: 1, column: 1 } }, [query.category], false);
-    const where = condition;
-    condition = (event) => inCategory(event) && where(event);
+    const field: Expr = { kind: 'field', field: { path: name.split('.'), name, at: { offset: 0, line: 1, column: 1 } } };
+    exprs.unshift({ kind: 'compare', op: '==', left: field, right: { kind: 'literal', value: query.category } });
   }
-  return { matches: condition, fieldsRead: [...fields].sort() };
+  const conjuncts = exprs.map((expr) => ({ expr, matches: compileExpr(expr) }));
+  return { matches: allOf(conjuncts.map((conjunct) => conjunct.matches)), conjuncts, fieldsRead: [...fields].sort() };
+}
+
+/** The terms of an expression's top-level `and` chain, left to right. */
+function conjunctsOf(expr: Expr, into: Expr[] = []): Expr[] {
+  if (expr.kind === 'and') {
+    conjunctsOf(expr.left, into);
+    conjunctsOf(expr.right, into);
+  } else into.push(expr);
+  return into;
+}
+
+const ALWAYS: EventMatcher = () => true;
+
+/** A matcher requiring every one of `matchers`, evaluated in order, stopping at the first false. */
+export function allOf(matchers: readonly EventMatcher[]): EventMatcher {
+  if (matchers.length === 0) return ALWAYS;
+  const [first, ...others] = matchers;
+  if (others.length === 0) return first!;
+  const rest = allOf(others);
+  return (event) => first!(event) && rest(event);
 }
 
 function compileExpr(expr: Expr): EventMatcher {

@@ -1,4 +1,5 @@
 // Reads a field from a nested ECS object the way Elasticsearch sees it: arrays at any level flatten.
+import { KEYWORD_IGNORE_ABOVE } from './ecs-field-types.js';
 
 export type Leaf = string | number | boolean;
 export type LeafTest = (value: Leaf) => boolean;
@@ -59,6 +60,30 @@ function leafMatches(value: unknown, path: readonly string[], test: LeafTest, wa
   if (type === 'string' || type === 'number' || type === 'boolean') return test(value as Leaf);
   // An array of values (or of arrays, which Elasticsearch flattens): any element may satisfy.
   return Array.isArray(value) && someInArray(value, path, path.length, test, walk);
+}
+
+/** A keyword field's values as Elasticsearch indexes them: strings (numbers as text), none past ignore_above. */
+export function indexedKeywords(event: object, path: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const value of collectValues(event, path, false)) {
+    const text = typeof value === 'string' ? value : String(value);
+    if (text.length <= KEYWORD_IGNORE_ABOVE) out.push(text);
+  }
+  return out;
+}
+
+/**
+ * What sits at `path` when the path runs through plain objects' own keys only, as it does in most
+ * events; undefined when it crosses an array or misses. A shortcut to the common shapes of
+ * collectValues' answer, read without allocating.
+ */
+export function plainLeaf(event: object, path: readonly string[]): unknown {
+  let node: unknown = event;
+  for (let d = 0; d < path.length; d++) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node) || !Object.hasOwn(node, path[d]!)) return undefined;
+    node = (node as Record<string, unknown>)[path[d]!];
+  }
+  return node;
 }
 
 /** Every value at `path`, flattened; for the general evaluator (the matcher's fast paths use the walkers above). */

@@ -1,8 +1,20 @@
 // Narrows many rules to the few an event could match, by the field values their queries require.
 import type { CompiledRule } from './compile-rule.js';
 import { KEYWORD_IGNORE_ABOVE } from './ecs-field-types.js';
-import { collectValues } from './field-values.js';
+import { indexedKeywords, plainLeaf } from './field-values.js';
+import { decidedByContext, establishedByValue, eventOf, Residuals } from './residual.js';
 import type { Requirement } from './rule-requirements.js';
+import {
+  fileUnder,
+  finishSplit,
+  matchField,
+  splitBuilder,
+  type Candidate,
+  type Field,
+  type Split,
+  type SplitBuilder,
+  Visits,
+} from './rule-split.js';
 
 export { alternativesOf, requirementsOf } from './rule-requirements.js';
 
@@ -13,27 +25,14 @@ const MAX_CONTEXT_VALUES = 64;
 /** Candidate lists remembered per distinct combination of context values; cleared when full. */
 const MAX_KEYS = 4_096;
 
-interface Field {
-  readonly name: string;
-  readonly path: readonly string[];
-}
-
-/** Rules that require one more field, under each value they accept (case-folded ones under the lowercased value). */
-interface Split {
-  readonly field: Field;
-  readonly exact: ReadonlyMap<string, readonly CompiledRule[]>;
-  readonly folded: ReadonlyMap<string, readonly CompiledRule[]>;
-  /** Rules that require a value starting with some text, under that text; `prefixLengths` lists its lengths. */
-  readonly exactPrefix: ReadonlyMap<string, readonly CompiledRule[]>;
-  readonly foldedPrefix: ReadonlyMap<string, readonly CompiledRule[]>;
-  readonly prefixLengths: readonly number[];
-}
-
 /** The rules left for one combination of context values: split on further required fields, the rest always run. */
 interface Stage {
-  readonly rest: readonly CompiledRule[];
+  readonly rest: readonly Candidate[];
   readonly splits: readonly Split[];
 }
+
+/** Stages by context values, one level per context field (see keyPart). */
+type StageLevel = Map<string, StageLevel | Stage>;
 
 /** Fields a stage splits on at most, each the most required among the rules not yet split. */
 const MAX_SPLITS = 6;
@@ -48,12 +47,18 @@ const MAX_SPLITS = 6;
  */
 export class RuleIndex {
   private readonly contextFields: readonly Field[];
-  private readonly stages = new Map<string, Stage>();
+  private readonly stages: StageLevel = new Map();
+  private stageCount = 0;
+  /** The one stage of an index without context fields. */
+  private fieldless: Stage | undefined;
   private readonly ordinal: ReadonlyMap<CompiledRule, number>;
-  private readonly seen = new Set<CompiledRule>();
+  private readonly visits: Visits;
+  private readonly residuals: Residuals;
 
   constructor(private readonly rules: readonly CompiledRule[]) {
     this.ordinal = new Map(rules.map((rule, i) => [rule, i]));
+    this.visits = new Visits(rules.length);
+    this.residuals = new Residuals(this.ordinal);
     const stats = new Map<string, { rules: number; values: Set<string> }>();
     for (const rule of rules) {
       for (const requirement of rule.requirements) {
@@ -73,45 +78,71 @@ export class RuleIndex {
 
   /** The rules that match the event, in load order. */
   matching(event: object): CompiledRule[] | undefined {
-    const context = this.contextFields.map((field) => indexedKeywords(event, field.path));
-    const key = contextKey(context);
-    let stage = this.stages.get(key);
-    if (stage === undefined) {
-      stage = this.stage(context);
-      if (this.stages.size >= MAX_KEYS) this.stages.clear();
-      this.stages.set(key, stage);
-    }
+    const stage = this.stageOf(event);
     let matched: CompiledRule[] | undefined;
-    for (const rule of stage.rest) if (rule.matches(event)) (matched ??= []).push(rule);
+    for (const candidate of stage.rest) if (candidate.matches(event)) (matched ??= []).push(candidate.rule);
     // A rule can sit under several values, prefixes or fields: it is evaluated once per event.
-    const seen = this.seen;
-    seen.clear();
-    for (const split of stage.splits) {
-      for (const value of indexedKeywords(event, split.field.path)) {
-        const lower = value.toLowerCase();
-        matched = evaluate(split.exact.get(value), event, seen, matched);
-        matched = evaluate(split.folded.get(lower), event, seen, matched);
-        for (const length of split.prefixLengths) {
-          if (length > lower.length && length > value.length) break;
-          if (split.exactPrefix.size > 0) matched = evaluate(split.exactPrefix.get(value.slice(0, length)), event, seen, matched);
-          if (split.foldedPrefix.size > 0) matched = evaluate(split.foldedPrefix.get(lower.slice(0, length)), event, seen, matched);
-        }
-      }
-    }
+    const visits = this.visits;
+    visits.nextEvent();
+    for (const split of stage.splits) matched = matchField(split, event, visits, matched);
     if (matched !== undefined && matched.length > 1 && stage.splits.length > 0) {
       matched.sort((a, b) => this.ordinal.get(a)! - this.ordinal.get(b)!);
     }
     return matched;
   }
 
+  /** The stage of the event's context values: one look-up per context field, without building a key. */
+  private stageOf(event: object): Stage {
+    const fields = this.contextFields;
+    let level = this.stages;
+    for (let i = 0; i < fields.length; i++) {
+      const next = level.get(keyPart(event, fields[i]!.path));
+      if (next === undefined) break;
+      if (i === fields.length - 1) return next as Stage;
+      level = next as StageLevel;
+    }
+    if (fields.length === 0) return (this.fieldless ??= this.stage([]));
+    const stage = this.stage(fields.map((field) => indexedKeywords(event, field.path)));
+    if (this.stageCount >= MAX_KEYS) {
+      this.stages.clear();
+      this.stageCount = 0;
+    }
+    level = this.stages;
+    for (let i = 0; i < fields.length - 1; i++) {
+      const part = keyPart(event, fields[i]!.path);
+      let next = level.get(part) as StageLevel | undefined;
+      if (next === undefined) level.set(part, (next = new Map()));
+      level = next;
+    }
+    level.set(keyPart(event, fields.at(-1)!.path), stage);
+    this.stageCount++;
+    return stage;
+  }
+
   private stage(context: readonly (readonly string[])[]): Stage {
-    let rest = this.rules.filter((rule) =>
-      this.contextFields.every((field, i) =>
+    const contextEvent = eventOf(
+      this.contextFields.map((field) => field.path),
+      context,
+    );
+    const contextNames = new Set(this.contextFields.map((field) => field.name));
+    // Per rule, the conjuncts these context values settle: a rule with one refuted cannot match, the settled ones need no evaluation.
+    const established = new Map<CompiledRule, boolean[]>();
+    let rest = this.rules.filter((rule) => {
+      const meetsContext = this.contextFields.every((field, i) =>
         rule.requirements.every(
           (requirement) => requirement.prefixes || requirement.field !== field.name || meets(requirement, context[i]!),
         ),
-      ),
-    );
+      );
+      if (!meetsContext) return false;
+      const decided = decidedByContext(rule.conjuncts, contextNames, contextEvent);
+      if (decided.includes(false)) return false;
+      established.set(
+        rule,
+        decided.map((verdict) => verdict === true),
+      );
+      return true;
+    });
+    const candidate = (rule: CompiledRule): Candidate => this.residuals.of(rule, established.get(rule)!);
     const used = new Set(this.contextFields.map((field) => field.name));
     const builders: SplitBuilder[] = [];
     while (builders.length < MAX_SPLITS) {
@@ -124,22 +155,25 @@ export class RuleIndex {
       const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
       if (best === undefined || best[1] < 2) break;
       used.add(best[0]);
-      const builder: SplitBuilder = {
-        field: { name: best[0], path: best[0].split('.') },
-        exact: new Map(),
-        folded: new Map(),
-        exactPrefix: new Map(),
-        foldedPrefix: new Map(),
-        lengths: new Set(),
-      };
+      const builder = splitBuilder(best[0]);
       const remaining: CompiledRule[] = [];
       for (const rule of rest) {
         // Several requirements on the field: one is enough to narrow (values rather than prefixes), the rule checks the rest.
         const requirement =
           rule.requirements.find((r) => r.field === builder.field.name && !r.prefixes) ??
           rule.requirements.find((r) => r.field === builder.field.name);
-        if (requirement === undefined) remaining.push(rule);
-        else fileUnder(builder, requirement, rule);
+        if (requirement === undefined) {
+          remaining.push(rule);
+          continue;
+        }
+        // Reached only through a value of the event in `requirement.values`: the conjuncts that value settles are settled.
+        if (!requirement.prefixes && !requirement.caseInsensitive) {
+          const settled = established.get(rule)!;
+          rule.conjuncts.forEach((conjunct, i) => {
+            if (!settled[i] && establishedByValue(conjunct, requirement.field, requirement.values)) settled[i] = true;
+          });
+        }
+        fileUnder(builder, requirement, candidate(rule));
       }
       builders.push(builder);
       rest = remaining;
@@ -149,75 +183,30 @@ export class RuleIndex {
     rest = rest.filter((rule) => {
       const alternatives = rule.alternatives ?? [];
       if (alternatives.length === 0 || !alternatives.every((alternative) => byField.has(alternative.field))) return true;
-      for (const alternative of alternatives) fileUnder(byField.get(alternative.field)!, alternative, rule);
+      const filed = candidate(rule);
+      for (const alternative of alternatives) fileUnder(byField.get(alternative.field)!, alternative, filed);
       return false;
     });
-    const splits = builders.map(({ lengths, ...split }) => ({ ...split, prefixLengths: [...lengths].sort((a, b) => a - b) }));
-    return { rest, splits };
+    return { rest: rest.map(candidate), splits: builders.map(finishSplit) };
   }
 }
 
-interface SplitBuilder {
-  readonly field: Field;
-  readonly exact: Map<string, CompiledRule[]>;
-  readonly folded: Map<string, CompiledRule[]>;
-  readonly exactPrefix: Map<string, CompiledRule[]>;
-  readonly foldedPrefix: Map<string, CompiledRule[]>;
-  readonly lengths: Set<number>;
-}
-
-function fileUnder(builder: SplitBuilder, requirement: Requirement, rule: CompiledRule): void {
-  if (requirement.prefixes) for (const value of requirement.values) builder.lengths.add(value.length);
-  const target = requirement.prefixes
-    ? requirement.caseInsensitive
-      ? builder.foldedPrefix
-      : builder.exactPrefix
-    : requirement.caseInsensitive
-      ? builder.folded
-      : builder.exact;
-  for (const value of requirement.values) {
-    const list = target.get(value);
-    if (list === undefined) target.set(value, [rule]);
-    else list.push(rule);
-  }
-}
-
-/** Adds the rules of `rules` the event matches to `matched`, skipping (and then noting) those in `seen`. */
-function evaluate(
-  rules: readonly CompiledRule[] | undefined,
-  event: object,
-  seen: Set<CompiledRule>,
-  matched: CompiledRule[] | undefined,
-): CompiledRule[] | undefined {
-  if (rules === undefined) return matched;
-  for (const rule of rules) {
-    if (seen.has(rule)) continue;
-    seen.add(rule);
-    if (rule.matches(event)) (matched ??= []).push(rule);
-  }
-  return matched;
-}
-
-/** A key that tells apart any two lists of value lists (each value prefixed by its length). */
-function contextKey(context: readonly (readonly string[])[]): string {
-  let key = '';
-  for (const values of context) {
-    key += `${values.length};`;
-    for (const value of values) key += `${value.length}:${value}`;
-  }
+/**
+ * One context field's part of a stage's key, a function of the field's indexed values: its one value
+ * itself when it holds one plain string, alone or in a one-element array (the common cases, read
+ * without allocating); otherwise an encoding of its values (each prefixed by its length) that starts
+ * with a character no value keyed as itself starts with.
+ */
+function keyPart(event: object, path: readonly string[]): string {
+  let leaf = plainLeaf(event, path);
+  if (Array.isArray(leaf) && leaf.length === 1) leaf = leaf[0];
+  if (typeof leaf === 'string' && leaf.length <= KEYWORD_IGNORE_ABOVE && leaf.charCodeAt(0) !== 0) return leaf;
+  const values = indexedKeywords(event, path);
+  let key = `\u0000${values.length};`;
+  for (const value of values) key += `${value.length}:${value}`;
   return key;
 }
 
 function meets(requirement: Requirement, values: readonly string[]): boolean {
   return values.some((value) => requirement.values.has(requirement.caseInsensitive ? value.toLowerCase() : value));
-}
-
-/** A keyword field's values as Elasticsearch indexes them: strings (numbers as text), none past ignore_above. */
-function indexedKeywords(event: object, path: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const value of collectValues(event, path, false)) {
-    const text = typeof value === 'string' ? value : String(value);
-    if (text.length <= KEYWORD_IGNORE_ABOVE) out.push(text);
-  }
-  return out;
 }
