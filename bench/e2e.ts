@@ -31,6 +31,8 @@ export interface E2eOptions {
   serviceEnv: Record<string, string>;
   /** After the measured rounds, one more service drain under `node --cpu-prof`, summarised. */
   profile: boolean;
+  /** Another built checkout of the service, drained in each round right after this one (`service (baseline)`). */
+  baselineDir?: string;
 }
 
 export const DEFAULT_E2E: E2eOptions = {
@@ -47,7 +49,7 @@ const DRAIN_TIMEOUT_MS = 180_000;
 
 type AreaTime = ReturnType<typeof selfTimeByArea>[number];
 
-const CONSUMERS = ['service', 'bare kafkajs', 'bare @platformatic/kafka', 'kcat'] as const;
+const CONSUMERS = ['service', 'service (baseline)', 'bare kafkajs', 'bare @platformatic/kafka', 'kcat'] as const;
 type Consumer = (typeof CONSUMERS)[number];
 /** The bare consumers, each a child process printing the same JSON lines (bench/lib/bare-*.js). */
 const BARE_SCRIPTS: Record<'bare kafkajs' | 'bare @platformatic/kafka', string> = {
@@ -122,9 +124,13 @@ async function drainWithService(
   records: number,
   options: E2eOptions,
   nodeArgs: string[] = [],
+  root?: string,
 ): Promise<Drain> {
   const groupId = `bench-e2e-service-${randomUUID().slice(0, 8)}`;
-  const service = await startService({ ...env, KAFKA_GROUP_ID: groupId, ...options.serviceEnv }, { nodeArgs });
+  const service = await startService(
+    { ...env, KAFKA_GROUP_ID: groupId, ...options.serviceEnv },
+    { nodeArgs, ...(root === undefined ? {} : { root }) },
+  );
   const pid = service.child.pid!;
   const progress: Progress = { firstAt: undefined, consumed: 0, lastConsumedAt: undefined };
   let last = sampleProcess(pid);
@@ -144,7 +150,15 @@ async function drainWithService(
       last = sampleProcess(pid) ?? last;
     });
     last = sampleProcess(pid) ?? last;
-    return drainOf('service', records, progress, committedAt, pid, last?.peakRssBytes, last?.cpuSeconds);
+    return drainOf(
+      root === undefined ? 'service' : 'service (baseline)',
+      records,
+      progress,
+      committedAt,
+      pid,
+      last?.peakRssBytes,
+      last?.cpuSeconds,
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${service.tail()}`);
   } finally {
@@ -273,6 +287,9 @@ export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<E2eRepo
       // Alternated, so that whatever else the machine does hits all three alike.
       const drains = [
         await drainWithService(feeds.admin, env, topics, records, options),
+        options.baselineDir === undefined
+          ? undefined
+          : await drainWithService(feeds.admin, env, topics, records, options, [], options.baselineDir),
         await drainWithBareConsumer('bare kafkajs', feeds.admin, topics, records, options),
         await drainWithBareConsumer('bare @platformatic/kafka', feeds.admin, topics, records, options),
         await drainWithKcat(feeds.admin, topics, records),
@@ -351,7 +368,8 @@ export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<E2eRepo
 }
 
 export function e2eTable(report: E2eReport): Record<string, string>[] {
-  return CONSUMERS.map((consumer) => ({
+  const measured = CONSUMERS.filter((consumer) => report.rounds.some((drains) => drains.some((drain) => drain.consumer === consumer)));
+  return measured.map((consumer) => ({
     consumer,
     'records/s (to last commit)': thousands(report.median[consumer].recordsPerSecond),
     'records/s (consuming)':

@@ -15,7 +15,7 @@ import {
 } from './lib/service-process.js';
 import { createTestFeeds } from '../test/integration/harness/feeds.js';
 import { committedTotal, ensureStack, recordsOn } from './lib/stack.js';
-import { mib, ms, quantile, round, thousands } from './lib/stats.js';
+import { median, mib, ms, quantile, round, thousands } from './lib/stats.js';
 
 export interface LatencyOptions {
   ratePerSecond: number;
@@ -25,6 +25,10 @@ export interface LatencyOptions {
   /** Distinct ordinary values per vendor, produced over and over. */
   poolPerVendor: number;
   serviceEnv: Record<string, string>;
+  /** Rounds, each on fresh topics; with a baseline, the two services alternate within a round. */
+  rounds: number;
+  /** Another built checkout of the service (its bin/start.sh) measured the same way, side by side. */
+  baselineDir?: string;
 }
 
 export const DEFAULT_LATENCY: LatencyOptions = {
@@ -33,15 +37,13 @@ export const DEFAULT_LATENCY: LatencyOptions = {
   dumpShare: 0.005,
   poolPerVendor: 5_000,
   serviceEnv: {},
+  rounds: 1,
 };
 
 const SETTLE_TIMEOUT_MS = 60_000;
 const LATENCY_METRIC = 'edr_detector_alert_latency_from_kafka_seconds';
 
-export interface LatencyReport {
-  kind: 'latency';
-  description: string;
-  options: LatencyOptions;
+export interface LatencyRound {
   produced: { records: number; seconds: number; recordsPerSecond: number; lateTicks: number; alertingRecords: number };
   /** Exact, from each alert document's edr.source.kafka_timestamp and the service's 'alert written' log time. */
   exact: { alerts: number; p50Seconds: number; p99Seconds: number; maxSeconds: number; unmatched: number };
@@ -57,11 +59,78 @@ export interface LatencyReport {
     bulkP50Seconds: number;
     bulkP99Seconds: number;
   };
+}
+
+/** Medians over the rounds (peak RSS: the largest), with every round kept. */
+type LatencySummary = Pick<LatencyRound, 'exact' | 'histogram' | 'memory'> & { rounds: LatencyRound[] };
+
+export interface LatencyReport extends LatencySummary {
+  kind: 'latency';
+  description: string;
+  options: LatencyOptions;
+  /** The same measure of the baseline service, when one was given. */
+  baseline?: LatencySummary;
   targets: { p99Seconds: number; peakRssBytes: number; metP99: boolean; metRss: boolean };
 }
 
 export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Promise<LatencyReport> {
   ensureStack();
+  const current: LatencyRound[] = [];
+  const baseline: LatencyRound[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    current.push(await latencyRound(options, undefined));
+    console.log(
+      `  round ${round + 1}: service: p50 ${ms(current.at(-1)!.exact.p50Seconds)}, p99 ${ms(current.at(-1)!.exact.p99Seconds)}, peak RSS ${mib(current.at(-1)!.memory.peakRssBytes)}`,
+    );
+    if (options.baselineDir !== undefined) {
+      baseline.push(await latencyRound(options, options.baselineDir));
+      console.log(
+        `  round ${round + 1}: baseline: p50 ${ms(baseline.at(-1)!.exact.p50Seconds)}, p99 ${ms(baseline.at(-1)!.exact.p99Seconds)}, peak RSS ${mib(baseline.at(-1)!.memory.peakRssBytes)}`,
+      );
+    }
+  }
+  const summary = summarise(current);
+  return {
+    kind: 'latency',
+    description:
+      'The compiled service (child process) under a steady produced load across the four vendor topics (3 partitions each; 50 ms ticks, record timestamp = send time), dump-tool runs spread evenly and each a distinct alert. Exact latency: alert document edr.source.kafka_timestamp (CreateTime) to the @timestamp of the service\'s "alert written" log line, written right after Elasticsearch acknowledged the bulk request. Histogram: the service\'s own edr_detector_alert_latency_from_kafka_seconds. Memory: VmHWM of the service at the end and the largest VmRSS sampled every 250 ms. Each round on fresh topics; medians over rounds, peak RSS the largest; a baseline service (another built checkout) alternates with this one.',
+    options,
+    ...summary,
+    ...(options.baselineDir === undefined ? {} : { baseline: summarise(baseline) }),
+    targets: {
+      p99Seconds: 0.25,
+      peakRssBytes: 256 * 1024 * 1024,
+      metP99: summary.exact.p99Seconds < 0.25,
+      metRss: summary.memory.peakRssBytes < 256 * 1024 * 1024,
+    },
+  };
+}
+
+function summarise(rounds: LatencyRound[]): LatencySummary {
+  const mid = (pick: (round: LatencyRound) => number) => median(rounds.map(pick));
+  return {
+    exact: {
+      alerts: mid((r) => r.exact.alerts),
+      p50Seconds: mid((r) => r.exact.p50Seconds),
+      p99Seconds: mid((r) => r.exact.p99Seconds),
+      maxSeconds: mid((r) => r.exact.maxSeconds),
+      unmatched: Math.max(...rounds.map((r) => r.exact.unmatched)),
+    },
+    histogram: {
+      count: mid((r) => r.histogram.count),
+      p50Seconds: mid((r) => r.histogram.p50Seconds),
+      p99Seconds: mid((r) => r.histogram.p99Seconds),
+    },
+    memory: {
+      peakRssBytes: Math.max(...rounds.map((r) => r.memory.peakRssBytes)),
+      maxSampledRssBytes: Math.max(...rounds.map((r) => r.memory.maxSampledRssBytes)),
+      cpuSeconds: mid((r) => r.memory.cpuSeconds),
+    },
+    rounds,
+  };
+}
+
+async function latencyRound(options: LatencyOptions, root: string | undefined): Promise<LatencyRound> {
   const feeds = await createTestFeeds('bench-latency');
   try {
     const topics = VENDORS.map((vendor) => feeds.topicOf.get(vendor.id)!);
@@ -81,7 +150,10 @@ export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Pro
       (i + t * 37) % alertEvery === 0 ? alerting[t]![Math.floor(i / alertEvery)]! : ordinary[t]![i % options.poolPerVendor]!;
 
     const groupId = `bench-latency-${randomUUID().slice(0, 8)}`;
-    const service = await startService({ ...feeds.env, KAFKA_GROUP_ID: groupId, ...options.serviceEnv });
+    const service = await startService(
+      { ...feeds.env, KAFKA_GROUP_ID: groupId, ...options.serviceEnv },
+      root === undefined ? {} : { root },
+    );
     const pid = service.child.pid!;
     let maxRss = 0;
     const sampler = setInterval(() => {
@@ -89,7 +161,7 @@ export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Pro
     }, 250);
     try {
       console.log(
-        `producing ${thousands(options.ratePerSecond)} records/s for ${options.seconds} s (one dump-tool run in ${alertEvery}) ...`,
+        `producing ${thousands(options.ratePerSecond)} records/s for ${options.seconds} s (one dump-tool run in ${alertEvery}) for the ${root === undefined ? 'service' : 'baseline'} ...`,
       );
       const produced = await producePaced(feeds.kafka, topics, valueFor, options.ratePerSecond, options.seconds);
       let alertingRecords = 0;
@@ -148,10 +220,6 @@ export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Pro
       const p99 = quantile(latencies, 0.99);
       const peakRss = final?.peakRssBytes ?? Number.NaN;
       return {
-        kind: 'latency',
-        description:
-          'The compiled service (child process) under a steady produced load across the four vendor topics (3 partitions each; 50 ms ticks, record timestamp = send time), dump-tool runs spread evenly and each a distinct alert. Exact latency: alert document edr.source.kafka_timestamp (CreateTime) to the @timestamp of the service\'s "alert written" log line, written right after Elasticsearch acknowledged the bulk request. Histogram: the service\'s own edr_detector_alert_latency_from_kafka_seconds. Memory: VmHWM of the service at the end and the largest VmRSS sampled every 250 ms.',
-        options,
         produced: {
           records: produced.records,
           seconds: round(produced.seconds, 1),
@@ -173,7 +241,6 @@ export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Pro
         },
         memory: { peakRssBytes: peakRss, maxSampledRssBytes: maxRss, cpuSeconds: round(final?.cpuSeconds ?? Number.NaN, 1) },
         service: serviceSide,
-        targets: { p99Seconds: 0.25, peakRssBytes: 256 * 1024 * 1024, metP99: p99 < 0.25, metRss: peakRss < 256 * 1024 * 1024 },
       };
     } finally {
       clearInterval(sampler);
@@ -185,16 +252,21 @@ export async function runLatency(options: LatencyOptions = DEFAULT_LATENCY): Pro
 }
 
 export function latencyTable(report: LatencyReport): Record<string, string>[] {
+  const rows = summaryRows(report, 'service');
+  return report.baseline === undefined ? rows : [...rows, ...summaryRows(report.baseline, 'baseline')];
+}
+
+function summaryRows(report: LatencySummary, who: string): Record<string, string>[] {
   return [
     {
-      measure: 'exact (alert docs + ack log)',
+      measure: `${who}: exact (alert docs + ack log)`,
       alerts: thousands(report.exact.alerts),
       p50: ms(report.exact.p50Seconds),
       p99: ms(report.exact.p99Seconds),
       max: ms(report.exact.maxSeconds),
     },
     {
-      measure: 'service histogram',
+      measure: `${who}: histogram`,
       alerts: thousands(report.histogram.count),
       p50: ms(report.histogram.p50Seconds),
       p99: ms(report.histogram.p99Seconds),

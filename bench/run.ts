@@ -1,5 +1,6 @@
 // Benchmark entry point: `node dist/bench/run.js inprocess|e2e|latency|all [--profile] ...`; prints tables, writes bench/results/*.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { packagePath } from '../src/package-root.js';
 import { DEFAULT_E2E, e2eTable, runE2e } from './e2e.js';
 import { DEFAULT_INPROCESS, inProcessTable, runInProcess } from './inprocess.js';
@@ -26,9 +27,11 @@ interface Args {
   manyRules: number | undefined;
   /** `--rules=DIR`: the in-process part runs these rules (e.g. a detection-rules checkout) instead of rules/. */
   rulesDir: string | undefined;
+  /** `--baseline=DIR`: another built checkout of the service, run beside this one by the e2e and latency parts. */
+  baselineDir: string | undefined;
 }
 
-const USAGE = `usage: node dist/bench/run.js [${PARTS.join('|')}|all]... [--profile[=STREAM[:many]]] [--rounds=N] [--env=NAME=value,...] [--dump-share=X] [--many-rules=N] [--rules=DIR] [--out=suffix]`;
+const USAGE = `usage: node dist/bench/run.js [${PARTS.join('|')}|all]... [--profile[=STREAM[:many]]] [--rounds=N] [--env=NAME=value,...] [--dump-share=X] [--many-rules=N] [--rules=DIR] [--baseline=DIR] [--out=suffix]`;
 
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = {
@@ -41,6 +44,7 @@ function parseArgs(argv: readonly string[]): Args {
     dumpShare: undefined,
     manyRules: undefined,
     rulesDir: undefined,
+    baselineDir: undefined,
   };
   const names: string[] = [];
   for (const arg of argv) {
@@ -57,6 +61,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--dump-share' && /^(0|1|0?\.\d+)$/.test(value)) args.dumpShare = Number(value);
     else if (flag === '--many-rules' && /^[1-9]\d*$/.test(value)) args.manyRules = Number(value);
     else if (flag === '--rules' && value !== '') args.rulesDir = value;
+    else if (flag === '--baseline' && value !== '') args.baselineDir = resolve(value);
     else if (flag === '--env') {
       for (const pair of value.split(',')) {
         const at = pair.indexOf('=');
@@ -87,7 +92,9 @@ function writeResult(kind: string, report: object, withStack: boolean, out: stri
 }
 
 async function main(): Promise<void> {
-  const { parts, profile, profileOf, rounds, serviceEnv, out, dumpShare, manyRules, rulesDir } = parseArgs(process.argv.slice(2));
+  const { parts, profile, profileOf, rounds, serviceEnv, out, dumpShare, manyRules, rulesDir, baselineDir } = parseArgs(
+    process.argv.slice(2),
+  );
   const machine = describeMachine(false);
   console.log(
     `${machine.cpu}, ${machine.cores} cores, ${machine.memoryMiB} MiB, Node ${machine.node}, commit ${machine.gitCommit?.slice(0, 10) ?? '?'}${machine.gitDirty ? ' (dirty tree)' : ''}, load ${machine.loadAverage.join(' ')}`,
@@ -113,7 +120,14 @@ async function main(): Promise<void> {
       console.log(`wrote ${writeResult('inprocess', report, false, out)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     } else if (part === 'e2e') {
       const mix = dumpShare === undefined ? DEFAULT_E2E.mix : { ...DEFAULT_E2E.mix, dumpShare };
-      const report = await runE2e({ ...DEFAULT_E2E, profile, rounds: rounds ?? DEFAULT_E2E.rounds, serviceEnv, mix });
+      const report = await runE2e({
+        ...DEFAULT_E2E,
+        profile,
+        rounds: rounds ?? DEFAULT_E2E.rounds,
+        serviceEnv,
+        mix,
+        ...(baselineDir === undefined ? {} : { baselineDir }),
+      });
       console.log(`\nend to end: ${report.records.toLocaleString('en-US')} records, median of ${report.options.rounds} alternated rounds`);
       console.table(e2eTable(report));
       console.log(
@@ -137,19 +151,25 @@ async function main(): Promise<void> {
       }
       console.log(`wrote ${writeResult('e2e', report, true, out)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     } else {
-      const report = await runLatency({ ...DEFAULT_LATENCY, serviceEnv });
-      const { produced } = report;
+      const report = await runLatency({
+        ...DEFAULT_LATENCY,
+        serviceEnv,
+        rounds: rounds ?? DEFAULT_LATENCY.rounds,
+        ...(baselineDir === undefined ? {} : { baselineDir }),
+      });
+      const [first] = report.rounds;
       console.log(
-        `\nlatency at ${produced.recordsPerSecond.toLocaleString('en-US')} records/s for ${produced.seconds} s (${produced.alertingRecords} dump-tool runs${produced.lateTicks ? `, ${produced.lateTicks} late producer ticks` : ''})`,
+        `\nlatency at ${first!.produced.recordsPerSecond.toLocaleString('en-US')} records/s for ${first!.produced.seconds} s (${first!.produced.alertingRecords} dump-tool runs), median of ${report.options.rounds} round(s)`,
       );
       console.table(latencyTable(report));
       console.log(
         `p99 ${report.targets.metP99 ? 'meets' : 'misses'} the 250 ms target; peak RSS ${report.targets.metRss ? 'meets' : 'misses'} the 256 MiB target (largest sampled RSS ${(report.memory.maxSampledRssBytes / 1048576).toFixed(0)} MiB)`,
       );
-      const { service } = report;
-      console.log(
-        `service: GC ${JSON.stringify(service.gcSecondsByKind)} s (${JSON.stringify(service.gcCountByKind)} collections), event-loop lag max ${(service.eventLoopLagMaxSeconds * 1000).toFixed(0)} ms, ${service.bulkRequests} bulk requests p50 ${(service.bulkP50Seconds * 1000).toFixed(0)} ms p99 ${(service.bulkP99Seconds * 1000).toFixed(0)} ms`,
-      );
+      for (const [who, { service }] of report.rounds.map((round) => ['service', round] as const)) {
+        console.log(
+          `${who}: GC ${JSON.stringify(service.gcSecondsByKind)} s (${JSON.stringify(service.gcCountByKind)} collections), event-loop lag max ${(service.eventLoopLagMaxSeconds * 1000).toFixed(0)} ms, ${service.bulkRequests} bulk requests p50 ${(service.bulkP50Seconds * 1000).toFixed(0)} ms p99 ${(service.bulkP99Seconds * 1000).toFixed(0)} ms`,
+        );
+      }
       console.log(`wrote ${writeResult('latency', report, true, out)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     }
   }

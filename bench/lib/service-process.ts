@@ -1,7 +1,7 @@
 // Runs the compiled service (dist/src/main.js) as a child process, as in production, and watches it: logs, metrics, memory, CPU.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { packagePath } from '../../src/package-root.js';
 
 interface AlertAck {
@@ -49,16 +49,20 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Spawns the service through bin/start.sh with `env` (on top of a minimal environment) and resolves once /readyz answers 200. */
+/**
+ * Spawns the service through bin/start.sh with `env` (on top of a minimal environment) and resolves once /readyz
+ * answers 200. `root` runs another built checkout instead of this one (the benchmark's baseline).
+ */
 export async function startService(
   env: Record<string, string>,
-  options: { nodeArgs?: string[]; readyTimeoutMs?: number } = {},
+  options: { nodeArgs?: string[]; readyTimeoutMs?: number; root?: string } = {},
 ): Promise<RunningService> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
+  const root = options.root ?? packagePath();
   // The launcher `npm start` and the image run, so the service runs with their memory settings; `node` on its
   // PATH is this Node. It execs node, so the child's pid is the service's own.
-  const child = spawn('sh', [packagePath('bin', 'start.sh'), ...(options.nodeArgs ?? [])], {
-    cwd: packagePath(),
+  const child = spawn('sh', [join(root, 'bin', 'start.sh'), ...(options.nodeArgs ?? [])], {
+    cwd: root,
     env: {
       PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
       METRICS_PORT: '0',
