@@ -43,7 +43,7 @@ export const DEFAULT_LATENCY: LatencyOptions = {
 const SETTLE_TIMEOUT_MS = 60_000;
 const LATENCY_METRIC = 'edr_detector_alert_latency_from_kafka_seconds';
 
-export interface LatencyRound {
+interface LatencyRound {
   produced: { records: number; seconds: number; recordsPerSecond: number; lateTicks: number; alertingRecords: number };
   /** Exact, from each alert document's edr.source.kafka_timestamp and the service's 'alert written' log time. */
   exact: { alerts: number; p50Seconds: number; p99Seconds: number; maxSeconds: number; unmatched: number };
