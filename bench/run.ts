@@ -1,6 +1,7 @@
 // Benchmark entry point: `node dist/bench/run.js inprocess|e2e|latency|all [--profile] ...`; prints tables, writes bench/results/*.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { installKafkajsTimerFix } from '../src/kafka/kafkajs-timer-fix.js';
 import { packagePath } from '../src/package-root.js';
 import { DEFAULT_E2E, e2eTable, runE2e } from './e2e.js';
 import { DEFAULT_INPROCESS, inProcessTable, runInProcess } from './inprocess.js';
@@ -92,6 +93,8 @@ function writeResult(kind: string, report: object, withStack: boolean, out: stri
 }
 
 async function main(): Promise<void> {
+  // The harness's own kafkajs clients (producer, admin) get the service's negative-timer fix too.
+  installKafkajsTimerFix();
   const { parts, profile, profileOf, rounds, serviceEnv, out, dumpShare, manyRules, rulesDir, baselineDir } = parseArgs(
     process.argv.slice(2),
   );
