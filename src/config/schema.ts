@@ -42,7 +42,7 @@ export const environmentSchema = z.object({
   KAFKA_SASL_PASSWORD: optionalText,
   KAFKA_SESSION_TIMEOUT_MS: positiveMs.default(30_000),
   KAFKA_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(1024).default(1_048_576),
-  KAFKA_MAX_BYTES: z.coerce.number().int().min(1024).default(10_485_760),
+  KAFKA_MAX_BYTES: z.coerce.number().int().min(1024).default(4_194_304),
   ELASTICSEARCH_URL: z.url().default('http://127.0.0.1:9200'),
   ELASTICSEARCH_API_KEY: optionalText,
   ELASTICSEARCH_USERNAME: optionalText,
