@@ -56,7 +56,7 @@ export const environmentSchema = z.object({
   ALERT_FLUSH_INTERVAL_MS: positiveMs.default(10),
   // How far consumption runs ahead of delivery: alerts and dead letters held, and records not yet committable.
   DELIVERY_MAX_PENDING_ALERTS: z.coerce.number().int().positive().default(5_000),
-  DELIVERY_MAX_UNACKNOWLEDGED_RECORDS: z.coerce.number().int().positive().default(100_000),
+  DELIVERY_MAX_UNACKNOWLEDGED_RECORDS: z.coerce.number().int().positive().default(20_000),
   // Under `logs-` so that Elastic's External Alerts rule (index `logs-*`) reads it; `<type>-<dataset>-<namespace>`.
   ALERTS_DATA_STREAM: z
     .string()
