@@ -59,6 +59,18 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
     labelledRules.add(ruleId);
     return ruleId;
   };
+  /** A partition's work failed and will be tried again: counted per attempt, logged once per kind, partition and code per interval. */
+  const partitionRetry = (
+    kind: string,
+    retry: { topic: string; partition: number; error: unknown; attempt: number; retryInMs: number },
+    message: string,
+  ): void => {
+    const code = codeOf(retry.error);
+    metrics.batchFailures.inc({ topic: retry.topic, error_code: code });
+    countError(code);
+    const permit = limiter.permit(`${kind}/${retry.topic}/${retry.partition}/${code}`);
+    if (permit) logger.warn({ ...retry, suppressedSinceLast: permit.suppressed }, message);
+  };
   return {
     ...kafkaEvents(metrics, logger, limiter, countError),
 
@@ -90,26 +102,14 @@ export function createEvents(metrics: Metrics, logger: Logger, options: EventOpt
     },
 
     batchFailed(topic: string, partition: number, error: unknown, attempt: number, retryInMs: number): void {
-      const code = codeOf(error);
-      metrics.batchFailures.inc({ topic, error_code: code });
-      countError(code);
-      const permit = limiter.permit(`batch/${topic}/${partition}/${code}`);
-      if (!permit) return;
-      logger.warn(
-        { topic, partition, error, attempt, retryInMs, suppressedSinceLast: permit.suppressed },
-        'batch not completed; it will be read again',
-      );
+      partitionRetry('batch', { topic, partition, error, attempt, retryInMs }, 'batch not completed; it will be read again');
     },
 
     /** The dead-letter topic did not acknowledge a batch's letters: retried in place, the partition's position waits for them. */
     deadLettersRetrying(topic: string, partition: number, error: unknown, attempt: number, retryInMs: number): void {
-      const code = codeOf(error);
-      metrics.batchFailures.inc({ topic, error_code: code });
-      countError(code);
-      const permit = limiter.permit(`letters/${topic}/${partition}/${code}`);
-      if (!permit) return;
-      logger.warn(
-        { topic, partition, error, attempt, retryInMs, suppressedSinceLast: permit.suppressed },
+      partitionRetry(
+        'letters',
+        { topic, partition, error, attempt, retryInMs },
         'dead letters not acknowledged; retrying, and the partition commits nothing past them',
       );
     },
