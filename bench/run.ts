@@ -168,9 +168,9 @@ async function main(): Promise<void> {
       console.log(
         `p99 ${report.targets.metP99 ? 'meets' : 'misses'} the 250 ms target; peak RSS ${report.targets.metRss ? 'meets' : 'misses'} the 256 MiB target (largest sampled RSS ${(report.memory.maxSampledRssBytes / 1048576).toFixed(0)} MiB)`,
       );
-      for (const [who, { service }] of report.rounds.map((round) => ['service', round] as const)) {
+      for (const { service } of report.rounds) {
         console.log(
-          `${who}: GC ${JSON.stringify(service.gcSecondsByKind)} s (${JSON.stringify(service.gcCountByKind)} collections), event-loop lag max ${(service.eventLoopLagMaxSeconds * 1000).toFixed(0)} ms, ${service.bulkRequests} bulk requests p50 ${(service.bulkP50Seconds * 1000).toFixed(0)} ms p99 ${(service.bulkP99Seconds * 1000).toFixed(0)} ms`,
+          `service: GC ${JSON.stringify(service.gcSecondsByKind)} s (${JSON.stringify(service.gcCountByKind)} collections), event-loop lag max ${(service.eventLoopLagMaxSeconds * 1000).toFixed(0)} ms, ${service.bulkRequests} bulk requests p50 ${(service.bulkP50Seconds * 1000).toFixed(0)} ms p99 ${(service.bulkP99Seconds * 1000).toFixed(0)} ms`,
         );
       }
       console.log(`wrote ${writeResult('latency', report, true, out)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);

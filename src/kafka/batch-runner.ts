@@ -1,6 +1,5 @@
 // Runs one fetched batch through the handler: the fetch moves on once it is accepted, its offsets become committable once delivered in order.
-import type { BatchHandler, SessionControls } from '../pipeline/ports.js';
-import type { PartitionBatch } from '../pipeline/ports.js';
+import type { BatchHandler, PartitionBatch, SessionControls } from '../pipeline/ports.js';
 import type { DeliveryOrder, DeliveryTicket } from './delivery-order.js';
 import type { InputPauses } from './input-pauses.js';
 import type { PartitionProgress } from './partition-progress.js';

@@ -119,7 +119,7 @@ export function createBatchHandler(deps: BatchHandlerDeps): BatchHandler {
     const held = { records: batch.messages.length, items: evaluation.alerts.length + evaluation.deadLetters.length };
     const signal = AbortSignal.any([deps.abortSignal, session.revoked]);
     // The one wait on the fetch path: only when Elasticsearch or the dead-letter topic is behind.
-    await keepingAlive(session, keepAliveMs, deps.budget.admit(held, signal));
+    if (!deps.budget.tryAdmit(held)) await keepingAlive(session, keepAliveMs, deps.budget.admit(held, signal));
     // Only the batch's name and size travel on: its records are not kept alive while it is delivered.
     const ref: BatchRef = { topic: batch.topic, partition: batch.partition, records: batch.messages.length };
     const delivered = deliver(runtime.vendor.id, ref, evaluation, signal).finally(() => deps.budget.release(held));

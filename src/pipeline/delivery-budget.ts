@@ -31,12 +31,16 @@ export class DeliveryBudget {
     return { records: this.records, items: this.items };
   }
 
-  /** Resolves once the batch fits (at once in the common case); rejects with `signal`'s reason when it aborts first. */
+  /** Takes the batch in when it fits now (the common case, no promise, no timer); false when it has to wait. */
+  tryAdmit(held: Held): boolean {
+    if (this.waiters.length > 0 || !this.fits()) return false;
+    this.add(held);
+    return true;
+  }
+
+  /** Resolves once the batch fits; rejects with `signal`'s reason when it aborts first. */
   async admit(held: Held, signal: AbortSignal): Promise<void> {
-    if (this.waiters.length === 0 && this.fits()) {
-      this.add(held);
-      return;
-    }
+    if (this.tryAdmit(held)) return;
     signal.throwIfAborted();
     await new Promise<void>((resolve, reject) => {
       const waiter = {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BatchRunner, type Generation } from '../../../src/kafka/batch-runner.js';
+import { BatchRunner } from '../../../src/kafka/batch-runner.js';
 import { DeliveryOrder } from '../../../src/kafka/delivery-order.js';
 import type { BatchHandler } from '../../../src/pipeline/ports.js';
 import { InputPauses } from '../../../src/kafka/input-pauses.js';
 import { PartitionProgress } from '../../../src/kafka/partition-progress.js';
 import { RetryBackoff } from '../../../src/kafka/retry-backoff.js';
-import { FakePauseTarget, ManualTimers, fakePayload } from './fake-consumer.js';
+import { FakeGenerations, FakePauseTarget, ManualTimers, fakePayload } from './fake-consumer.js';
 
 function setup() {
   const timers = new ManualTimers();
@@ -22,7 +22,7 @@ function setup() {
     { topic: 't', partition: 0 },
     { topic: 't', partition: 1 },
   ]);
-  const state: { generation: Generation & { controller: AbortController } } = { generation: generationAfter(0) };
+  const generations = new FakeGenerations();
   const order = new DeliveryOrder((topic, partition, waiting) => progress.progressed(topic, partition, waiting));
   const seen = {
     failed: [] as Array<{ partition: number; attempt: number; retryInMs: number }>,
@@ -34,7 +34,7 @@ function setup() {
     progress,
     backoff: new RetryBackoff({ initialMs: 1_000, maxMs: 8_000, random: () => 1 }),
     order,
-    generation: () => state.generation,
+    generation: generations.get,
     hooks: {
       failed: (_topic, partition, _error, attempt, retryInMs) => seen.failed.push({ partition, attempt, retryInMs }),
       abandoned: (_topic, partition) => seen.abandoned.push(partition),
@@ -43,16 +43,10 @@ function setup() {
   });
   /** A rebalance as the consumer sees it: the generation ends, the order starts over for `owned`. */
   const rebalance = (owned: string[]) => {
-    state.generation.controller.abort(new Error('rebalance'));
-    state.generation = generationAfter(state.generation.id);
+    generations.end();
     order.reassigned(new Set(owned));
   };
-  return { timers, target, pauses, progress, state, seen, runner, order, rebalance };
-}
-
-function generationAfter(id: number): Generation & { controller: AbortController } {
-  const controller = new AbortController();
-  return { id: id + 1, signal: controller.signal, controller };
+  return { timers, target, pauses, progress, generations, seen, runner, order, rebalance };
 }
 
 /** A handler whose deliveries the test settles by hand, in any order. */
@@ -146,12 +140,12 @@ describe('BatchRunner', () => {
   });
 
   it("a batch accepted after a rebalance began resolves nothing, and its delivery is stopped: the partition may be another member's now", async () => {
-    const { runner, state, seen, order } = setup();
+    const { runner, generations, seen, order } = setup();
     const payload = fakePayload('t', 1, 0, 3);
     let deliverySignal: AbortSignal | undefined;
     await runner.run(payload, async (_batch, session) => {
       deliverySignal = session.revoked;
-      state.generation = generationAfter(state.generation.id);
+      generations.end({ signalled: false });
       return { delivered: new Promise(() => undefined) };
     });
     expect(payload.resolved).toEqual([]);

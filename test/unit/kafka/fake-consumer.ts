@@ -1,6 +1,6 @@
 // In-memory stand-ins for the kafkajs side of the consumer: pause state as kafkajs keeps it, timers by hand.
 import type { KafkaMessage } from 'kafkajs';
-import type { BatchPayload } from '../../../src/kafka/batch-runner.js';
+import type { BatchPayload, Generation } from '../../../src/kafka/batch-runner.js';
 import type { PauseTarget, Timers, TopicPartitions } from '../../../src/kafka/input-pauses.js';
 
 /** kafkajs' subscription-state rules: a topic-wide pause or resume clears partition-level entries. */
@@ -76,19 +76,26 @@ export interface FakePayload extends BatchPayload {
   running: boolean;
 }
 
-function messages(from: number, count: number): KafkaMessage[] {
-  return Array.from({ length: count }, (_, i) => ({
+function messages(from: number, values: ReadonlyArray<Buffer | null>): KafkaMessage[] {
+  return values.map((value, i) => ({
     key: null,
-    value: Buffer.from('x'),
-    timestamp: '0',
+    value,
+    timestamp: '1767225600000',
     attributes: 0,
     offset: String(from + i),
     headers: {},
   }));
 }
 
-export function fakePayload(topic: string, partition: number, from: number, count: number, highWatermark = from + count): FakePayload {
-  const batchMessages = messages(from, count);
+/** A fetched batch from offset `from`: `records` placeholder values, or the values given. */
+export function fakePayload(
+  topic: string,
+  partition: number,
+  from: number,
+  records: number | ReadonlyArray<Buffer | null>,
+  highWatermark = from + (typeof records === 'number' ? records : records.length),
+): FakePayload {
+  const batchMessages = messages(from, typeof records === 'number' ? Array.from({ length: records }, () => Buffer.from('x')) : records);
   const payload: FakePayload = {
     batch: {
       topic,
@@ -112,4 +119,21 @@ export function fakePayload(topic: string, partition: number, from: number, coun
     isStale: () => false,
   };
   return payload;
+}
+
+/** The consumer's group generations by hand: `end()` is a rebalance, which aborts the ending generation's signal. */
+export class FakeGenerations {
+  current = FakeGenerations.after(0);
+  readonly get = (): Generation => this.current;
+
+  /** `signalled: false` leaves the old signal as it is: only the id tells the generations apart. */
+  end({ signalled = true }: { signalled?: boolean } = {}): void {
+    if (signalled) this.current.controller.abort(new Error('rebalance'));
+    this.current = FakeGenerations.after(this.current.id);
+  }
+
+  private static after(id: number): Generation & { controller: AbortController } {
+    const controller = new AbortController();
+    return { id: id + 1, signal: controller.signal, controller };
+  }
 }

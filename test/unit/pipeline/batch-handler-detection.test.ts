@@ -7,22 +7,17 @@ import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules, type LoadedRules } from '../../../src/detect/load-rules.js';
 import { DetectorError } from '../../../src/errors.js';
 import type { ExceptionItem } from '../../../src/exceptions/exception-list.js';
-import { InputPauses } from '../../../src/kafka/input-pauses.js';
-import { AlertQueue } from '../../../src/pipeline/alert-queue.js';
-import { DeliveryBudget } from '../../../src/pipeline/delivery-budget.js';
-import type { PendingAlert } from '../../../src/pipeline/evaluate-batch.js';
 import { packagePath } from '../../../src/package-root.js';
-import { createBatchHandler } from '../../../src/pipeline/batch-handler.js';
 import type { FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
-import type { DeadLetter, SessionControls, SinkAlert } from '../../../src/pipeline/ports.js';
+import type { DeadLetter, SinkAlert } from '../../../src/pipeline/ports.js';
 import type { ItemOutcome } from '../../../src/sinks/elasticsearch/bulk-writer.js';
 import { createEvents } from '../../../src/telemetry/events.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
-import { FakePauseTarget, ManualTimers } from '../kafka/fake-consumer.js';
 import { fromNative } from '../../../scripts/native/from-native.js';
+import { handlerOnQueue, steadySession } from './handler-fixture.js';
 
 const TOPIC = 'feed';
 const vendor = VENDORS[0]!;
@@ -38,45 +33,25 @@ function setup(rulesOf: (loaded: LoadedRules) => FeedRuntime['rules']) {
   const decoder = createFeedDecoders([vendor], { format: 'raw', fieldsRead: rules.fieldsRead }).get(vendor.id)!;
   const runtime: FeedRuntime = { vendor, topic: TOPIC, decoder, rules: rulesOf(rules) };
   const registry = new Registry();
-  const timers = new ManualTimers();
-  const pauses = new InputPauses(
-    new FakePauseTarget(),
-    [TOPIC],
-    () => undefined,
-    timers,
-    () => timers.now,
-  );
-  const session: SessionControls = {
-    heartbeat: async () => undefined,
-    revoked: new AbortController().signal,
-  };
   const written: SinkAlert[] = [];
   const dlq = { up: true, letters: [] as DeadLetter[] };
-  const events = createEvents(createMetrics(registry, { version: 'test' }), createLogger('silent'));
-  const abortSignal = new AbortController().signal;
-  const writer = {
-    write: async (alerts: readonly SinkAlert[]) => {
-      written.push(...alerts);
-      return alerts.map((alert): ItemOutcome => ({ alert, outcome: alert.suppression ? 'suppressed' : 'created' }));
+  const handler = handlerOnQueue({
+    runtime,
+    events: createEvents(createMetrics(registry, { version: 'test' }), createLogger('silent')),
+    writer: {
+      write: async (alerts) => {
+        written.push(...alerts);
+        return alerts.map((alert): ItemOutcome => ({ alert, outcome: alert.suppression ? 'suppressed' : 'created' }));
+      },
     },
-  };
-  const handler = createBatchHandler({
-    runtimesByTopic: new Map([[TOPIC, runtime]]),
-    alerts: new AlertQueue<PendingAlert>(
-      { writer, holdInput: () => pauses.holdForSink(), events, abortSignal },
-      { flushMaxAlerts: 100, flushIntervalMs: 1, maxBackoffMs: 10 },
-    ),
-    budget: new DeliveryBudget({ maxRecords: 1_000, maxItems: 1_000 }),
-    retryMaxBackoffMs: 10,
     deadLetters: {
       publish: async (letters) => {
         if (!dlq.up) throw new DetectorError('DLQ_UNAVAILABLE', 'dead-letter topic did not acknowledge');
         dlq.letters.push(...letters);
       },
     },
-    events,
-    abortSignal,
   });
+  const session = steadySession;
   const value = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
     const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === `edr_detector_${name}`);
     return (metric?.values ?? [])

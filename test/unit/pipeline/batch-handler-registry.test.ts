@@ -6,35 +6,17 @@ import { encodeRecord } from '../../../scripts/native/encoder.js';
 import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules } from '../../../src/detect/load-rules.js';
 import { DetectorError } from '../../../src/errors.js';
-import { InputPauses } from '../../../src/kafka/input-pauses.js';
 import { packagePath } from '../../../src/package-root.js';
-import { AlertQueue } from '../../../src/pipeline/alert-queue.js';
-import { createBatchHandler } from '../../../src/pipeline/batch-handler.js';
-import { DeliveryBudget } from '../../../src/pipeline/delivery-budget.js';
-import type { PendingAlert } from '../../../src/pipeline/evaluate-batch.js';
 import type { FeedDecoder } from '../../../src/decode/feed-decoder.js';
 import type { FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
-import type { DeadLetter, SessionControls } from '../../../src/pipeline/ports.js';
+import type { DeadLetter } from '../../../src/pipeline/ports.js';
 import { createEvents } from '../../../src/telemetry/events.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
-import { FakePauseTarget, ManualTimers } from '../kafka/fake-consumer.js';
 import { fromNative } from '../../../scripts/native/from-native.js';
-
-const timers = new ManualTimers();
-const pauses = new InputPauses(
-  new FakePauseTarget(),
-  ['edr.test'],
-  () => undefined,
-  timers,
-  () => timers.now,
-);
-const session: SessionControls = {
-  heartbeat: async () => undefined,
-  revoked: new AbortController().signal,
-};
+import { handlerOnQueue, steadySession } from './handler-fixture.js';
 
 describe('createBatchHandler with a registry outage', () => {
   it('rejects the batch as retriable, counts nothing consumed and sends no dead letter; the retry counts it once', async () => {
@@ -54,19 +36,11 @@ describe('createBatchHandler with a registry outage', () => {
     const registry = new Registry();
     const metrics = createMetrics(registry, { version: 'test' });
     const letters: DeadLetter[] = [];
-    const events = createEvents(metrics, createLogger('silent'));
-    const abortSignal = new AbortController().signal;
-    const handler = createBatchHandler({
-      runtimesByTopic: new Map([[topic, runtime]]),
-      alerts: new AlertQueue<PendingAlert>(
-        { writer: { write: async () => [] }, holdInput: () => pauses.holdForSink(), events, abortSignal },
-        { flushMaxAlerts: 100, flushIntervalMs: 1, maxBackoffMs: 10 },
-      ),
-      budget: new DeliveryBudget({ maxRecords: 1_000, maxItems: 1_000 }),
-      retryMaxBackoffMs: 10,
+    const handler = handlerOnQueue({
+      runtime,
+      events: createEvents(metrics, createLogger('silent')),
+      writer: { write: async () => [] },
       deadLetters: { publish: async (batch: readonly DeadLetter[]) => void letters.push(...batch) },
-      events,
-      abortSignal,
     });
     const quiet = loadFixtures(vendor.id).filter((fixture) => !fixture.alert);
     const messages = quiet.map((fixture, i): KafkaMessage => ({
@@ -80,17 +54,17 @@ describe('createBatchHandler with a registry outage', () => {
     const consumed = async () =>
       (await registry.getSingleMetric('edr_detector_records_consumed_total')?.get())?.values.reduce((n, v) => n + v.value, 0) ?? 0;
 
-    await expect(handler({ topic, partition: 0, messages }, session)).rejects.toMatchObject({
+    await expect(handler({ topic, partition: 0, messages }, steadySession)).rejects.toMatchObject({
       code: 'DECODE_REGISTRY_UNAVAILABLE',
       retriable: true,
     });
-    await expect(handler({ topic, partition: 0, messages }, session)).rejects.toMatchObject({ retriable: true });
+    await expect(handler({ topic, partition: 0, messages }, steadySession)).rejects.toMatchObject({ retriable: true });
     expect(await consumed()).toBe(0);
     expect(letters).toEqual([]);
 
     registryUp = true;
     await (
-      await handler({ topic, partition: 0, messages }, session)
+      await handler({ topic, partition: 0, messages }, steadySession)
     ).delivered;
     expect(await consumed()).toBe(messages.length);
     expect(letters).toEqual([]);

@@ -6,16 +6,12 @@ import { createFeedDecoders } from '../../../src/decode/feed-decoder.js';
 import { loadRules } from '../../../src/detect/load-rules.js';
 import { DetectorError } from '../../../src/errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchRunner, type Generation } from '../../../src/kafka/batch-runner.js';
+import { BatchRunner } from '../../../src/kafka/batch-runner.js';
 import { DeliveryOrder } from '../../../src/kafka/delivery-order.js';
 import { InputPauses } from '../../../src/kafka/input-pauses.js';
 import { PartitionProgress } from '../../../src/kafka/partition-progress.js';
 import { RetryBackoff } from '../../../src/kafka/retry-backoff.js';
 import { packagePath } from '../../../src/package-root.js';
-import { AlertQueue } from '../../../src/pipeline/alert-queue.js';
-import { createBatchHandler } from '../../../src/pipeline/batch-handler.js';
-import { DeliveryBudget } from '../../../src/pipeline/delivery-budget.js';
-import type { PendingAlert } from '../../../src/pipeline/evaluate-batch.js';
 import type { FeedRuntime } from '../../../src/pipeline/feed-runtime.js';
 import type { DeadLetter } from '../../../src/pipeline/ports.js';
 import type { AlertToWrite, BulkWriterHooks, ItemOutcome } from '../../../src/sinks/elasticsearch/bulk-writer.js';
@@ -25,7 +21,8 @@ import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { VENDORS } from '../../../src/vendors/index.js';
 import { fromNative } from '../../../scripts/native/from-native.js';
 import { loadFixtures } from '../../../scripts/samples/fixtures.js';
-import { FakePauseTarget, ManualTimers, type FakePayload } from '../kafka/fake-consumer.js';
+import { FakeGenerations, FakePauseTarget, ManualTimers, fakePayload, type FakePayload } from '../kafka/fake-consumer.js';
+import { handlerOnQueue } from './handler-fixture.js';
 
 const TOPIC = 'feed';
 
@@ -76,38 +73,7 @@ beforeAll(async () => {
   ordinary = encodeRecord(vendor, fromNative(vendor, fixtures.find((f) => !f.alert)!.native), { format: 'confluent' });
 });
 
-function payloadOf(values: Array<Buffer | null>, from = 0): FakePayload {
-  const messages = values.map((value, i) => ({
-    key: null,
-    value,
-    timestamp: '1767225600000',
-    attributes: 0,
-    offset: String(from + i),
-    headers: {},
-  }));
-  const payload: FakePayload = {
-    batch: {
-      topic: TOPIC,
-      partition: 0,
-      messages,
-      highWatermark: String(from + values.length),
-      firstOffset: () => String(from),
-      lastOffset: () => String(from + values.length - 1),
-    },
-    resolved: [],
-    heartbeats: 0,
-    heartbeatFails: false,
-    running: true,
-    resolveOffset: (offset) => void payload.resolved.push(offset),
-    heartbeat: async () => {
-      payload.heartbeats++;
-      if (payload.heartbeatFails) throw new Error('The group is rebalancing, so a rejoin is needed');
-    },
-    isRunning: () => payload.running,
-    isStale: () => false,
-  };
-  return payload;
-}
+const payloadOf = (values: Array<Buffer | null>, from = 0): FakePayload => fakePayload(TOPIC, 0, from, values);
 
 function setup(limits = { maxRecords: 10_000, maxItems: 1_000 }) {
   const registry = new Registry();
@@ -126,16 +92,11 @@ function setup(limits = { maxRecords: 10_000, maxItems: 1_000 }) {
   );
   const progress = new PartitionProgress(() => timers.now);
   progress.assign([{ topic: TOPIC, partition: 0 }]);
-  const newGeneration = (id: number): Generation & { controller: AbortController } => {
-    const controller = new AbortController();
-    return { id: id + 1, signal: controller.signal, controller };
-  };
-  const state = { generation: newGeneration(0) };
+  const generations = new FakeGenerations();
   const order = new DeliveryOrder((topic, partition, waiting) => progress.progressed(topic, partition, waiting));
   /** A rebalance as the consumer sees it: the generation ends, the same partition comes back. */
   const rebalance = () => {
-    state.generation.controller.abort(new Error('rebalance'));
-    state.generation = newGeneration(state.generation.id);
+    generations.end();
     order.reassigned(new Set([`${TOPIC}/0`]));
   };
   const runner = new BatchRunner({
@@ -143,7 +104,7 @@ function setup(limits = { maxRecords: 10_000, maxItems: 1_000 }) {
     progress,
     backoff: new RetryBackoff({ initialMs: 1_000, maxMs: 30_000, random: () => 1 }),
     order,
-    generation: () => state.generation,
+    generation: generations.get,
     hooks: {
       failed: (topic, partition, error, attempt, retryInMs) => events.batchFailed(topic, partition, error, attempt, retryInMs),
       abandoned: (topic, partition) => events.batchAbandoned(topic, partition),
@@ -153,20 +114,14 @@ function setup(limits = { maxRecords: 10_000, maxItems: 1_000 }) {
   const writer = new FakeAlertWriter();
   const deadLetters = new FakeDeadLetters();
   const shutdown = new AbortController();
-  const alerts = new AlertQueue<PendingAlert>(
-    { writer, holdInput: () => pauses.holdForSink(), events, abortSignal: shutdown.signal },
-    { flushMaxAlerts: 100, flushIntervalMs: 1, maxBackoffMs: 20 },
-  );
-  const budget = new DeliveryBudget(limits, (held) => events.deliveryHeld(held.records));
-  const handler = createBatchHandler({
-    runtimesByTopic: new Map([[TOPIC, runtime]]),
-    alerts,
+  const handler = handlerOnQueue({
+    runtime,
+    writer,
     deadLetters,
-    budget,
     events,
-    abortSignal: shutdown.signal,
-    retryMaxBackoffMs: 20,
-    keepAliveMs: 5,
+    holdInput: () => pauses.holdForSink(),
+    shutdown: shutdown.signal,
+    limits,
   });
   const value = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
     const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === `edr_detector_${name}`);
@@ -174,7 +129,7 @@ function setup(limits = { maxRecords: 10_000, maxItems: 1_000 }) {
       .filter((v) => Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l))
       .reduce((sum, v) => sum + v.value, 0);
   };
-  return { timers, target, pauses, progress, runner, order, rebalance, writer, deadLetters, shutdown, budget, handler, value, lines };
+  return { timers, target, pauses, progress, runner, order, rebalance, writer, deadLetters, shutdown, handler, value, lines };
 }
 
 describe('batch handler under the runner', () => {

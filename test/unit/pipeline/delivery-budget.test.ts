@@ -21,7 +21,8 @@ describe('DeliveryBudget', () => {
 
   it('alerts and letters held count on their own limit', async () => {
     const budget = new DeliveryBudget({ maxRecords: 1_000, maxItems: 5 });
-    await budget.admit({ records: 1, items: 5 }, open);
+    expect(budget.tryAdmit({ records: 1, items: 5 })).toBe(true);
+    expect(budget.tryAdmit({ records: 1, items: 0 })).toBe(false);
     let admitted = false;
     const waiting = budget.admit({ records: 1, items: 0 }, open).then(() => (admitted = true));
     await Promise.resolve();
